@@ -1,0 +1,76 @@
+# CEA Portal — the single entry point. `make run` and `make test` do everything.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run install install-dev migrate demo serve test test-fast lint format messages check-messages bench clean worker beat browser
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+## make run: virtualenv, install, migrate, demo data, serve on http://$(HOST) (SQLite, eager tasks)
+run: demo
+	@echo "CEA Portal on http://$(HOST)/  (admin: admin@cea.test / demo-pass-2026, see README.md)"
+	$(PY) manage.py runserver $(HOST)
+
+## make test: dev requirements, then the whole suite (PostgreSQL when DATABASE_URL is set)
+test: install-dev browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install-dev
+	$(BIN)/pytest -m "not browser" -x $(PYTEST_ARGS)
+
+# Debian's Chromium for the Playwright tests (playwright's own browser download does not work here).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq chromium >/dev/null); \
+	  else echo "Install Debian's chromium (sudo apt-get install chromium) to run the browser tests"; fi; }
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(PY) manage.py makemessages -l sq -l sr_Latn -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=static
+	$(PY) manage.py makemessages -d djangojs -l sq -l sr_Latn -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=static/vendor
+	$(PY) manage.py compilemessages --ignore=.venv
+
+check-messages: install
+	$(PY) scripts/check_translations.py
+
+worker: install
+	$(BIN)/celery -A config worker -l info
+
+beat: install
+	$(BIN)/celery -A config beat -l info
+
+bench: install-dev
+	$(PY) manage.py bench $(BENCH)
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 media private_media

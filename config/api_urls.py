@@ -1,0 +1,7 @@
+"""Every app mounts its API here, under /api/v1/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("organizations.api.urls")),
+]

@@ -1,0 +1,159 @@
+"""Shared base models and reference data used by every app."""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def private_storage():
+    """Storage for files that are never served by a public URL."""
+    return storages["private"]
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TranslatedNameMixin(models.Model):
+    """Reference data named in the three languages of the portal."""
+
+    name_sq = models.CharField(_("name (Albanian)"), max_length=120)
+    name_sr = models.CharField(_("name (Serbian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or "sq").lower()
+        if lang.startswith("sr"):
+            return self.name_sr
+        if lang.startswith("en"):
+            return self.name_en
+        return self.name_sq
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(TranslatedNameMixin):
+    """One of the 38 municipalities of Kosovo (loaded by a data migration)."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name_sq"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+
+class Sector(TranslatedNameMixin):
+    """A sector / cause of civil-society work (taxonomy shared by all apps)."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    ordering = models.PositiveSmallIntegerField(_("ordering"), default=0)
+
+    class Meta:
+        ordering = ["ordering", "name_en"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+
+class ReportJob(TimeStampedModel):
+    """A report or export produced in the background, with progress.
+
+    Generators are registered by name in `core.reports`; the task fills `file` in
+    private storage, which is only served to the person who asked (or staff).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+        PDF = "pdf", "PDF"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("report"), max_length=80)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="sq")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_jobs",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in total"), default=0)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="reports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "done", "failed"]),
+                name="core_reportjob_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="core_reportjob_progress_lte_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class EmailOutbox(TimeStampedModel):
+    """An email waiting to be sent by a Celery task.
+
+    Rows are written inside the caller's transaction, so a broker outage never loses
+    a message: `email_outbox_flush` (Celery beat) re-sends what is still pending.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

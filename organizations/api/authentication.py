@@ -1,0 +1,53 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from organizations.models import ApiToken
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Token <key>` (or `Bearer <key>`). request.user is the person who
+    created the token; request.auth is the ApiToken (its organisation and scopes)."""
+
+    keywords = ("token", "bearer")
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower().decode(errors="replace") not in self.keywords:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+        try:
+            key = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
+        token = (
+            ApiToken.objects.select_related("organization", "created_by")
+            .filter(key_hash=ApiToken.hash_key(key))
+            .first()
+        )
+        if token is None or not token.is_active:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        if not token.organization.is_active or token.created_by is None or not token.created_by.is_active:
+            raise exceptions.AuthenticationFailed(_("This token's organisation or owner is not active."))
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.created_by, token
+
+    def authenticate_header(self, request):
+        return "Token"
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "organizations.api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": _("Partner token: `Token <key>`. Create one on your organisation's page."),
+        }

@@ -1,0 +1,85 @@
+"""Reads of organisations reused by views, the API, tasks and other apps."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from core.models import Sector
+from organizations.models import Invitation, Membership, Organization
+
+
+def public_organizations() -> QuerySet[Organization]:
+    """Organisations the public may see: active ones. Verification shows as a badge."""
+    return (
+        Organization.objects.filter(is_active=True)
+        .select_related("municipality")
+        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("ordering")))
+    )
+
+
+def directory_search(
+    *, query: str = "", municipality=None, sector=None, kind: str = "", verified_only: bool = False
+) -> QuerySet[Organization]:
+    qs = public_organizations()
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query) | Q(registration_number__iexact=query) | Q(description__icontains=query)
+        )
+    if municipality:
+        qs = qs.filter(municipality=municipality)
+    if sector:
+        qs = qs.filter(sectors=sector)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if verified_only:
+        qs = qs.filter(verification_status=Organization.Verification.VERIFIED)
+    return qs.distinct().order_by("name", "pk")
+
+
+def directory_stats() -> dict:
+    return Organization.objects.filter(is_active=True).aggregate(
+        total=Count("pk"),
+        verified=Count("pk", filter=Q(verification_status=Organization.Verification.VERIFIED)),
+        municipalities=Count("municipality", distinct=True),
+    )
+
+
+def latest_verified(*, limit: int = 6) -> QuerySet[Organization]:
+    return (
+        public_organizations()
+        .filter(verification_status=Organization.Verification.VERIFIED)
+        .order_by("-verified_at", "-pk")[:limit]
+    )
+
+
+def memberships_for_user(*, user) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, organization__is_active=True)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+
+
+def organizations_editable_by(*, user) -> QuerySet[Organization]:
+    """Organisations a user may act for (owner or editor): other apps use this to let
+    a person apply or report on behalf of an organisation."""
+    return Organization.objects.filter(
+        is_active=True,
+        memberships__user=user,
+        memberships__role__in=[Membership.Role.OWNER, Membership.Role.EDITOR],
+    ).distinct()
+
+
+def pending_invitations_for_user(*, user) -> QuerySet[Invitation]:
+    from allauth.account.models import EmailAddress
+
+    emails = set(EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True))
+    emails.add(user.email)
+    return Invitation.objects.filter(
+        email__in=[e.lower() for e in emails],
+        status=Invitation.Status.PENDING,
+        expires_at__gt=timezone.now(),
+    ).select_related("organization")
+
+
+def members_of(*, organization) -> QuerySet[Membership]:
+    return organization.memberships.select_related("user").order_by("role", "user__email")

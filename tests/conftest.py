@@ -1,0 +1,62 @@
+import os
+
+import pytest
+from django.core.cache import cache
+from pytest_factoryboy import register
+
+from organizations.models import Membership
+from tests import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + playwright
+
+register(factories.UserFactory)
+register(factories.StaffFactory, "staff_user")
+register(factories.OrganizationFactory)
+register(factories.MembershipFactory)
+register(factories.InvitationFactory)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--headless=new",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+def member_of(organization, role):
+    """A fresh user holding `role` in `organization`."""
+    user = factories.UserFactory()
+    Membership.objects.create(organization=organization, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def org_roles(db):
+    """One organisation and a user for every role: the permission-matrix fixture."""
+    org = factories.OrganizationFactory()
+    return {
+        "organization": org,
+        "anonymous": None,
+        "citizen": factories.UserFactory(),
+        "viewer": member_of(org, Membership.Role.VIEWER),
+        "editor": member_of(org, Membership.Role.EDITOR),
+        "owner": member_of(org, Membership.Role.OWNER),
+        "staff": factories.StaffFactory(),
+    }
