@@ -32,6 +32,9 @@ class TranslatedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         lang = (get_language() or "sq").lower()
@@ -40,9 +43,6 @@ class TranslatedNameMixin(models.Model):
         if lang.startswith("en"):
             return self.name_en
         return self.name_sq
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Municipality(TranslatedNameMixin):

@@ -134,7 +134,7 @@ def invitation_accept(*, actor, token: str) -> Membership:
             _("This invitation was sent to another email address. Log in with that address to accept it."),
             code="wrong_user",
         )
-    membership, created = Membership.objects.get_or_create(
+    membership, _created = Membership.objects.get_or_create(
         organization=invitation.organization, user=actor, defaults={"role": invitation.role}
     )
     invitation.status = Invitation.Status.ACCEPTED

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations import views
+from organizations import token_views, views
 
 app_name = "organizations"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("<slug:slug>/", views.organization_detail, name="detail"),
     path("<slug:slug>/manage/", views.organization_manage, name="manage"),
+    path("<slug:slug>/api-tokens/", token_views.token_list, name="api_tokens"),
+    path("<slug:slug>/api-tokens/<int:pk>/revoke/", token_views.token_revoke, name="api_token_revoke"),
 ]
