@@ -160,7 +160,7 @@ LANGUAGES = [
     ("sr-latn", _("Serbian (Latin)")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Belgrade"
@@ -228,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.email_outbox_flush",
         "schedule": 300.0,
     },
+    "requeue-report-jobs": {
+        "task": "core.tasks.report_jobs_requeue",
+        "schedule": 60.0,
+    },
 }
 
 # --- REST API -----------------------------------------------------------------
@@ -243,7 +247,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "core.api.throttling.AnonBurstThrottle",
         "core.api.throttling.TokenThrottle",
@@ -263,6 +267,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Offline: no badge fetched from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
@@ -276,7 +282,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "connect-src": [SELF],
-        "frame-ancestors": [SELF],
+        "frame-ancestors": ["'none'"],
         "form-action": [SELF],
         "base-uri": [SELF],
         "object-src": ["'none'"],
@@ -284,7 +290,7 @@ CONTENT_SECURITY_POLICY = {
 }
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
