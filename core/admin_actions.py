@@ -15,6 +15,8 @@ class _Echo:
 
 def _cell(obj, name):
     value = getattr(obj, name)
+    if hasattr(value, "all") and callable(value.all):  # many-to-many manager
+        return "; ".join(str(v) for v in value.all())
     if callable(value):
         value = value()
     display = getattr(obj, f"get_{name}_display", None)
@@ -22,8 +24,6 @@ def _cell(obj, name):
         value = display()
     if value is None:
         return ""
-    if hasattr(value, "all") and callable(value.all):  # many-to-many
-        return "; ".join(str(v) for v in value.all())
     return str(value)
 
 

@@ -5,7 +5,8 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.module_loading import import_string
 
@@ -19,23 +20,39 @@ def email_user_template(
 ) -> EmailOutbox:
     """Queue `<template>_subject.txt` / `<template>.txt` (and `.html` when present).
 
-    Give `user` (their preferred language is used) or a bare address in `to`.
+    Give `user` (their preferred language is used) or a bare address in `to`. The `.txt`
+    parts are rendered without HTML escaping. Call it inside the transaction that makes
+    the change the email is about: the outbox row commits with it, and the send task is
+    enqueued only after commit (a broker outage leaves the row pending for
+    `core.tasks.email_outbox_flush`).
     """
-    address = to or user.email
+    address = to or getattr(user, "email", "")
+    if not address:
+        raise ValueError("email_user_template needs a user with an email address or `to`.")
     language = language or getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
     ctx = {"site_url": settings.SITE_URL, "user": user, **context}
     with translation.override(language):
-        subject = render_to_string(f"{template}_subject.txt", ctx).strip().splitlines()[0]
-        body_text = render_to_string(f"{template}.txt", ctx)
+        # One line: a newline in a subject would be a header-injection error when sending.
+        subject = " ".join(_render_text(f"{template}_subject.txt", ctx).split())
+        body_text = _render_text(f"{template}.txt", ctx)
         try:
             body_html = render_to_string(f"{template}.html", ctx)
-        except Exception:  # noqa: BLE001 - the HTML part is optional
+        except TemplateDoesNotExist:  # the HTML part is optional; errors in it are not hidden
             body_html = ""
     message = EmailOutbox.objects.create(
         to=address, subject=subject[:255], body_text=body_text, body_html=body_html
     )
     enqueue_on_commit("core.tasks.send_outbox_email", message.pk)
     return message
+
+
+def _render_text(name: str, context: dict) -> str:
+    """Render a plain-text template without HTML autoescaping ("Ana & Co", not "Ana &amp; Co")."""
+    tpl = get_template(name)
+    inner = getattr(tpl, "template", None)  # the Django backend's compiled template
+    if inner is not None:
+        return inner.render(Context(context, autoescape=False))
+    return tpl.render(context)
 
 
 def enqueue_on_commit(task_name: str, *args) -> None:

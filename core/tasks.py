@@ -1,27 +1,41 @@
 """Background work shared by every app. Tasks take ids, re-fetch, and are idempotent."""
 
 import logging
+import tempfile
 from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from core.models import EmailOutbox
+from core import exports, reports
+from core.models import EmailOutbox, ReportJob
 
 logger = logging.getLogger(__name__)
 
 MAX_EMAIL_ATTEMPTS = 5
+EMAIL_FLUSH_AFTER = timedelta(minutes=2)
+EMAIL_FLUSH_BATCH = 200
+
+REPORT_SOFT_TIME_LIMIT = 15 * 60
+REPORT_TIME_LIMIT = REPORT_SOFT_TIME_LIMIT + 60
+REPORT_PROGRESS_EVERY = 250  # rows between two progress updates
+REPORT_REQUEUE_AFTER = timedelta(minutes=1)
+# A job still "running" after this was killed (hard time limit, lost worker): mark it failed.
+REPORT_STALE_AFTER = timedelta(seconds=REPORT_TIME_LIMIT + 5 * 60)
 
 
-@shared_task(
-    name="core.tasks.send_outbox_email",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=MAX_EMAIL_ATTEMPTS,
-)
+# --- Email outbox --------------------------------------------------------------------------
+
+
+@shared_task(name="core.tasks.send_outbox_email")
 def send_outbox_email(message_id: int) -> str:
+    """Send one outbox email. The row lock (skipped when held) and the status guard make a
+    second run a no-op; a failed send stays pending for `email_outbox_flush` until
+    MAX_EMAIL_ATTEMPTS, then is marked failed (staff can re-send it from the admin)."""
     with transaction.atomic():
         message = (
             EmailOutbox.objects.select_for_update(skip_locked=True)
@@ -45,19 +59,128 @@ def send_outbox_email(message_id: int) -> str:
             return "failed"
         message.status = EmailOutbox.Status.SENT
         message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "status", "sent_at", "updated_at"])
+        message.last_error = ""
+        message.save(update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"])
     return "sent"
 
 
 @shared_task(name="core.tasks.email_outbox_flush")
 def email_outbox_flush() -> int:
-    """Celery beat: re-send emails still pending a few minutes after they were queued."""
-    cutoff = timezone.now() - timedelta(minutes=2)
+    """Celery beat: send emails still pending a few minutes after they were queued (the
+    broker was down, or the last attempt failed), oldest first."""
+    cutoff = timezone.now() - EMAIL_FLUSH_AFTER
     ids = list(
-        EmailOutbox.objects.filter(status=EmailOutbox.Status.PENDING, created_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )[:500]
+        EmailOutbox.objects.filter(status=EmailOutbox.Status.PENDING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:EMAIL_FLUSH_BATCH]
     )
     for pk in ids:
         send_outbox_email(pk)
     return len(ids)
+
+
+# --- Background reports --------------------------------------------------------------------
+
+
+def _mark_failed(job_id, message: str) -> None:
+    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(
+        status=ReportJob.Status.FAILED,
+        error=message[:2000],
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def _counted(job_id, rows, total: int, counter: list):
+    """Yield `rows`, writing rows_done / progress to the job every REPORT_PROGRESS_EVERY rows."""
+    for row in rows:
+        yield row
+        counter[0] += 1
+        done = counter[0]
+        if done % REPORT_PROGRESS_EVERY == 0:
+            progress = min(99, done * 100 // total) if total else 0
+            ReportJob.objects.filter(pk=job_id).update(
+                rows_done=done, progress=progress, updated_at=timezone.now()
+            )
+
+
+@shared_task(
+    name="core.tasks.run_report_job",
+    acks_late=True,
+    soft_time_limit=REPORT_SOFT_TIME_LIMIT,
+    time_limit=REPORT_TIME_LIMIT,
+)
+def run_report_job(job_id: str) -> str:
+    """Produce the file of one ReportJob. Only the run that moves it from queued to
+    running does the work, so a duplicate message (requeue, redelivery) does nothing."""
+    now = timezone.now()
+    claimed = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
+        status=ReportJob.Status.RUNNING,
+        started_at=now,
+        updated_at=now,
+        progress=0,
+        rows_done=0,
+        error="",
+    )
+    if not claimed:
+        return "skipped"
+    job = ReportJob.objects.select_related("requested_by").get(pk=job_id)
+    counter = [0]
+    try:
+        report = reports.get(job.kind)
+        with translation.override(job.language), tempfile.TemporaryFile() as tmp:
+            total, rows = report.rows(dict(job.params), job.requested_by)
+            total = max(int(total or 0), 0)
+            ReportJob.objects.filter(pk=job.pk).update(rows_total=total)
+            exports.write(
+                job.format, tmp, report.columns, _counted(job.pk, rows, total, counter), str(report.title)
+            )
+            tmp.seek(0)
+            job.file.save(f"{job.kind}-{job.pk}.{job.format}", File(tmp), save=False)
+    except SoftTimeLimitExceeded:
+        logger.warning("Report job %s hit the time limit after %s rows", job_id, counter[0])
+        _mark_failed(job_id, "Time limit exceeded.")
+        return "failed"
+    except Exception as exc:  # any failure is recorded on the job, never raised
+        logger.exception("Report job %s failed", job_id)
+        _mark_failed(job_id, f"{exc.__class__.__name__}: {exc}")
+        return "failed"
+    finished = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
+        status=ReportJob.Status.DONE,
+        file=job.file.name,
+        progress=100,
+        rows_done=counter[0],
+        rows_total=counter[0],
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if not finished:  # marked failed meanwhile (stale-job sweep): do not keep an orphan file
+        job.file.delete(save=False)
+        return "failed"
+    return "done"
+
+
+@shared_task(name="core.tasks.report_jobs_requeue")
+def report_jobs_requeue() -> int:
+    """Celery beat, every minute: send again report jobs still queued a minute after they
+    were created or last sent (the broker was down when they were started), and mark as
+    failed jobs left "running" by a killed worker. Returns how many were sent."""
+    now = timezone.now()
+    ReportJob.objects.filter(status=ReportJob.Status.RUNNING, started_at__lt=now - REPORT_STALE_AFTER).update(
+        status=ReportJob.Status.FAILED,
+        error="Interrupted: the worker stopped or the hard time limit was reached.",
+        finished_at=now,
+        updated_at=now,
+    )
+    ids = list(
+        ReportJob.objects.filter(status=ReportJob.Status.QUEUED, updated_at__lt=now - REPORT_REQUEUE_AFTER)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:200]
+    )
+    sent = 0
+    for pk in ids:
+        # Touch first, so that a job is sent at most once a minute even if this run is slow.
+        ReportJob.objects.filter(pk=pk, status=ReportJob.Status.QUEUED).update(updated_at=timezone.now())
+        run_report_job.delay(str(pk))
+        sent += 1
+    return sent

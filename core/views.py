@@ -1,13 +1,23 @@
 from csp.decorators import csp_update
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.text import slugify
+from django.utils.translation import override
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from core import exports, reports, services
+from core.models import ReportJob
 from organizations import selectors as org_selectors
+
+REPORT_LIST_PAGE_SIZE = 25
 
 
 def home(request):
@@ -46,6 +56,82 @@ def healthz(request):
     healthy = all(v in ("ok", "not configured") for v in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+# --- Background reports ------------------------------------------------------------------
+
+
+def _visible_jobs(user):
+    jobs = ReportJob.objects.select_related("requested_by")
+    return jobs if user.is_staff else jobs.filter(requested_by=user)
+
+
+@login_required
+@require_GET
+def report_list(request):
+    """My report jobs, newest first (staff see everyone's)."""
+    page_obj = Paginator(_visible_jobs(request.user), REPORT_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    for job in page_obj.object_list:
+        job.title = reports.title_of(job.kind)
+    return render(request, "core/report_list.html", {"page_obj": page_obj, "jobs": page_obj.object_list})
+
+
+@login_required
+@require_POST
+def report_start(request):
+    """Start a report from an export button: kind, format and the page's query string."""
+    params = QueryDict(request.POST.get("params", "")[:2000])
+    try:
+        job = services.report_job_start(
+            actor=request.user,
+            kind=request.POST.get("kind", ""),
+            fmt=request.POST.get("format", ""),
+            params=params,
+        )
+    except services.ReportRequestError as exc:
+        return render(request, "core/report_bad_request.html", {"reason": str(exc)}, status=400)
+    return redirect("core:report_detail", pk=job.pk)
+
+
+@login_required
+@require_GET
+@never_cache
+def report_detail(request, pk):
+    """The job page; with htmx (HX-Request) only the progress fragment, polled every second."""
+    job = get_object_or_404(_visible_jobs(request.user), pk=pk)
+    job.title = reports.title_of(job.kind)
+    context = {"job": job}
+    if request.htmx:
+        return render(request, "core/includes/_report_progress.html", context)
+    return render(request, "core/report_detail.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def report_download(request, pk):
+    """The file of a finished job, to the person who asked for it or to staff (others: 404)."""
+    job = get_object_or_404(_visible_jobs(request.user), pk=pk, status=ReportJob.Status.DONE)
+    if not job.file:
+        raise Http404
+    try:  # someone who has since lost the report's permission no longer gets its file
+        if not request.user.is_staff and not reports.get(job.kind).allowed_for(request.user):
+            raise Http404
+    except reports.UnknownReport:
+        pass
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    with override(job.language):
+        name = slugify(reports.title_of(job.kind)) or "report"
+    filename = f"{name}-{timezone.localdate(job.created_at):%Y-%m-%d}.{job.format}"
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type=exports.CONTENT_TYPES.get(job.format, "application/octet-stream"),
     )
 
 
