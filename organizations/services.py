@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from core.notifications import email_user_template
 from organizations.models import ApiToken, Invitation, Membership, Organization
 
+IDENTITY_FIELDS = ("name", "kind", "registration_number")
+
 
 def _unique_slug(name: str) -> str:
     base = slugify(name, allow_unicode=False)[:200] or "org"
@@ -50,10 +52,28 @@ def organization_create(*, actor, data: dict, sectors=()) -> Organization:
 def organization_update(*, actor, organization: Organization, data: dict, sectors=None) -> Organization:
     _require(actor, "organizations.change_organization", organization)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    identity_changed = any(
+        field in data and data[field] != getattr(organization, field) for field in IDENTITY_FIELDS
+    )
     for field, value in data.items():
         setattr(organization, field, value)
+    if identity_changed and organization.is_verified and not actor.is_staff:
+        # Verification vouches for a name, a kind and a registration number: a change to
+        # any of them sends the organisation back to KCSF for verification.
+        organization.verification_status = Organization.Verification.PENDING
+        organization.verified_at = None
+        organization.verified_by = None
+        organization.verification_note = _(
+            "Sent back for verification after a change of name, kind or registration number."
+        )
     organization.full_clean()
-    organization.save()
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError as exc:  # a race on the registration number
+        raise ValidationError(
+            {"registration_number": _("An organisation with this registration number is already registered.")}
+        ) from exc
     if sectors is not None:
         organization.sectors.set(sectors)
     return organization
@@ -101,8 +121,12 @@ def invitation_create(*, actor, organization: Organization, email: str, role: st
     invitation = Invitation.objects.create(
         organization=organization, email=email, role=role, invited_by=actor
     )
+    from accounts.models import User
+
+    existing = User.objects.filter(email__iexact=email, is_active=True).first()
     email_user_template(
         to=email,
+        user=existing,  # an existing account gets the email in its preferred language
         template="organizations/email/invitation",
         context={"invitation": invitation, "organization": organization, "inviter": actor},
     )

@@ -1,9 +1,305 @@
-# Placeholder views: being written now (see issue 2).
-from django.http import HttpResponse
+"""Pages of the organisation registry: public directory and profiles, registration, the
+members' management page and invitations. Views parse input, check permission with
+`rules`, call a service or selector and render; services check permission again."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from organizations import selectors, services
+from organizations.filters import OrganizationFilter
+from organizations.forms import InvitationForm, OrganizationForm, add_service_errors
+from organizations.models import Invitation, Membership, Organization
+
+DIRECTORY_PAGE_SIZE = 20
+
+# How a refused invitation answers: gone for good (410) or the wrong account (400).
+INVITATION_GONE_CODES = {"expired", "used", "revoked"}
 
 
+def _require(request, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _active_organization(slug: str) -> Organization:
+    return get_object_or_404(
+        Organization.objects.filter(is_active=True).select_related("municipality"), slug=slug
+    )
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(str(m) for m in error.messages)
+
+
+# --- Public pages -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
 def directory(request):
-    return HttpResponse("")
+    filterset = OrganizationFilter(request.GET or None)
+    valid = filterset.is_valid() if filterset.is_bound else True
+    page_obj = None
+    if valid:
+        page_obj = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "page_obj": page_obj,
+        "organizations": page_obj.object_list if page_obj else [],
+        "filtered": filterset.is_bound and any(request.GET.get(name) for name in filterset.filters),
+        "can_export": request.user.has_perm("organizations.export_directory"),
+    }
+    return render(request, "organizations/organization_directory.html", context, status=200 if valid else 400)
 
 
-organization_create = invitation_accept = organization_detail = organization_manage = directory
+@require_http_methods(["GET", "HEAD"])
+def organization_detail(request, slug):
+    organization = get_object_or_404(selectors.public_organizations(), slug=slug)
+    return render(
+        request,
+        "organizations/organization_detail.html",
+        {
+            "organization": organization,
+            "can_manage": request.user.has_perm("organizations.view_organization_private", organization),
+        },
+    )
+
+
+# --- Registration -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request):
+    _require(request, "organizations.create_organization")
+    form = OrganizationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data, sectors = form.service_data()
+        try:
+            organization = services.organization_create(actor=request.user, data=data, sectors=sectors)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered. KCSF staff will verify it soon.") % {"name": organization.name},
+            )
+            return redirect("organizations:manage", slug=organization.slug)
+    return render(
+        request,
+        "organizations/organization_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Members' page ----------------------------------------------------------------------
+
+
+def _manage_context(request, organization, *, profile_form=None, invite_form=None) -> dict:
+    user = request.user
+    can_change = user.has_perm("organizations.change_organization", organization)
+    can_manage_members = user.has_perm("organizations.manage_members", organization)
+    members = list(selectors.members_of(organization=organization))
+    if can_change and profile_form is None:
+        profile_form = OrganizationForm(instance=Organization.objects.get(pk=organization.pk))
+    if can_manage_members and invite_form is None:
+        invite_form = InvitationForm()
+    invitations = []
+    if can_manage_members:
+        invitations = organization.invitations.filter(status=Invitation.Status.PENDING).select_related(
+            "invited_by"
+        )
+    return {
+        "organization": organization,
+        "members": members,
+        "my_membership": next((m for m in members if m.user_id == user.pk), None),
+        "can_change": can_change,
+        "can_manage_members": can_manage_members,
+        "can_manage_tokens": user.has_perm("organizations.manage_api_tokens", organization),
+        "profile_form": profile_form if can_change else None,
+        "invite_form": invite_form if can_manage_members else None,
+        "invitations": invitations,
+        "role_choices": Membership.Role.choices,
+    }
+
+
+def _render_manage(request, organization, *, status=200, **forms):
+    return render(
+        request,
+        "organizations/organization_manage.html",
+        _manage_context(request, organization, **forms),
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_manage(request, slug):
+    """Members see the profile and member list; editors edit the profile (POST here);
+    owners also manage members, invitations and API tokens (separate POST endpoints)."""
+    organization = _active_organization(slug)
+    _require(request, "organizations.view_organization_private", organization)
+    if request.method != "POST":
+        return _render_manage(request, organization)
+
+    _require(request, "organizations.change_organization", organization)
+    form = OrganizationForm(
+        request.POST, request.FILES, instance=Organization.objects.get(pk=organization.pk)
+    )
+    if form.is_valid():
+        data, sectors = form.service_data()
+        try:
+            organization = services.organization_update(
+                actor=request.user, organization=organization, data=data, sectors=sectors
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The profile was saved."))
+            return redirect("organizations:manage", slug=organization.slug)
+    messages.error(request, _("The profile was not saved. Please correct the errors below."))
+    return _render_manage(request, organization, profile_form=form, status=400)
+
+
+def _member_action(request, organization, action, success_message):
+    """Run a service for the members' page: success → redirect with a message; a refusal
+    of the service → the page again with the reason and status 400."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return _render_manage(request, organization, status=400)
+    messages.success(request, success_message)
+    return redirect("organizations:manage", slug=organization.slug)
+
+
+@login_required
+@require_POST
+def invite(request, slug):
+    organization = _active_organization(slug)
+    _require(request, "organizations.manage_members", organization)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor=request.user,
+                organization=organization,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("An invitation was sent to %(email)s.") % {"email": invitation.email})
+            return redirect("organizations:manage", slug=organization.slug)
+    messages.error(request, _("The invitation was not sent. Please correct the errors below."))
+    return _render_manage(request, organization, invite_form=form, status=400)
+
+
+@login_required
+@require_POST
+def member_role(request, slug, pk):
+    organization = _active_organization(slug)
+    _require(request, "organizations.manage_members", organization)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organization"), pk=pk, organization=organization
+    )
+    role = request.POST.get("role", "")
+    return _member_action(
+        request,
+        organization,
+        lambda: services.membership_change_role(actor=request.user, membership=membership, role=role),
+        _("The role of %(person)s is now: %(role)s.")
+        % {"person": membership.user, "role": dict(Membership.Role.choices).get(role, role)},
+    )
+
+
+@login_required
+@require_POST
+def member_remove(request, slug, pk):
+    """Owners remove members; any member may leave (remove their own membership)."""
+    organization = _active_organization(slug)
+    _require(request, "organizations.view_organization_private", organization)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organization"), pk=pk, organization=organization
+    )
+    leaving = membership.user_id == request.user.pk
+    if not leaving:
+        _require(request, "organizations.manage_members", organization)
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return _render_manage(request, organization, status=400)
+    if leaving:
+        messages.success(request, _("You left %(name)s.") % {"name": organization.name})
+        return redirect(organization.get_absolute_url())
+    messages.success(
+        request,
+        _("%(person)s is no longer a member of %(name)s.")
+        % {"person": membership.user, "name": organization.name},
+    )
+    return redirect("organizations:manage", slug=organization.slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug, pk):
+    organization = _active_organization(slug)
+    _require(request, "organizations.manage_members", organization)
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organization"), pk=pk, organization=organization
+    )
+    return _member_action(
+        request,
+        organization,
+        lambda: services.invitation_revoke(actor=request.user, invitation=invitation),
+        _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email},
+    )
+
+
+# --- Invitations ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organization", "invited_by"),
+        token=token,
+        organization__is_active=True,
+    )
+    problem, status = None, 200
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(actor=request.user, token=token)
+        except ValidationError as exc:
+            if exc.code == "not_found":  # deleted since the page was loaded
+                raise Http404(_error_text(exc)) from None
+            problem = _error_text(exc)
+            status = 410 if exc.code in INVITATION_GONE_CODES else 400
+        else:
+            messages.success(
+                request,
+                _("Welcome! You are now a member of %(name)s.") % {"name": membership.organization.name},
+            )
+            return redirect("organizations:manage", slug=membership.organization.slug)
+    elif invitation.status == Invitation.Status.ACCEPTED:
+        problem, status = _("This invitation has already been used."), 410
+    elif invitation.status == Invitation.Status.REVOKED:
+        problem, status = _("This invitation was withdrawn."), 410
+    elif invitation.is_expired:
+        problem, status = _("This invitation has expired. Ask the organisation for a new one."), 410
+    return render(
+        request,
+        "organizations/invitation_accept.html",
+        {"invitation": invitation, "organization": invitation.organization, "problem": problem},
+        status=status,
+    )

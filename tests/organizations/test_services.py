@@ -239,3 +239,38 @@ class TestApiTokens:
         services.api_token_revoke(actor=StaffFactory(), token=token)
         token.refresh_from_db()
         assert not token.is_active
+
+
+class TestVerificationFollowsIdentity:
+    def _verified(self, org_roles):
+        org = org_roles["organization"]
+        services.organization_verify(actor=org_roles["staff"], organization=org, verified=True)
+        org.refresh_from_db()
+        return org
+
+    def test_changing_the_name_sends_a_verified_org_back_to_verification(self, org_roles):
+        org = self._verified(org_roles)
+        services.organization_update(actor=org_roles["editor"], organization=org, data={"name": "Renamed"})
+        org.refresh_from_db()
+        assert org.verification_status == Organization.Verification.PENDING and org.verified_at is None
+
+    def test_changing_contacts_keeps_the_badge(self, org_roles):
+        org = self._verified(org_roles)
+        services.organization_update(
+            actor=org_roles["editor"], organization=org, data={"phone": "044 111 222"}
+        )
+        org.refresh_from_db()
+        assert org.is_verified
+
+
+def test_invitation_to_an_existing_account_is_in_its_language(org_roles, django_capture_on_commit_callbacks):
+    UserFactory(email="serb@example.org", preferred_language="sr-latn")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(
+            actor=org_roles["owner"],
+            organization=org_roles["organization"],
+            email="serb@example.org",
+            role="viewer",
+        )
+    assert EmailOutbox.objects.get(to="serb@example.org")
+    assert len(mail.outbox) == 1

@@ -1,0 +1,75 @@
+"""What the public API shows of an organisation: its public profile, nothing private
+(no members, verification notes, addresses of people or tokens)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.models import Municipality, Sector
+from organizations.models import Organization
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["slug", "name_sq", "name_sr", "name_en"]
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["slug", "name_sq", "name_sr", "name_en"]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    municipality = MunicipalitySerializer(read_only=True)
+    sectors = SectorSerializer(many=True, read_only=True)
+    email = serializers.EmailField(read_only=True, allow_null=True)
+    website = serializers.URLField(read_only=True, allow_null=True)
+    logo = serializers.SerializerMethodField()
+    verified = serializers.BooleanField(source="is_verified", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "registration_number",
+            "municipality",
+            "sectors",
+            "description",
+            "email",
+            "phone",
+            "website",
+            "founded_year",
+            "logo",
+            "verification_status",
+            "verified",
+            "created_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    BLANK_AS_NULL = ("email", "website")  # "" is no email / URL: say so with null
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        for field in self.BLANK_AS_NULL:
+            if data.get(field) == "":
+                data[field] = None
+        return data
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field({**{"type": "string", "format": "uri"}, "nullable": True})
+    def get_logo(self, obj: Organization) -> str | None:
+        return self._absolute(obj.logo.url) if obj.logo else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj: Organization) -> str:
+        """The organisation's public profile page on the portal."""
+        return self._absolute(obj.get_absolute_url())
