@@ -7,7 +7,12 @@ from accounts.models import User
 class SignupExtraForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
 
     def signup(self, request, user):
         user.full_name = self.cleaned_data.get("full_name", "")

@@ -5,6 +5,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -26,14 +27,16 @@ class StaffMFAMiddleware:
             user = request.user
             if user.is_staff and user.is_active:
                 next_q = urlencode({"next": request.get_full_path()})
-                if not is_mfa_enabled(user):
-                    messages.warning(
-                        request,
-                        _(
-                            "Set up two-factor authentication (an authenticator app) to use the administration."
-                        ),
-                    )
-                    return redirect(f"{reverse('mfa_activate_totp')}?{next_q}")
-                if not session_passed_mfa(request):
-                    return redirect(f"{reverse('mfa_reauthenticate')}?{next_q}")
+                # /admin/ has no language prefix: send staff to the pages in their own language.
+                with translation.override(user.preferred_language or translation.get_language()):
+                    if not is_mfa_enabled(user):
+                        messages.warning(
+                            request,
+                            _(
+                                "Set up two-factor authentication (an authenticator app) to use the administration."
+                            ),
+                        )
+                        return redirect(f"{reverse('mfa_activate_totp')}?{next_q}")
+                    if not session_passed_mfa(request):
+                        return redirect(f"{reverse('mfa_reauthenticate')}?{next_q}")
         return self.get_response(request)

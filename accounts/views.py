@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
@@ -5,6 +6,7 @@ from django.shortcuts import render
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm
 from organizations import selectors as org_selectors
@@ -22,18 +24,33 @@ def dashboard(request):
     )
 
 
+def _remember_language(response, language: str) -> None:
+    """The language cookie that LocaleMiddleware and set_language use."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
+    )
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def profile_edit(request):
     form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "accounts/profile.html", {"form": form}, status=400)
         user = form.save()
-        messages.success(request, _("Your profile was saved."))
-        # Show the portal in the language just chosen.
-        target = translate_url(request.path, user.preferred_language)
-        response = HttpResponseRedirect(target)
-        translation.activate(user.preferred_language)
-        response.set_cookie(
-            "django_language", user.preferred_language, samesite="Lax", max_age=365 * 24 * 3600
-        )
+        language = user.preferred_language
+        # Confirm in the language just chosen, and show the portal in it from now on.
+        with translation.override(language):
+            messages.success(request, _("Your profile was saved."))
+        response = HttpResponseRedirect(translate_url(request.path, language))
+        _remember_language(response, language)
         return response
-    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "accounts/profile.html", {"form": form})

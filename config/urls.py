@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -8,6 +9,8 @@ from core import views as core_views
 
 admin.site.site_header = "CEA Portal — KCSF"
 admin.site.site_title = "CEA Portal"
+# The admin's own password form would skip MFA: send admin logins through allauth instead.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
