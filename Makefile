@@ -56,8 +56,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages -l sq -l sr_Latn -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=static
-	$(PY) manage.py makemessages -d djangojs -l sq -l sr_Latn -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=static/vendor
+	$(PY) manage.py makemessages -l sq -l sr_Latn -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=static --ignore=tests --ignore=locale_thirdparty
 	$(PY) manage.py compilemessages --ignore=.venv
 
 check-messages: install

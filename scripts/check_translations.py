@@ -88,6 +88,7 @@ def main() -> int:
             "--no-location",
             "--ignore=static",
             "--ignore=tests",
+            "--ignore=locale_thirdparty",
         ]
         for lang in LANGS:
             cmd += ["-l", lang]
