@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("organizations.api.urls")),
+    path("", include("giving.api.urls")),
 ]

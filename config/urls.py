@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("me/", include("accounts.urls")),
     path("organizations/", include("organizations.urls")),
     path("reports/", include("core.urls")),
+    path("giving/", include("giving.urls")),
     prefix_default_language=True,
 )
 

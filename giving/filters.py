@@ -1,0 +1,94 @@
+"""The one filter of giving records, shared by the dashboard, the record list, exports
+and the API, so that every view of "the same filters" means the same rows."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Municipality
+from giving import selectors
+from giving.choices import Cause, Confidence, DonorType, Effect, Geography, RecipientType, SupportKind
+from giving.models import GivingRecord
+
+_multi = {"widget": forms.SelectMultiple(attrs={"class": "form-select", "size": 4})}
+
+
+class GivingFilter(django_filters.FilterSet):
+    """Filters of verified records. Every filter is optional; a malformed value makes the
+    filter invalid (the views answer 400 with the form's errors)."""
+
+    date_from = django_filters.DateFilter(
+        field_name="date",
+        lookup_expr="gte",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date",
+        lookup_expr="lte",
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    year = django_filters.NumberFilter(
+        field_name="date",
+        lookup_expr="year",
+        label=_("Year"),
+        min_value=1990,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    diaspora = django_filters.ChoiceFilter(
+        choices=[("yes", _("Diaspora only")), ("no", _("Domestic only"))],
+        method="filter_diaspora",
+        label=_("Diaspora or domestic"),
+        empty_label=_("Both"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    donor_type = django_filters.MultipleChoiceFilter(
+        choices=DonorType.choices, label=_("Donor type"), **_multi
+    )
+    cause = django_filters.MultipleChoiceFilter(choices=Cause.choices, label=_("Cause"), **_multi)
+    recipient_type = django_filters.MultipleChoiceFilter(
+        choices=RecipientType.choices, label=_("Recipient type"), **_multi
+    )
+    support_kind = django_filters.MultipleChoiceFilter(
+        choices=SupportKind.choices, label=_("Kind of support"), **_multi
+    )
+    confidence = django_filters.MultipleChoiceFilter(
+        choices=Confidence.choices, label=_("Confidence"), **_multi
+    )
+    geography = django_filters.ChoiceFilter(
+        choices=Geography.choices,
+        label=_("Where"),
+        empty_label=_("Anywhere"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    municipality = django_filters.ModelMultipleChoiceFilter(
+        field_name="municipality",
+        to_field_name="slug",
+        queryset=Municipality.objects.all(),
+        label=_("Municipality"),
+        **_multi,
+    )
+    effect = django_filters.ChoiceFilter(
+        choices=Effect.choices,
+        label=_("Effect"),
+        empty_label=_("Any effect"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    class Meta:
+        model = GivingRecord
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = selectors.public_records()
+        super().__init__(data=data, queryset=queryset, **kwargs)
+
+    def filter_diaspora(self, queryset, name, value):
+        if value == "yes":
+            return queryset.filter(is_diaspora=True)
+        if value == "no":
+            return queryset.filter(is_diaspora=False)
+        return queryset

@@ -1,0 +1,221 @@
+"""The giving tracker: one row per instance of giving, moderated before it is public."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+from giving.choices import (
+    BeneficiaryGroup,
+    Cause,
+    Confidence,
+    DiasporaChannel,
+    DonorType,
+    Effect,
+    Geography,
+    RecipientType,
+    Recurrence,
+    Source,
+    Status,
+    SupportKind,
+)
+
+MAX_AMOUNT = 100_000_000  # EUR; anything above is a typo, not a gift
+
+
+class GivingRecord(TimeStampedModel):
+    date = models.DateField(_("date"), db_index=True)
+    amount = models.DecimalField(
+        _("amount (EUR)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0.01)],
+        help_text=_("For goods, services or volunteer time: the estimated value in EUR."),
+    )
+    support_kind = models.CharField(_("kind of support"), max_length=16, choices=SupportKind.choices)
+    # Donor
+    donor_type = models.CharField(_("donor type"), max_length=24, choices=DonorType.choices)
+    is_diaspora = models.BooleanField(_("diaspora"), default=False, editable=False)
+    donor_name = models.CharField(_("donor name"), max_length=200, blank=True)
+    donor_name_public = models.BooleanField(
+        _("donor agreed to be named"),
+        default=False,
+        help_text=_("Names of individual donors are shown only when they agreed."),
+    )
+    donor_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("donor organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gifts_given",
+    )
+    donor_country = CountryField(_("donor's country of residence"), blank=True)
+    diaspora_channel = models.CharField(
+        _("diaspora channel"), max_length=24, choices=DiasporaChannel.choices, blank=True
+    )
+    # Recipient
+    recipient_type = models.CharField(_("recipient type"), max_length=24, choices=RecipientType.choices)
+    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
+    recipient_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("recipient organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gifts_received",
+    )
+    # What, for whom, where
+    cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices)
+    beneficiary_group = models.CharField(
+        _("beneficiary group"), max_length=16, choices=BeneficiaryGroup.choices
+    )
+    geography = models.CharField(
+        _("where"), max_length=16, choices=Geography.choices, default=Geography.MUNICIPALITY
+    )
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recurrence = models.CharField(
+        _("one-off or ongoing"), max_length=10, choices=Recurrence.choices, default=Recurrence.ONE_OFF
+    )
+    effect = models.CharField(_("effect"), max_length=10, choices=Effect.choices, blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
+    # Provenance and trust
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source_url = models.URLField(_("source link"), blank=True, max_length=500)
+    status = models.CharField(
+        _("verification"), max_length=10, choices=Status.choices, default=Status.REPORTED
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    confidence = models.CharField(
+        _("confidence"), max_length=16, choices=Confidence.choices, default=Confidence.SELF_REPORTED
+    )
+    confirmed_by_donor_at = models.DateTimeField(_("confirmed by the donor"), null=True, blank=True)
+    confirmed_by_recipient_at = models.DateTimeField(_("confirmed by the recipient"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_for = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("entered on behalf of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The CSO or partner whose staff or API token entered the record."),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # Duplicate detection: the same natural key gives the same fingerprint.
+    fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible duplicate of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("giving record")
+        verbose_name_plural = _("giving records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) & Q(amount__lte=MAX_AMOUNT), name="giving_amount_in_range"
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="giving_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(geography=Geography.MUNICIPALITY) | Q(municipality__isnull=False),
+                name="giving_municipality_when_local",
+                violation_error_message=_(
+                    "Choose the municipality, or say the gift was Kosovo-wide or outside Kosovo."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.REJECTED) | ~Q(rejection_reason=""),
+                name="giving_rejection_has_reason",
+                violation_error_message=_("Give a reason for the rejection."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "date"], name="giving_status_date"),
+            models.Index(fields=["status", "donor_type"], name="giving_status_donor"),
+            models.Index(fields=["status", "municipality"], name="giving_status_muni"),
+            models.Index(fields=["status", "cause"], name="giving_status_cause"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} · {self.amount} EUR · {self.get_cause_display()}"
+
+    @property
+    def public_donor_name(self) -> str:
+        """The donor's name as the public may see it."""
+        from giving.choices import PERSONAL_DONOR_TYPES
+
+        if self.donor_type in PERSONAL_DONOR_TYPES and not self.donor_name_public:
+            return ""
+        return self.donor_name or (self.donor_organization.name if self.donor_organization_id else "")
+
+
+class ImportBatch(TimeStampedModel):
+    """One uploaded CSV/XLSX file: validated whole, then imported (all valid rows or none)."""
+
+    class State(models.TextChoices):
+        VALIDATED = "validated", _("Validated")
+        IMPORTED = "imported", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
+    )
+    entered_for = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_hash = models.CharField(_("file fingerprint"), max_length=64, db_index=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.VALIDATED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_valid = models.PositiveIntegerField(_("valid rows"), default=0)
+    rows_duplicate = models.PositiveIntegerField(_("duplicate rows"), default=0)
+    rows_imported = models.PositiveIntegerField(_("imported rows"), default=0)
+    errors = models.JSONField(_("errors by row"), default=list, blank=True)
+    payload = models.JSONField(_("validated rows"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
