@@ -1,7 +1,9 @@
 """The giving tracker: one row per instance of giving, moderated before it is public."""
 
+from decimal import Decimal
+
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +35,7 @@ class GivingRecord(TimeStampedModel):
         _("amount (EUR)"),
         max_digits=14,
         decimal_places=2,
-        validators=[MinValueValidator(0.01)],
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)],
         help_text=_("For goods, services or volunteer time: the estimated value in EUR."),
     )
     support_kind = models.CharField(_("kind of support"), max_length=16, choices=SupportKind.choices)
