@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "organizations",
     "giving",
+    "transparency",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=2 * 1024 * 1024)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+# Organisations whose yearly income is below this (EUR) file the short transparency form.
+TRANSPARENCY_SMALL_INCOME_THRESHOLD = env.int("TRANSPARENCY_SMALL_INCOME_THRESHOLD", default=30_000)
+TRANSPARENCY_DOCUMENT_MAX_BYTES = env.int("TRANSPARENCY_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
