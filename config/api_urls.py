@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("organizations.api.urls")),
     path("", include("giving.api.urls")),
+    path("", include("transparency.api.urls")),
 ]

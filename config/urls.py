@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("organizations/", include("organizations.urls")),
     path("reports/", include("core.urls")),
     path("giving/", include("giving.urls")),
+    path("transparency/", include("transparency.urls")),
     prefix_default_language=True,
 )
 
