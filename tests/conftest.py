@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from pytest_factoryboy import register
 
 from organizations.models import Membership
@@ -60,3 +61,10 @@ def org_roles(db):
         "owner": member_of(org, Membership.Role.OWNER),
         "staff": factories.StaffFactory(),
     }
+
+
+def t(message: str, language: str = "sq", **params) -> str:
+    """`message` as a page in `language` shows it (the portal's default language is sq)."""
+    with translation.override(language):
+        text = translation.gettext(message)
+    return text % params if params else text

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from core.models import EmailOutbox, Sector
 from organizations import services
@@ -107,7 +109,17 @@ def test_verification_actions(admin, action, status):
     untouched.refresh_from_db()
     assert untouched.verification_status == Organization.Verification.PENDING
     assert set(EmailOutbox.objects.values_list("to", flat=True)) == {o.email for o in owners}
-    assert "2 organisations" in response.content.decode()
+    with translation.override("sq"):
+        expected = (
+            ngettext("%(count)d organisation verified.", "%(count)d organisations verified.", 2)
+            if status == "verified"
+            else ngettext(
+                "%(count)d organisation marked not verified.",
+                "%(count)d organisations marked not verified.",
+                2,
+            )
+        ) % {"count": 2}
+    assert expected in response.content.decode()
 
 
 def test_export_as_csv(admin):

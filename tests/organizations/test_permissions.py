@@ -7,7 +7,7 @@ from django.urls import reverse
 from core.models import EmailOutbox
 from organizations.models import Invitation, Membership, Organization
 from tests import factories
-from tests.conftest import member_of
+from tests.conftest import member_of, t
 from tests.organizations.conftest import login, org_form_data
 
 pytestmark = pytest.mark.django_db
@@ -195,7 +195,7 @@ def test_member_leaves(client, org_roles, role, second_owner, expected):
     if expected == 302:
         assert response["Location"] == org.get_absolute_url()
     else:
-        assert "An organisation must keep at least one owner." in response.content.decode()
+        assert t("An organisation must keep at least one owner.") in response.content.decode()
 
 
 @_matrix(anonymous=LOGIN, citizen=403, viewer=403, editor=403, owner=302, staff=302)
