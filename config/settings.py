@@ -190,9 +190,17 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 LOGO_MAX_BYTES = env.int("LOGO_MAX_BYTES", default=2 * 1024 * 1024)
+GIVING_IMPORT_MAX_ROWS = env.int("GIVING_IMPORT_MAX_ROWS", default=20_000)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # Organisations whose yearly income is below this (EUR) file the short transparency form.
 TRANSPARENCY_SMALL_INCOME_THRESHOLD = env.int("TRANSPARENCY_SMALL_INCOME_THRESHOLD", default=30_000)
+# Pre-fill of a new transparency report: `fn(organization, year)` of each installed app (transparency.prefill).
+TRANSPARENCY_PREFILL_PROVIDERS = [
+    "transparency.prefill.from_last_report",
+    "giving.selectors.transparency_prefill",
+    "grants.selectors.transparency_prefill",
+    "volunteering.selectors.transparency_prefill",
+]
 TRANSPARENCY_DOCUMENT_MAX_BYTES = env.int("TRANSPARENCY_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- Email --------------------------------------------------------------------
@@ -237,6 +245,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.report_jobs_requeue",
         "schedule": 60.0,
     },
+    "recompute-transparency-badges": {  # daily: report deadlines pass without any event
+        "task": "transparency.tasks.recompute_all_badges",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "mark-late-strategy-measures": {  # daily: measures past their deadline become "late"
+        "task": "transparency.tasks_strategy.measures_mark_late",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "refresh-giving-aggregates": {"task": "giving.tasks.refresh_aggregates_if_changed", "schedule": 900.0},
 }
 
 # --- REST API -----------------------------------------------------------------

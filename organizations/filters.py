@@ -6,13 +6,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, Sector
-from organizations import selectors
+from organizations import extensions, selectors
 from organizations.models import Organization
 
 
+@extensions.extensible_filterset
 class OrganizationFilter(django_filters.FilterSet):
     """Search (name, exact registration number or words of the description), municipality,
-    sector, kind and "verified only". Municipality and sector are given by slug, so links stay readable."""
+    sector, kind and "verified only". Municipality and sector are given by slug, so links stay readable.
+    Other apps add filters with `extensions.register_directory_filter` (see `extension_fields`)."""
 
     q = django_filters.CharFilter(
         method="filter_search",
@@ -57,6 +59,11 @@ class OrganizationFilter(django_filters.FilterSet):
         if queryset is None:
             queryset = selectors.public_organizations().order_by("name", "pk")
         super().__init__(data=data, queryset=queryset, **kwargs)
+
+    @property
+    def extension_fields(self) -> list:
+        """The bound form fields of the filters other apps registered, for the template."""
+        return [self.form[name] for name in extensions.extension_filter_names(self)]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

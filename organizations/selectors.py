@@ -4,16 +4,19 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.models import Sector
+from organizations import extensions
 from organizations.models import Invitation, Membership, Organization
 
 
 def public_organizations() -> QuerySet[Organization]:
-    """Organisations the public may see: active ones. Verification shows as a badge."""
-    return (
+    """Organisations the public may see: active ones. Verification shows as a badge.
+    Other apps add what their cards need through `extensions.register_directory_queryset_hook`."""
+    qs = (
         Organization.objects.filter(is_active=True)
         .select_related("municipality")
         .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("ordering")))
     )
+    return extensions.apply_directory_queryset_hooks(qs)
 
 
 def directory_search(

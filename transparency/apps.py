@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class TransparencyConfig(AppConfig):
     name = "transparency"
     verbose_name = _("Transparency")
+
+    def ready(self):
+        # The badge in the CSO directory, on profiles and in the organisations API, through
+        # the extension points of `organizations` (which never imports this app).
+        from organizations import extensions
+        from transparency import badges
+        from transparency.api.badges import BadgeLevelField
+
+        extensions.register_directory_queryset_hook(badges.with_badge)
+        extensions.register_directory_filter("badge", badges.make_badge_filter)
+        extensions.register_template_snippet("card", "transparency/includes/_badge_card.html")
+        extensions.register_template_snippet("profile", "transparency/includes/_badge_profile.html")
+        extensions.register_api_field("badge_level", BadgeLevelField)
+
+        from transparency import reports  # noqa: F401  (public funding + strategy reports, beat task)

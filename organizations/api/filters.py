@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from organizations import extensions
 from organizations.models import Organization
 
 
@@ -58,14 +59,18 @@ class NoBlankParametersForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         getlist = getattr(self.data, "getlist", None)
-        for name in self.NON_BLANK:
+        # The parameters other apps add (extensions.register_directory_filter) are enums too.
+        for name in (*self.NON_BLANK, *extensions.directory_filter_names()):
             values = getlist(name) if getlist else [self.data.get(name)]
             if name in self.data and all(value in ("", None) for value in values):
                 self.add_error(name, _("Leave this parameter out, or give it a value."))
         return cleaned
 
 
+@extensions.extensible_filterset
 class OrganizationFilter(django_filters.FilterSet):
+    """Other apps add parameters with `organizations.extensions.register_directory_filter`."""
+
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
     municipality = django_filters.CharFilter(
         field_name="municipality__slug", label=_("Municipality (slug, e.g. prishtine)")

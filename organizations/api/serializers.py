@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import Municipality, Sector
+from organizations import extensions
 from organizations.models import Organization
 
 
@@ -53,6 +54,10 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     BLANK_AS_NULL = ("email", "website")  # "" is no email / URL: say so with null
+
+    def get_fields(self):
+        # Read-only fields other apps add (organizations.extensions.register_api_field).
+        return {**super().get_fields(), **extensions.api_fields()}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

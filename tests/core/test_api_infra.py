@@ -262,7 +262,18 @@ class TestSchemaEndpoint:
 
     def test_filters_are_documented(self, schema):
         names = {p["name"] for p in schema["paths"]["/api/v1/organizations/"]["get"]["parameters"]}
-        assert names == {"q", "municipality", "sector", "kind", "verified", "ordering", "page", "page_size"}
+        # "badge": added by the transparency app (organizations.extensions)
+        assert names == {
+            "q",
+            "municipality",
+            "sector",
+            "kind",
+            "verified",
+            "badge",
+            "ordering",
+            "page",
+            "page_size",
+        }
 
     def test_token_security_scheme(self, schema):
         assert schema["components"]["securitySchemes"]["tokenAuth"]["in"] == "header"

@@ -54,9 +54,9 @@ def test_register_refuses_duplicates_and_formats_without_writer(open_report):
     with pytest.raises(ImproperlyConfigured):
         reports.register(kind=open_report.kind, title="x", columns=[], rows=lambda p, u: (0, []))
     with pytest.raises(ImproperlyConfigured):
-        reports.register(kind="tests.pdf", title="x", columns=[], rows=lambda p, u: (0, []), formats=("pdf",))
+        reports.register(kind="tests.odt", title="x", columns=[], rows=lambda p, u: (0, []), formats=("odt",))
     with pytest.raises(reports.UnknownReport):
-        reports.get("tests.pdf")
+        reports.get("tests.odt")
     with pytest.raises(reports.UnknownReport):
         reports.get("nope")
     assert reports.title_of("nope") == "nope"

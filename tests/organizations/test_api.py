@@ -38,6 +38,7 @@ PUBLIC_FIELDS = {
     "verified",
     "created_at",
     "url",
+    "badge_level",  # added by the transparency app through organizations.extensions
 }
 
 

@@ -1,0 +1,3 @@
+"""Transparency admin, one module per part of the platform."""
+
+from transparency.admin import badges, funding_strategy, reports  # noqa: F401
