@@ -15,7 +15,7 @@ from transparency import funding
 from transparency.choices import FundingProcedure, FundingSource, ReportStatus
 from transparency.models import PublicFundingRecord, TransparencyReport
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HEADER = list(funding.IMPORT_COLUMNS)
 
