@@ -293,6 +293,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "GivingSourceEnum": "giving.choices.Source",
+        "FundingSourceEnum": "transparency.choices.FundingSource",
+    },
 }
 
 # --- Security -----------------------------------------------------------------

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class GivingConfig(AppConfig):
     name = "giving"
     verbose_name = _("Giving")
+
+    def ready(self):
+        from giving import reports  # noqa: F401  (registers the "giving.records" export)

@@ -64,7 +64,7 @@ class GivingFilter(django_filters.FilterSet):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     municipality = django_filters.ModelMultipleChoiceFilter(
-        field_name="municipality",
+        field_name="municipality__slug",
         to_field_name="slug",
         queryset=Municipality.objects.all(),
         label=_("Municipality"),

@@ -221,3 +221,6 @@ class ImportBatch(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_state_display()})"
+
+
+from giving.aggregates_models import *  # noqa: E402, F403  (the dashboard aggregates and yearly PDFs)

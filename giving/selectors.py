@@ -11,3 +11,75 @@ def public_records() -> QuerySet[GivingRecord]:
     return GivingRecord.objects.filter(status=Status.VERIFIED).select_related(
         "municipality", "donor_organization", "recipient_organization"
     )
+
+
+# --- Records of people and the moderation queue (giving.views_records) ----------------------
+
+_RECORD_RELATED = (
+    "municipality",
+    "donor_organization",
+    "recipient_organization",
+    "entered_for",
+    "entered_by",
+)
+
+
+def records_for_user(*, user, org_ids=None) -> QuerySet[GivingRecord]:
+    """Records the user entered, or entered for / given or received by an organisation
+    they edit (`org_ids`, default: their editable organisations)."""
+    from django.db.models import Q
+
+    if org_ids is None:
+        from giving.rules import editable_org_ids
+
+        org_ids = editable_org_ids(user)
+    condition = Q(entered_by=user)
+    if org_ids:
+        condition |= (
+            Q(entered_for__in=org_ids)
+            | Q(recipient_organization__in=org_ids)
+            | Q(donor_organization__in=org_ids)
+        )
+    return (
+        GivingRecord.objects.filter(condition).select_related(*_RECORD_RELATED).order_by("-created_at", "-pk")
+    )
+
+
+def moderation_queue() -> QuerySet[GivingRecord]:
+    """Every record with what the staff queue shows, oldest reports first."""
+    return GivingRecord.objects.select_related(*_RECORD_RELATED, "possible_duplicate_of").order_by(
+        "created_at", "pk"
+    )
+
+
+def record_for_page(*, pk: int) -> GivingRecord | None:
+    return (
+        GivingRecord.objects.select_related(*_RECORD_RELATED, "reviewed_by", "possible_duplicate_of")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def transparency_prefill(organization, year: int) -> list[tuple]:
+    """For the yearly transparency report (transparency.prefill): the verified gifts of
+    money received by `organization` in `year`, summed into the report's income fields —
+    domestic individuals, domestic businesses and the diaspora — as (field, amount, source)."""
+    from django.db.models import Q, Sum
+    from django.utils.translation import gettext_lazy
+
+    from giving.choices import DonorType, SupportKind
+
+    totals = GivingRecord.objects.filter(
+        status=Status.VERIFIED,
+        support_kind=SupportKind.MONEY,
+        recipient_organization=organization,
+        date__year=year,
+    ).aggregate(
+        income_domestic_individuals=Sum(
+            "amount", filter=Q(is_diaspora=False, donor_type=DonorType.INDIVIDUAL)
+        ),
+        income_domestic_businesses=Sum("amount", filter=Q(is_diaspora=False, donor_type=DonorType.COMPANY)),
+        income_diaspora=Sum("amount", filter=Q(is_diaspora=True)),
+    )
+    source = gettext_lazy("the giving tracker")
+    return [(field, amount, source) for field, amount in totals.items() if amount]

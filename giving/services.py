@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.notifications import email_user_template
+from giving.aggregates import refresh_on_commit
 from giving.choices import DIASPORA_DONOR_TYPES, Confidence, Geography, Source, Status
 from giving.models import GivingRecord
 
@@ -137,10 +139,306 @@ def record_create(
     if status == Status.VERIFIED:
         record.reviewed_by = actor
         record.reviewed_at = timezone.now()
+    if getattr(actor, "pk", None):
+        record._history_user = actor  # history names the actor outside a request too
     record.save()
+    if record.status == Status.VERIFIED:  # only verified records are counted
+        refresh_on_commit([record.date])
     return record
 
 
 def _require(user, perm: str, obj=None) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied(_("You do not have permission to do this."))
+
+
+# --- Entry by people (web forms) -----------------------------------------------------------
+
+# The fields a person enters; `record_update` changes only these.
+EDITABLE_FIELDS = (
+    "date",
+    "amount",
+    "support_kind",
+    "donor_type",
+    "donor_name",
+    "donor_name_public",
+    "donor_organization",
+    "donor_country",
+    "diaspora_channel",
+    "recipient_type",
+    "recipient_name",
+    "recipient_organization",
+    "cause",
+    "beneficiary_group",
+    "geography",
+    "municipality",
+    "recurrence",
+    "effect",
+    "description",
+    "source_url",
+)
+# A change to any of these is a different gift: the confirmations no longer hold.
+_CONFIRMED_FACTS = (
+    "date",
+    "amount",
+    "support_kind",
+    "donor_type",
+    "donor_organization",
+    "recipient_type",
+    "recipient_organization",
+)
+
+
+def _lock(record: GivingRecord) -> GivingRecord:
+    return GivingRecord.objects.select_for_update().get(pk=record.pk)
+
+
+def _existing_duplicate(record: GivingRecord) -> GivingRecord | None:
+    qs = GivingRecord.objects.filter(fingerprint=record.fingerprint).exclude(status=Status.REJECTED)
+    if record.pk:
+        qs = qs.exclude(pk=record.pk)
+    return qs.order_by("pk").first()
+
+
+@transaction.atomic
+def record_update(*, actor, record: GivingRecord, data: dict, source: str | None = None) -> GivingRecord:
+    """Change the entered fields of a record (`giving.change_record`: staff, or the person
+    who entered it while it is `reported`). Refuses to turn it into an exact duplicate of
+    another record; re-checks near duplicates; a change of the facts clears confirmations."""
+    record = _lock(record)
+    _require(actor, "giving.change_record", record)
+    before = {name: getattr(record, name) for name in _CONFIRMED_FACTS}
+    old_date = record.date
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"record_update cannot change {name!r}")
+        setattr(record, name, value)
+    if source is not None:
+        record.source = source
+    if any(getattr(record, name) != value for name, value in before.items()):
+        record.confirmed_by_donor_at = None
+        record.confirmed_by_recipient_at = None
+    prepare_record(record)
+    existing = _existing_duplicate(record)
+    if existing is not None:
+        raise DuplicateRecord(existing)
+    record.possible_duplicate_of = find_near_duplicate(record)
+    record._history_user = actor
+    record.save(
+        update_fields=[
+            *EDITABLE_FIELDS,
+            "source",
+            "is_diaspora",
+            "confidence",
+            "fingerprint",
+            "possible_duplicate_of",
+            "confirmed_by_donor_at",
+            "confirmed_by_recipient_at",
+            "updated_at",
+        ]
+    )
+    if record.status == Status.VERIFIED:  # staff edit a public record: old and new month
+        refresh_on_commit([old_date, record.date])
+    return record
+
+
+@transaction.atomic
+def record_report_public(*, data: dict, reporter_email: str = "") -> GivingRecord:
+    """A visitor reports a gift they saw: saved as `reported`, source public. The
+    reporter's address (optional) is kept only in the record's history, which only staff
+    see (the model has no field for it)."""
+    record = record_create(actor=None, data=data, source=Source.PUBLIC)
+    if reporter_email:
+        record.history.filter(history_type="+").update(
+            history_change_reason=f"reporter: {reporter_email}"[:100]
+        )
+    return record
+
+
+# --- Moderation -----------------------------------------------------------------------------
+
+VERIFY, REJECT, REOPEN = "verify", "reject", "reopen"
+
+# The whole workflow: (from, to) → the permission the move needs. A rejection needs a reason.
+TRANSITIONS = {
+    (Status.REPORTED, Status.VERIFIED): "giving.moderate_record",
+    (Status.REPORTED, Status.REJECTED): "giving.moderate_record",
+    (Status.VERIFIED, Status.REJECTED): "giving.moderate_record",
+    (Status.REJECTED, Status.REPORTED): "giving.moderate_record",
+}
+ACTION_TARGET = {VERIFY: Status.VERIFIED, REJECT: Status.REJECTED, REOPEN: Status.REPORTED}
+_MODERATION_FIELDS = ["status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"]
+
+
+def available_transitions(user, record: GivingRecord) -> list[str]:
+    """The moderation actions `user` may take on `record` now (for drawing buttons)."""
+    return [
+        action
+        for action, target in ACTION_TARGET.items()
+        if (perm := TRANSITIONS.get((record.status, target))) and user.has_perm(perm, record)
+    ]
+
+
+def _check_move(actor, record: GivingRecord, target: str) -> None:
+    perm = TRANSITIONS.get((record.status, target))
+    if perm is None:
+        raise ValidationError(
+            _("A record that is %(from)s cannot become %(to)s.")
+            % {"from": record.get_status_display().lower(), "to": Status(target).label.lower()},
+            code="invalid_transition",
+        )
+    _require(actor, perm, record)
+
+
+def _apply_move(
+    *, actor, record: GivingRecord, target: str, reason: str = "", refresh: bool = True
+) -> GivingRecord:
+    """The move itself on a locked row: caller holds the transaction. A move into or out of
+    `verified` changes the public numbers: their month is refreshed after commit (unless
+    `refresh` is False: the caller refreshes the months of all its moves at once)."""
+    was_public = record.status == Status.VERIFIED
+    _check_move(actor, record, target)
+    if target == Status.REJECTED:
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": _("Give a reason for the rejection.")}, code="reason_required")
+        record.rejection_reason = reason
+    else:
+        record.rejection_reason = ""
+    if target == Status.REPORTED:  # reopened: back in the queue, not reviewed
+        record.reviewed_by = None
+        record.reviewed_at = None
+    else:
+        record.reviewed_by = actor
+        record.reviewed_at = timezone.now()
+    record.status = target
+    record._history_user = actor
+    record._change_reason = {
+        Status.VERIFIED: "verified",
+        Status.REJECTED: "rejected",
+        Status.REPORTED: "reopened",
+    }[target]
+    record.save(update_fields=_MODERATION_FIELDS)
+    if refresh and (was_public or target == Status.VERIFIED):
+        refresh_on_commit([record.date])
+    if target in (Status.VERIFIED, Status.REJECTED):
+        _notify_reviewed(actor=actor, record=record)
+    return record
+
+
+def _notify_reviewed(*, actor, record: GivingRecord) -> None:
+    """Tell the person who entered the record (in their language), unless they moderated
+    it themselves. The email leaves after commit (core.notifications)."""
+    person = record.entered_by
+    if person is None or not person.is_active or not person.email or person.pk == actor.pk:
+        return
+    name = "record_verified" if record.status == Status.VERIFIED else "record_rejected"
+    email_user_template(
+        user=person,
+        template=f"giving/email/{name}",
+        context={"record": record, "reason": record.rejection_reason},
+    )
+
+
+@transaction.atomic
+def record_verify(*, actor, record: GivingRecord) -> GivingRecord:
+    return _apply_move(actor=actor, record=_lock(record), target=Status.VERIFIED)
+
+
+@transaction.atomic
+def record_reject(*, actor, record: GivingRecord, reason: str) -> GivingRecord:
+    return _apply_move(actor=actor, record=_lock(record), target=Status.REJECTED, reason=reason)
+
+
+@transaction.atomic
+def record_reopen(*, actor, record: GivingRecord) -> GivingRecord:
+    """Staff send a rejected record back to the queue."""
+    return _apply_move(actor=actor, record=_lock(record), target=Status.REPORTED)
+
+
+MAX_BULK = 500
+
+
+@transaction.atomic
+def records_bulk_moderate(*, actor, ids, action: str, reason: str = "") -> tuple[list[int], list[int]]:
+    """Verify or reject many `reported` records in one transaction. Records in another
+    state (or unknown ids) are skipped. Returns (ids done, ids skipped)."""
+    _require(actor, "giving.moderate_record")
+    if action not in (VERIFY, REJECT):
+        raise ValidationError({"action": _("Choose verify or reject.")}, code="invalid_action")
+    reason = (reason or "").strip()
+    if action == REJECT and not reason:
+        raise ValidationError({"reason": _("Give a reason for the rejection.")}, code="reason_required")
+    try:
+        wanted = sorted({int(pk) for pk in ids})
+    except (TypeError, ValueError):
+        raise ValidationError(_("Choose records from the list."), code="invalid_ids") from None
+    if not wanted:
+        raise ValidationError(_("Choose at least one record."), code="no_ids")
+    if len(wanted) > MAX_BULK:
+        raise ValidationError(
+            _("Choose at most %(max)d records at once.") % {"max": MAX_BULK}, code="too_many"
+        )
+    records = (
+        GivingRecord.objects.select_for_update()
+        .filter(pk__in=wanted)
+        .select_related("entered_by")
+        .order_by("pk")
+    )
+    target = ACTION_TARGET[action]
+    done, skipped = [], []
+    found, dates = set(), set()
+    for record in records:
+        found.add(record.pk)
+        if record.status != Status.REPORTED:
+            skipped.append(record.pk)
+            continue
+        _apply_move(actor=actor, record=record, target=target, reason=reason, refresh=False)
+        done.append(record.pk)
+        dates.add(record.date)
+    skipped.extend(pk for pk in wanted if pk not in found)
+    if target == Status.VERIFIED and dates:  # rejecting `reported` records changes no number
+        # Never an empty list: refresh_on_commit([]) rebuilds everything.
+        refresh_on_commit(sorted(dates))
+    return done, sorted(skipped)
+
+
+# --- Confirmation by the donor or the recipient ---------------------------------------------
+
+RECIPIENT, DONOR = "recipient", "donor"
+
+
+@transaction.atomic
+def record_confirm(*, actor, record: GivingRecord, side: str) -> GivingRecord:
+    """An editor of the recipient (or donor) organisation confirms the gift; confidence is
+    recomputed. Confirming twice changes nothing. A rejected record cannot be confirmed."""
+    if side not in (RECIPIENT, DONOR):
+        raise ValidationError(
+            _("Say whether you confirm as the recipient or the donor."), code="invalid_side"
+        )
+    record = _lock(record)
+    org_id = record.recipient_organization_id if side == RECIPIENT else record.donor_organization_id
+    from giving.rules import editable_org_ids
+
+    if (
+        not org_id
+        or org_id not in editable_org_ids(actor)
+        or not actor.has_perm("giving.confirm_record", record)
+    ):
+        raise PermissionDenied(
+            _("Only an editor of the %(side)s organisation can confirm this gift.")
+            % {"side": _("recipient") if side == RECIPIENT else _("donor")}
+        )
+    if record.status == Status.REJECTED:
+        raise ValidationError(_("A rejected record cannot be confirmed."), code="rejected")
+    field = "confirmed_by_recipient_at" if side == RECIPIENT else "confirmed_by_donor_at"
+    if getattr(record, field):
+        return record
+    setattr(record, field, timezone.now())
+    record.confidence = compute_confidence(record)
+    record._history_user = actor
+    record._change_reason = f"confirmed by the {side}"
+    record.save(update_fields=[field, "confidence", "updated_at"])
+    if record.status == Status.VERIFIED:  # confidence is a dashboard filter
+        refresh_on_commit([record.date])
+    return record

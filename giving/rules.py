@@ -1,0 +1,78 @@
+"""Who may do what with giving records. Views declare these permissions and the services
+check them again. A record's organisations are its `entered_for`, `recipient_organization`
+and `donor_organization`; "editor" means an owner or editor of the organisation."""
+
+import rules
+
+from giving.choices import Status
+from organizations.rules import is_staff
+
+
+def _editable_org_ids(user) -> frozenset:
+    """Ids of the organisations the user may act for, cached on the user object for the
+    request (one query however many records are checked)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_giving_editable_org_ids", None)
+    if cached is None:
+        from organizations.selectors import organizations_editable_by
+
+        cached = frozenset(organizations_editable_by(user=user).values_list("pk", flat=True))
+        user._giving_editable_org_ids = cached
+    return cached
+
+
+def editable_org_ids(user) -> frozenset:
+    return _editable_org_ids(user)
+
+
+@rules.predicate
+def edits_any_organization(user):
+    return bool(_editable_org_ids(user))
+
+
+@rules.predicate
+def is_record_verified(user, record):
+    return record is not None and record.status == Status.VERIFIED
+
+
+@rules.predicate
+def is_record_reported(user, record):
+    return record is not None and record.status == Status.REPORTED
+
+
+@rules.predicate
+def entered_record(user, record):
+    return record is not None and user.is_authenticated and record.entered_by_id == user.pk
+
+
+@rules.predicate
+def edits_recipient_org(user, record):
+    return record is not None and record.recipient_organization_id in _editable_org_ids(user)
+
+
+@rules.predicate
+def edits_donor_org(user, record):
+    return record is not None and record.donor_organization_id in _editable_org_ids(user)
+
+
+@rules.predicate
+def edits_record_org(user, record):
+    if record is None:
+        return False
+    ids = _editable_org_ids(user)
+    return any(
+        pk in ids
+        for pk in (record.entered_for_id, record.recipient_organization_id, record.donor_organization_id)
+        if pk
+    )
+
+
+rules.add_perm("giving.add_record", is_staff | edits_any_organization)
+rules.add_perm("giving.report_gift", rules.always_allow)
+rules.add_perm("giving.moderate_record", is_staff)
+rules.add_perm("giving.confirm_record", edits_recipient_org | edits_donor_org)
+# Who may see everything of an unverified record (and the donor's name when it is private).
+rules.add_perm("giving.view_record_private", is_staff | entered_record | edits_record_org)
+rules.add_perm("giving.view_record", is_record_verified | is_staff | entered_record | edits_record_org)
+rules.add_perm("giving.change_record", is_staff | (entered_record & is_record_reported))

@@ -1,0 +1,35 @@
+"""Background work of the giving tracker. Tasks are idempotent: a refresh rebuilds derived
+rows from the records, so running one twice only costs time."""
+
+from datetime import date
+
+from celery import shared_task
+from django.core.cache import cache
+
+from giving import aggregates
+
+
+@shared_task(name="giving.tasks.refresh_aggregates", acks_late=True, soft_time_limit=600, time_limit=660)
+def refresh_aggregates(months: list[str] | None = None) -> int:
+    """Rebuild the dashboard aggregates of `months` ("YYYY-MM-DD" strings), or all of them.
+    Queued (debounced) by `giving.aggregates.refresh_on_commit` after every write."""
+    # Clear the debounce marks first: a write committed from now on queues a new refresh.
+    cache.delete_many([f"giving:refresh:{m}" for m in months or []] or ["giving:refresh:all"])
+    return aggregates.refresh([date.fromisoformat(m) for m in months] if months else None)
+
+
+@shared_task(
+    name="giving.tasks.refresh_aggregates_if_changed", acks_late=True, soft_time_limit=600, time_limit=660
+)
+def refresh_aggregates_if_changed() -> int | None:
+    """Celery beat: rebuild everything when the verified records changed since the last full
+    rebuild (a safety net for writes whose refresh was lost, e.g. while the broker was down)."""
+    return aggregates.refresh_if_changed()
+
+
+@shared_task(name="giving.tasks.build_yearly_report", acks_late=True, soft_time_limit=600, time_limit=660)
+def build_yearly_report(job_id: str) -> str:
+    """Produce the PDF of one yearly-report ReportJob (see giving.reports)."""
+    from giving import reports
+
+    return reports.build_yearly_pdf(job_id)

@@ -1,0 +1,179 @@
+"""Bulk import pages: the template, the upload, the row-by-row review and the commit.
+
+Staff and editors of an organisation may import (`giving.add_record`); a batch is seen
+only by who uploaded it and by staff (anyone else gets a 404).
+"""
+
+import io
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.exports import CONTENT_TYPES
+from giving import imports
+from giving.models import ImportBatch
+from organizations.models import Organization
+
+ERRORS_PAGE_SIZE = 200
+UPLOAD_ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("CSV (UTF-8) or Excel workbook (.xlsx), at most 10 MB and 20,000 rows."),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": UPLOAD_ACCEPT}),
+    )
+    entered_for = forms.ModelChoiceField(
+        label=gettext_lazy("On behalf of"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        help_text=gettext_lazy("The organisation whose records these are."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["entered_for"]
+        if user.is_staff:
+            field.queryset = Organization.objects.filter(is_active=True).order_by("name")
+            field.empty_label = _("— none (KCSF staff entry) —")
+        else:
+            from organizations.selectors import organizations_editable_by
+
+            field.queryset = organizations_editable_by(user=user).order_by("name")
+            field.required = True
+            if field.queryset.count() == 1:
+                field.initial = field.queryset.first().pk
+
+
+def _require_import(request) -> None:
+    if not request.user.has_perm("giving.add_record"):
+        raise PermissionDenied(
+            _("Only KCSF staff and editors of an organisation in the portal can import giving records.")
+        )
+
+
+def _batch_for(request, pk: int) -> ImportBatch:
+    batch = get_object_or_404(ImportBatch.objects.select_related("entered_for", "uploaded_by"), pk=pk)
+    if not imports.can_see_batch(request.user, batch):
+        raise Http404
+    return batch
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def import_template(request):
+    _require_import(request)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("csv", "xlsx"):
+        return HttpResponse(_("Choose the format csv or xlsx."), status=400, content_type="text/plain")
+    out = io.BytesIO()
+    if fmt == "csv":
+        imports.write_template_csv(out)
+    else:
+        imports.write_template_xlsx(out)
+    response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="giving-import-template.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _require_import(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = imports.import_validate(
+                actor=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                entered_for=form.cleaned_data["entered_for"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                for error in exc.messages:
+                    form.add_error("file", error)
+        else:
+            return redirect("giving:import_review", pk=batch.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "giving/import_upload.html",
+        {"form": form, "max_rows": settings.GIVING_IMPORT_MAX_ROWS},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def import_review(request, pk):
+    batch = _batch_for(request, pk)
+    page = Paginator(batch.errors, ERRORS_PAGE_SIZE).get_page(request.GET.get("page"))
+    duplicates = [
+        entry for entry in batch.payload if entry.get("duplicate_of") or entry.get("duplicate_of_row")
+    ]
+    near = [entry for entry in batch.payload if entry.get("near_duplicate_of")]
+    earlier = (
+        ImportBatch.objects.filter(file_hash=batch.file_hash, state=ImportBatch.State.IMPORTED)
+        .exclude(pk=batch.pk)
+        .order_by("-created_at")
+        .first()
+    )
+    return render(
+        request,
+        "giving/import_review.html",
+        {
+            "batch": batch,
+            "errors_page": page,
+            "rows_invalid": imports.rows_invalid(batch),
+            "duplicates": duplicates[:ERRORS_PAGE_SIZE],
+            "near_duplicates": near[:ERRORS_PAGE_SIZE],
+            "earlier_import": earlier,
+            "can_verify": request.user.is_staff,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request, pk):
+    batch = _batch_for(request, pk)
+    action = request.POST.get("mode", "")
+    if action == "discard":
+        imports.import_discard(actor=request.user, batch=batch)
+        messages.info(request, _("The import is discarded; nothing was imported."))
+        return redirect("giving:import_upload")
+    if action not in imports.MODES:
+        messages.error(request, _("Choose how to import the file."))
+        return redirect("giving:import_review", pk=batch.pk)
+    if batch.state != ImportBatch.State.VALIDATED:
+        messages.info(request, _("This file was already handled; nothing more was imported."))
+        return redirect("giving:import_review", pk=batch.pk)
+    try:
+        batch = imports.import_commit(
+            actor=request.user, batch=batch, mode=action, verify=request.POST.get("verify") == "on"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("giving:import_review", pk=batch.pk)
+    messages.success(
+        request,
+        _("%(count)s records imported.") % {"count": batch.rows_imported}
+        if batch.rows_imported
+        else _("Nothing new to import: every valid row is already recorded."),
+    )
+    return redirect("giving:import_review", pk=batch.pk)
