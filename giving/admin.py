@@ -12,7 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import export_as_csv
 from giving import services
-from giving.choices import DIASPORA_DONOR_TYPES, Geography
+from giving.aggregates import refresh_on_commit
+from giving.choices import DIASPORA_DONOR_TYPES, Geography, Status
 from giving.models import GivingRecord, ImportBatch
 
 
@@ -247,6 +248,11 @@ class GivingRecordAdmin(SimpleHistoryAdmin):
             {f.name: getattr(obj, f.name) for f in obj._meta.concrete_fields}
         )
         super().save_model(request, obj, form, change)
+        if obj.status == Status.VERIFIED or (change and form.initial.get("status") == Status.VERIFIED):
+            dates = {obj.date}
+            if change and form.initial.get("date"):
+                dates.add(form.initial["date"])
+            refresh_on_commit(sorted(dates))  # the public dashboard counts verified records
 
 
 @admin.register(ImportBatch)

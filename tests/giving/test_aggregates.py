@@ -403,3 +403,30 @@ def test_import_commit_of_verified_rows_shows_up(client, django_capture_on_commi
     assert Decimal(numbers["totals"]["total"]) == Decimal("600.00")
     assert _months(numbers) == {"2024-03": (Decimal("300.00"), 2), "2024-07": (Decimal("300.00"), 1)}
     assert _json_numbers(client, cause="health")["totals"]["total"] == "300.00"
+
+
+def test_an_admin_edit_of_a_verified_record_refreshes_the_dashboard(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.factories import StaffFactory
+    from tests.giving.factories import GivingRecordFactory
+
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "accounts.middleware.StaffMFAMiddleware"]
+    record = GivingRecordFactory(verified=True, amount=Decimal("100.00"))
+    aggregates.refresh()
+    assert Decimal(_json_numbers(client)["totals"]["total"]) == Decimal("100.00")
+    staff = StaffFactory(is_superuser=True)
+    client.force_login(staff)
+    url = reverse("admin:giving_givingrecord_change", args=[record.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items() if not isinstance(v, list | bool) or v}
+    data["amount"] = "250.00"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert len(_refreshes(callbacks)) == 1
+    client.logout()
+    assert Decimal(_json_numbers(client)["totals"]["total"]) == Decimal("250.00")
