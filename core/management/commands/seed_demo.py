@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.management.commands._seed_components import seed_giving, seed_transparency
 from core.models import Municipality, Sector
 from organizations.models import Membership, Organization
 
@@ -203,6 +204,16 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 organization=org, user=users[owner], defaults={"role": Membership.Role.OWNER}
             )
+        organizations = list(Organization.objects.filter(name__in=[o[0] for o in ORGANIZATIONS]))
+        owners = {
+            m.organization_id: m.user
+            for m in Membership.objects.filter(organization__in=organizations, role=Membership.Role.OWNER)
+        }
+        gifts = seed_giving(admin=admin, organizations=organizations, municipalities=municipalities)
+        transparency_rows = seed_transparency(
+            admin=admin, organizations=organizations, owners=owners, municipalities=municipalities
+        )
+        self.stdout.write(f"Giving records created: {gifts}; transparency rows created: {transparency_rows}.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created_users} users and {created_orgs} organisations created "
