@@ -15,6 +15,26 @@ def session_passed_mfa(request) -> bool:
     return any(record.get("method") == "mfa" for record in records)
 
 
+def staff_mfa_satisfied(request) -> bool:
+    """The one place that decides whether a staff member's session may use staff powers:
+    TOTP is set up and this session passed the second factor. (The test suite patches
+    this function for tests not marked `real_mfa`.)"""
+    return is_mfa_enabled(request.user) and session_passed_mfa(request)
+
+
+def staff_mfa_redirect(request, *, setup_message: str):
+    """For an active staff user: None when `staff_mfa_satisfied`, else the redirect to set up
+    TOTP (with `setup_message`) or to give a code again, coming back to this page."""
+    if staff_mfa_satisfied(request):
+        return None
+    user = request.user
+    next_q = urlencode({"next": request.get_full_path()})
+    if not is_mfa_enabled(user):
+        messages.warning(request, setup_message)
+        return redirect(f"{reverse('mfa_activate_totp')}?{next_q}")
+    return redirect(f"{reverse('mfa_reauthenticate')}?{next_q}")
+
+
 class StaffMFAMiddleware:
     """For /admin/: a staff user without TOTP is sent to set it up; one whose session did
     not pass the second factor is asked for a code first."""
@@ -26,17 +46,14 @@ class StaffMFAMiddleware:
         if request.path.startswith("/admin/") and request.user.is_authenticated:
             user = request.user
             if user.is_staff and user.is_active:
-                next_q = urlencode({"next": request.get_full_path()})
                 # /admin/ has no language prefix: send staff to the pages in their own language.
                 with translation.override(user.preferred_language or translation.get_language()):
-                    if not is_mfa_enabled(user):
-                        messages.warning(
-                            request,
-                            _(
-                                "Set up two-factor authentication (an authenticator app) to use the administration."
-                            ),
-                        )
-                        return redirect(f"{reverse('mfa_activate_totp')}?{next_q}")
-                    if not session_passed_mfa(request):
-                        return redirect(f"{reverse('mfa_reauthenticate')}?{next_q}")
+                    response = staff_mfa_redirect(
+                        request,
+                        setup_message=_(
+                            "Set up two-factor authentication (an authenticator app) to use the administration."
+                        ),
+                    )
+                if response is not None:
+                    return response
         return self.get_response(request)

@@ -153,7 +153,7 @@ def seed_sql(rows: int, *, today: date, years: int = 10) -> str:
         created_at, updated_at, date, amount, support_kind, donor_type, is_diaspora, donor_name,
         donor_name_public, donor_country, diaspora_channel, recipient_type, recipient_name, cause,
         beneficiary_group, geography, municipality_id, recurrence, effect, description, source,
-        source_url, status, rejection_reason, confidence, fingerprint)
+        source_url, status, rejection_reason, confidence, fingerprint, reporter_email)
     SELECT now(), now(),
         LEAST(DATE '{today.isoformat()}',
               CASE WHEN r_dec < 0.06
@@ -172,7 +172,7 @@ def seed_sql(rows: int, *, today: date, years: int = 10) -> str:
         CASE WHEN geography = 'municipality' THEN {_pick_int("r_mun", munis)} END,
         CASE WHEN r_rec < 0.8 THEN 'one_off' ELSE 'ongoing' END,
         {_pick("r_eff", EFFECT)}, '', 'partner', '', '{Status.VERIFIED.value}', '',
-        {_pick("r_con", CONFIDENCE)}, md5(g::text)
+        {_pick("r_con", CONFIDENCE)}, md5(g::text), ''
     FROM (
         SELECT s0.*,
                DATE '{today.isoformat()}' - (({days} - 1) * (1 - sqrt(r_date)))::int AS base_date,

@@ -27,7 +27,9 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import CheckConstraint, Q
 from django.db.models.constants import LOOKUP_SEP
@@ -59,6 +61,7 @@ from organizations.models import Organization
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_COLUMNS = 60
 CHUNK_SIZE = 500
+PROGRESS_EVERY = 500  # rows between two progress updates of a background import
 
 MODE_VALID_ONLY = "valid_only"
 MODE_ALL_OR_NOTHING = "all_or_nothing"
@@ -792,11 +795,7 @@ def _check_actor(actor, entered_for: Organization | None) -> None:
 # --- The services ------------------------------------------------------------------------------
 
 
-def import_validate(*, actor, uploaded_file, entered_for: Organization | None = None) -> ImportBatch:
-    """Read and validate a whole CSV/XLSX file; return a `validated` ImportBatch holding
-    the rows to import and the errors by row. Raises ImportFileError when the file as a
-    whole cannot be read, PermissionDenied when the actor may not import."""
-    _check_actor(actor, entered_for)
+def _read_upload(uploaded_file) -> tuple[str, bytes]:
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > MAX_FILE_BYTES:
         raise ImportFileError(
@@ -807,7 +806,12 @@ def import_validate(*, actor, uploaded_file, entered_for: Organization | None = 
     name = getattr(uploaded_file, "name", "") or "import.csv"
     if hasattr(uploaded_file, "seek"):
         uploaded_file.seek(0)
-    data = uploaded_file.read(MAX_FILE_BYTES + 1)
+    return name, uploaded_file.read(MAX_FILE_BYTES + 1)
+
+
+def validate_rows(*, actor, name: str, data: bytes, entered_for=None, progress=None) -> dict:
+    """The validation itself: the ImportBatch field values for file `name` holding `data`.
+    `progress(done, total)` is called every PROGRESS_EVERY rows. Raises ImportFileError."""
     columns, rows = read_rows(name, data)
 
     lookups = _Lookups()
@@ -816,7 +820,9 @@ def import_validate(*, actor, uploaded_file, entered_for: Organization | None = 
     first_row_of: dict[str, int] = {}
     records: list[tuple[dict, GivingRecord]] = []
     today = timezone.localdate()
-    for number, row in rows:
+    for done, (number, row) in enumerate(rows):
+        if progress is not None and done and done % PROGRESS_EVERY == 0:
+            progress(done, len(rows))
         cells = {column: row[index] if index < len(row) else None for index, column in enumerate(columns)}
         row_errors: dict[str, str] = {}
         if len(row) > len(columns) and not _is_blank(row[len(columns) :]):
@@ -869,17 +875,146 @@ def import_validate(*, actor, uploaded_file, entered_for: Organization | None = 
         entry["near_duplicate_of"] = near.get(index)
 
     duplicates = sum(1 for e in payload if e["duplicate_of"] or e.get("duplicate_of_row"))
-    return ImportBatch.objects.create(
-        uploaded_by=actor,
-        entered_for=entered_for,
-        file_name=name[:255],
-        file_hash=hashlib.sha256(data).hexdigest(),
-        rows_total=len(rows),
-        rows_valid=len(payload) - duplicates,
-        rows_duplicate=duplicates,
-        errors=errors,
-        payload=payload,
+    return {
+        "file_name": name[:255],
+        "file_hash": hashlib.sha256(data).hexdigest(),
+        "rows_total": len(rows),
+        "rows_valid": len(payload) - duplicates,
+        "rows_duplicate": duplicates,
+        "errors": errors,
+        "payload": payload,
+    }
+
+
+def import_validate(*, actor, uploaded_file, entered_for: Organization | None = None) -> ImportBatch:
+    """Read and validate a whole CSV/XLSX file; return a `validated` ImportBatch holding
+    the rows to import and the errors by row. Raises ImportFileError when the file as a
+    whole cannot be read, PermissionDenied when the actor may not import. (The synchronous
+    core; the web pages use `import_start` and the Celery task `validate_batch`.)"""
+    _check_actor(actor, entered_for)
+    name, data = _read_upload(uploaded_file)
+    fields = validate_rows(actor=actor, name=name, data=data, entered_for=entered_for)
+    return ImportBatch.objects.create(uploaded_by=actor, entered_for=entered_for, progress=100, **fields)
+
+
+def check_header(name: str, data: bytes) -> None:
+    """The quick checks of an upload, before it is queued: size, type, encoding and the
+    column names. Reading the first row only, it takes milliseconds. Raises ImportFileError."""
+    if not data:
+        raise ImportFileError(_("The file is empty."), code="empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(size)s MB. Split it into smaller files.")
+            % {"size": MAX_FILE_BYTES // (1024 * 1024)},
+            code="size",
+        )
+    kind = _file_kind(name, data)
+    rows = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+    header = next(iter(rows), None)
+    if header is None:
+        raise ImportFileError(_("The file is empty."), code="empty")
+    if _is_blank(header):
+        raise ImportFileError(
+            _("The first row must hold the column names, as in the template."), code="columns"
+        )
+    check_columns(header)
+
+
+def import_start(*, actor, uploaded_file, entered_for: Organization | None = None) -> ImportBatch:
+    """Check the upload quickly, store the file in private storage and queue its
+    validation (`giving.tasks.import_validate_task`) after commit. Raises like
+    `import_validate` for what can be seen without reading the whole file."""
+    from core.notifications import enqueue_on_commit
+
+    _check_actor(actor, entered_for)
+    name, data = _read_upload(uploaded_file)
+    check_header(name, data)
+    with transaction.atomic():
+        batch = ImportBatch(
+            uploaded_by=actor,
+            entered_for=entered_for,
+            file_name=name[:255],
+            file_hash=hashlib.sha256(data).hexdigest(),
+            state=ImportBatch.State.VALIDATING,
+            progress=0,
+        )
+        suffix = ".xlsx" if _file_kind(name, data) == "xlsx" else ".csv"
+        batch.file.save(f"import{suffix}", ContentFile(data), save=False)
+        batch.save()
+        enqueue_on_commit("giving.tasks.import_validate_task", batch.pk)
+    return batch
+
+
+def _set_progress(batch_id: int, state: str, done: int, total: int, share: tuple[int, int] = (0, 100)):
+    low, high = share
+    percent = low + (high - low) * done // max(total, 1)
+    ImportBatch.objects.filter(pk=batch_id, state=state).update(
+        progress=min(max(percent, 0), 99), updated_at=timezone.now()
     )
+
+
+def _progress_key(batch_id: int) -> str:
+    return f"giving:import-progress:{batch_id}"
+
+
+def shown_progress(batch: ImportBatch) -> int:
+    """The progress to show: an import in progress publishes it through the cache (its
+    transaction's writes are not seen before it commits)."""
+    if batch.state == ImportBatch.State.IMPORTING:
+        return max(batch.progress, cache.get(_progress_key(batch.pk)) or 0)
+    return batch.progress
+
+
+def _fail(batch_id: int, state: str, message: str) -> None:
+    ImportBatch.objects.filter(pk=batch_id, state=state).update(
+        state=ImportBatch.State.FAILED, status_message=message, updated_at=timezone.now()
+    )
+
+
+def validate_batch(batch_id: int) -> ImportBatch | None:
+    """The Celery side of the upload: validate the stored file of a `validating` batch and
+    store the result. Idempotent: a batch in any other state is left as it is, and of two
+    runs at once only the first to finish writes (a conditional update under a row lock)."""
+    batch = ImportBatch.objects.select_related("uploaded_by", "entered_for").filter(pk=batch_id).first()
+    if batch is None or batch.state != ImportBatch.State.VALIDATING:
+        return None
+    state = ImportBatch.State.VALIDATING
+    try:
+        _check_actor(batch.uploaded_by, batch.entered_for)
+        with batch.file.open("rb") as stored:
+            data = stored.read(MAX_FILE_BYTES + 1)
+        language = getattr(batch.uploaded_by, "preferred_language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            fields = validate_rows(
+                actor=batch.uploaded_by,
+                name=batch.file_name,
+                data=data,
+                entered_for=batch.entered_for,
+                progress=lambda done, total: _set_progress(batch_id, state, done, total),
+            )
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        _fail(batch_id, state, " ".join(str(m) for m in messages))
+        return None
+    except Exception:
+        _fail(batch_id, state, _("The file could not be checked. Please try again later."))
+        raise
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if locked.state != state:
+            return None
+        for field, value in fields.items():
+            if field != "file_name":
+                setattr(locked, field, value)
+        locked.state = ImportBatch.State.VALIDATED
+        locked.progress = 100
+        locked.status_message = ""
+        stored_name = locked.file.name
+        locked.file = ""
+        locked.save()
+        if stored_name:  # the rows are in the payload now; the file itself is not kept
+            transaction.on_commit(lambda: ImportBatch.file.field.storage.delete(stored_name))
+    return locked
 
 
 def rows_invalid(batch: ImportBatch) -> int:
@@ -891,17 +1026,26 @@ def can_see_batch(user, batch: ImportBatch) -> bool:
 
 
 @transaction.atomic
-def import_commit(*, actor, batch: ImportBatch, mode: str, verify: bool = False) -> ImportBatch:
+def import_commit(
+    *, actor, batch: ImportBatch, mode: str, verify: bool = False, progress=None
+) -> ImportBatch:
     """Create the records of a validated batch. "valid_only" imports every valid row that
     is not already recorded; "all_or_nothing" refuses (ValidationError) when any row is
     invalid. A batch already imported or discarded is returned unchanged. `verify` (staff
-    only) makes the records public at once; otherwise they wait for moderation."""
+    only) makes the records public at once; otherwise they wait for moderation.
+
+    One transaction, under the batch's row lock: a failure leaves the database unchanged,
+    and a second run (or one that waited for the lock) finds the batch imported and does
+    nothing. The records are written CHUNK_SIZE at a time, skipping every gift already
+    recorded; `progress(done, total)` is called after each chunk (the background task
+    publishes it through the cache, as this transaction's writes are not seen until it
+    commits)."""
     if mode not in MODES:
         raise ValidationError(_("Unknown import mode."))
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if not can_see_batch(actor, batch) or not actor.has_perm("giving.add_record"):
         raise PermissionDenied(_("You do not have permission to import giving records."))
-    if batch.state != ImportBatch.State.VALIDATED:
+    if batch.state not in (ImportBatch.State.VALIDATED, ImportBatch.State.IMPORTING):
         return batch
     if mode == MODE_ALL_OR_NOTHING and batch.errors:
         raise ValidationError(
@@ -909,11 +1053,10 @@ def import_commit(*, actor, batch: ImportBatch, mode: str, verify: bool = False)
             % {"count": rows_invalid(batch)},
             code="invalid_rows",
         )
+    batch.rows_imported = 0
     verified = bool(verify and actor.is_staff)
     now = timezone.now()
     candidates = [e for e in batch.payload if not e.get("duplicate_of") and not e.get("duplicate_of_row")]
-    # Recorded in the meantime (another import, the API, a form): skipped, never doubled.
-    existing = _existing_fingerprints(e["values"]["fingerprint"] for e in candidates)
     org_ids = {e["values"].get("recipient_organization_id") for e in candidates} - {None}
     live_orgs = set(Organization.objects.filter(pk__in=org_ids).values_list("pk", flat=True))
     near_ids = {e.get("near_duplicate_of") for e in candidates} - {None}
@@ -921,7 +1064,7 @@ def import_commit(*, actor, batch: ImportBatch, mode: str, verify: bool = False)
     records, seen = [], set()
     for entry in candidates:
         values = entry["values"]
-        if values["fingerprint"] in existing or values["fingerprint"] in seen:
+        if values["fingerprint"] in seen:
             continue
         seen.add(values["fingerprint"])
         record = _record_from_payload(
@@ -937,16 +1080,87 @@ def import_commit(*, actor, batch: ImportBatch, mode: str, verify: bool = False)
         near = entry.get("near_duplicate_of")
         record.possible_duplicate_of_id = near if near in live_near else None
         records.append(record)
+    created: list[GivingRecord] = []
     for start in range(0, len(records), CHUNK_SIZE):
-        bulk_create_with_history(
-            records[start : start + CHUNK_SIZE], GivingRecord, batch_size=CHUNK_SIZE, default_user=actor
-        )
-    if verified and records:  # reported rows are not public yet; never [] (a full rebuild)
-        refresh_on_commit(sorted({record.date for record in records}))
+        chunk = records[start : start + CHUNK_SIZE]
+        # Recorded in the meantime (another import, the API, a form): skipped, never doubled.
+        existing = _existing_fingerprints(record.fingerprint for record in chunk)
+        chunk = [record for record in chunk if record.fingerprint not in existing]
+        if chunk:
+            bulk_create_with_history(chunk, GivingRecord, batch_size=CHUNK_SIZE, default_user=actor)
+        created.extend(chunk)
+        batch.rows_imported += len(chunk)
+        if progress is not None:
+            progress(min(start + CHUNK_SIZE, len(records)), len(records))
+    if verified and created:  # reported rows are not public yet; never [] (a full rebuild)
+        refresh_on_commit(sorted({record.date for record in created}))
     batch.state = ImportBatch.State.IMPORTED
-    batch.rows_imported = len(records)
-    batch.save(update_fields=["state", "rows_imported", "updated_at"])
+    batch.progress = 100
+    batch.status_message = ""
+    batch.save(update_fields=["state", "rows_imported", "progress", "status_message", "updated_at"])
     return batch
+
+
+def import_commit_start(*, actor, batch: ImportBatch, mode: str, verify: bool = False) -> bool:
+    """Queue the import of a validated batch (`giving.tasks.import_commit_task`) after
+    commit. False when the batch is not `validated` (already handled): nothing is queued.
+    "all_or_nothing" with invalid rows raises ValidationError at once."""
+    from core.notifications import enqueue_on_commit
+
+    if mode not in MODES:
+        raise ValidationError(_("Unknown import mode."))
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if not can_see_batch(actor, batch) or not actor.has_perm("giving.add_record"):
+            raise PermissionDenied(_("You do not have permission to import giving records."))
+        if batch.state != ImportBatch.State.VALIDATED:
+            return False
+        if mode == MODE_ALL_OR_NOTHING and batch.errors:
+            raise ValidationError(
+                _("Nothing was imported: %(count)s rows have errors. Correct them and upload the file again.")
+                % {"count": rows_invalid(batch)},
+                code="invalid_rows",
+            )
+        batch.state = ImportBatch.State.IMPORTING
+        batch.rows_imported = 0
+        batch.progress = 0
+        batch.status_message = ""
+        batch.save(update_fields=["state", "rows_imported", "progress", "status_message", "updated_at"])
+        enqueue_on_commit("giving.tasks.import_commit_task", batch.pk, mode, bool(verify), actor.pk)
+    return True
+
+
+def commit_batch(batch_id: int, mode: str, verify: bool = False, actor_id: int | None = None):
+    """The Celery side of the commit button: import an `importing` batch. Idempotent: a
+    batch in any other state is left as it is (see `import_commit` for concurrent runs)."""
+    from django.contrib.auth import get_user_model
+
+    batch = ImportBatch.objects.select_related("uploaded_by").filter(pk=batch_id).first()
+    if batch is None or batch.state != ImportBatch.State.IMPORTING:
+        return None
+    actor = batch.uploaded_by
+    if actor_id is not None and actor_id != actor.pk:
+        actor = get_user_model().objects.filter(pk=actor_id).first() or actor
+    state = ImportBatch.State.IMPORTING
+
+    def progress(done, total):
+        cache.set(_progress_key(batch_id), min(99, 100 * done // max(total, 1)), 3600)
+
+    try:
+        return import_commit(actor=actor, batch=batch, mode=mode, verify=verify, progress=progress)
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        # Nothing was imported: back to the review, with the reason.
+        ImportBatch.objects.filter(pk=batch_id, state=state).update(
+            state=ImportBatch.State.VALIDATED,
+            status_message=" ".join(str(m) for m in messages),
+            progress=100,
+            updated_at=timezone.now(),
+        )
+        return None
+    except Exception:
+        _fail(batch_id, state, _("The import stopped with an error. Please try again later."))
+        raise
 
 
 @transaction.atomic

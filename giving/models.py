@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, private_storage
 from giving.choices import (
     BeneficiaryGroup,
     Cause,
@@ -99,6 +99,11 @@ class GivingRecord(TimeStampedModel):
         _("verification"), max_length=10, choices=Status.choices, default=Status.REPORTED
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    reporter_email = models.EmailField(
+        _("reporter's email"),
+        blank=True,
+        help_text=_("Given by a visitor who reported the gift; seen by staff only, never shown publicly."),
+    )
     confidence = models.CharField(
         _("confidence"), max_length=16, choices=Confidence.choices, default=Confidence.SELF_REPORTED
     )
@@ -189,9 +194,14 @@ class ImportBatch(TimeStampedModel):
     """One uploaded CSV/XLSX file: validated whole, then imported (all valid rows or none)."""
 
     class State(models.TextChoices):
+        VALIDATING = "validating", _("Being checked")
         VALIDATED = "validated", _("Validated")
+        IMPORTING = "importing", _("Being imported")
         IMPORTED = "imported", _("Imported")
         DISCARDED = "discarded", _("Discarded")
+        FAILED = "failed", _("Failed")
+
+    RUNNING_STATES = (State.VALIDATING, State.IMPORTING)
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
@@ -213,6 +223,11 @@ class ImportBatch(TimeStampedModel):
     rows_imported = models.PositiveIntegerField(_("imported rows"), default=0)
     errors = models.JSONField(_("errors by row"), default=list, blank=True)
     payload = models.JSONField(_("validated rows"), default=list, blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="imports/%Y/%m/", blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    status_message = models.TextField(_("status message"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -221,6 +236,10 @@ class ImportBatch(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in self.RUNNING_STATES
 
 
 from giving.aggregates_models import *  # noqa: E402, F403  (the dashboard aggregates and yearly PDFs)

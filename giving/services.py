@@ -5,9 +5,10 @@ import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.notifications import email_user_template
@@ -245,13 +246,14 @@ def record_update(*, actor, record: GivingRecord, data: dict, source: str | None
 @transaction.atomic
 def record_report_public(*, data: dict, reporter_email: str = "") -> GivingRecord:
     """A visitor reports a gift they saw: saved as `reported`, source public. The
-    reporter's address (optional) is kept only in the record's history, which only staff
-    see (the model has no field for it)."""
+    reporter's address (optional) is stored in `reporter_email`, seen by staff only; the
+    reporter is emailed when staff verify or reject the report."""
     record = record_create(actor=None, data=data, source=Source.PUBLIC)
+    reporter_email = (reporter_email or "").strip()
     if reporter_email:
-        record.history.filter(history_type="+").update(
-            history_change_reason=f"reporter: {reporter_email}"[:100]
-        )
+        GivingRecord.objects.filter(pk=record.pk).update(reporter_email=reporter_email)
+        record.reporter_email = reporter_email
+        record.history.filter(history_type="+").update(reporter_email=reporter_email)
     return record
 
 
@@ -328,7 +330,16 @@ def _apply_move(
 
 def _notify_reviewed(*, actor, record: GivingRecord) -> None:
     """Tell the person who entered the record (in their language), unless they moderated
-    it themselves. The email leaves after commit (core.notifications)."""
+    it themselves, and the visitor who reported it publicly (in the current language). The
+    email leaves after commit (core.notifications)."""
+    if record.reporter_email:
+        name = "report_verified" if record.status == Status.VERIFIED else "report_rejected"
+        email_user_template(
+            to=record.reporter_email,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            template=f"giving/email/{name}",
+            context={"record": record, "reason": record.rejection_reason},
+        )
     person = record.entered_by
     if person is None or not person.is_active or not person.email or person.pk == actor.pk:
         return
@@ -380,7 +391,7 @@ def records_bulk_moderate(*, actor, ids, action: str, reason: str = "") -> tuple
             _("Choose at most %(max)d records at once.") % {"max": MAX_BULK}, code="too_many"
         )
     records = (
-        GivingRecord.objects.select_for_update()
+        GivingRecord.objects.select_for_update(of=("self",))
         .filter(pk__in=wanted)
         .select_related("entered_by")
         .order_by("pk")

@@ -33,3 +33,26 @@ def build_yearly_report(job_id: str) -> str:
     from giving import reports
 
     return reports.build_yearly_pdf(job_id)
+
+
+@shared_task(name="giving.tasks.import_validate_task", acks_late=True, soft_time_limit=900, time_limit=960)
+def import_validate_task(batch_id: int) -> str | None:
+    """Validate the uploaded file of a `validating` ImportBatch (queued by the upload page).
+    Idempotent: a batch no longer `validating` is left as it is."""
+    from giving import imports
+
+    batch = imports.validate_batch(batch_id)
+    return batch.state if batch is not None else None
+
+
+@shared_task(name="giving.tasks.import_commit_task", acks_late=True, soft_time_limit=900, time_limit=960)
+def import_commit_task(
+    batch_id: int, mode: str, verify: bool = False, actor_id: int | None = None
+) -> str | None:
+    """Create the records of an `importing` ImportBatch (queued by the commit button).
+    Idempotent: a batch no longer `importing` is left as it is, and rows already recorded
+    are skipped."""
+    from giving import imports
+
+    batch = imports.commit_batch(batch_id, mode, verify, actor_id)
+    return batch.state if batch is not None else None

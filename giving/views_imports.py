@@ -16,7 +16,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exports import CONTENT_TYPES
 from giving import imports
@@ -94,7 +95,7 @@ def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = imports.import_validate(
+            batch = imports.import_start(
                 actor=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 entered_for=form.cleaned_data["entered_for"],
@@ -119,9 +120,30 @@ def import_upload(request):
 
 
 @login_required
+@require_GET
+@never_cache
+def import_progress(request, pk):
+    """The progress fragment of a batch, polled by htmx every second while the file is
+    checked or imported. Once it is done the fragment asks htmx to reload the page (which
+    then shows the results). Without htmx: the review page."""
+    batch = _batch_for(request, pk)
+    if not request.htmx:
+        return redirect("giving:import_review", pk=batch.pk)
+    batch.progress = imports.shown_progress(batch)
+    response = render(request, "giving/import_progress.html", {"batch": batch})
+    if not batch.is_running:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "HEAD"])
+@never_cache
 def import_review(request, pk):
     batch = _batch_for(request, pk)
+    if batch.is_running or batch.state == ImportBatch.State.FAILED:
+        batch.progress = imports.shown_progress(batch)
+        return render(request, "giving/import_review.html", {"batch": batch, "running": True})
     page = Paginator(batch.errors, ERRORS_PAGE_SIZE).get_page(request.GET.get("page"))
     duplicates = [
         entry for entry in batch.payload if entry.get("duplicate_of") or entry.get("duplicate_of_row")
@@ -160,20 +182,24 @@ def import_commit(request, pk):
     if action not in imports.MODES:
         messages.error(request, _("Choose how to import the file."))
         return redirect("giving:import_review", pk=batch.pk)
-    if batch.state != ImportBatch.State.VALIDATED:
-        messages.info(request, _("This file was already handled; nothing more was imported."))
-        return redirect("giving:import_review", pk=batch.pk)
     try:
-        batch = imports.import_commit(
+        started = imports.import_commit_start(
             actor=request.user, batch=batch, mode=action, verify=request.POST.get("verify") == "on"
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("giving:import_review", pk=batch.pk)
-    messages.success(
-        request,
-        _("%(count)s records imported.") % {"count": batch.rows_imported}
-        if batch.rows_imported
-        else _("Nothing new to import: every valid row is already recorded."),
-    )
+    if not started:
+        messages.info(request, _("This file was already handled; nothing more was imported."))
+        return redirect("giving:import_review", pk=batch.pk)
+    batch.refresh_from_db()
+    if batch.state == ImportBatch.State.IMPORTED:  # the task already ran (e.g. eagerly)
+        messages.success(
+            request,
+            _("%(count)s records imported.") % {"count": batch.rows_imported}
+            if batch.rows_imported
+            else _("Nothing new to import: every valid row is already recorded."),
+        )
+    else:
+        messages.info(request, _("The import has started. This page shows its progress."))
     return redirect("giving:import_review", pk=batch.pk)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import staff_mfa_required
 from giving import selectors, services
 from giving.choices import Status
 from giving.forms import (
@@ -321,7 +322,7 @@ def _render_detail(request, record, *, status=200):
     )
 
 
-@login_required
+@staff_mfa_required
 @require_POST
 def record_moderate(request, pk):
     """One moderation action on the record page (verify, reject with a reason, reopen)."""
@@ -353,7 +354,7 @@ def _status_label(pk) -> str:
 # --- Staff moderation queue -----------------------------------------------------------------
 
 
-@login_required
+@staff_mfa_required
 @require_http_methods(["GET", "HEAD"])
 def moderation(request):
     _require(request, "giving.moderate_record")
@@ -384,7 +385,7 @@ def _render_moderation(request, query, *, status=None):
     )
 
 
-@login_required
+@staff_mfa_required
 @require_POST
 def moderation_bulk(request):
     _require(request, "giving.moderate_record")
@@ -427,7 +428,7 @@ def moderation_bulk(request):
     return redirect(back)
 
 
-@login_required
+@staff_mfa_required
 @require_http_methods(["GET", "HEAD"])
 def record_compare(request, pk):
     """A record and its possible duplicate side by side (staff)."""

@@ -44,7 +44,11 @@ def _require(user, perm: str, obj=None) -> None:
 
 
 def _lock(report: TransparencyReport) -> TransparencyReport:
-    return TransparencyReport.objects.select_for_update().select_related("organization").get(pk=report.pk)
+    return (
+        TransparencyReport.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=report.pk)
+    )
 
 
 def _save(report: TransparencyReport, actor, fields: list[str]) -> None:

@@ -5,7 +5,6 @@ import and the reconciliation. Views parse input, check permission, call
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from accounts.decorators import staff_mfa_required
 from core import exports
 from transparency import funding
 from transparency.forms_funding import FundingDashboardForm, FundingImportForm, ReconciliationForm
@@ -207,7 +207,7 @@ def funding_dashboard(request):
 # --- Staff: import --------------------------------------------------------------------------
 
 
-@login_required
+@staff_mfa_required
 @require_http_methods(["GET", "POST"])
 def funding_import(request):
     """Upload a CSV/XLSX file: "Check" validates only; "Import" validates the whole file and
@@ -265,7 +265,7 @@ def funding_import(request):
     )
 
 
-@login_required
+@staff_mfa_required
 @require_http_methods(["GET", "HEAD"])
 def funding_import_template(request):
     _require(request, "transparency.manage_public_funding")
@@ -279,7 +279,7 @@ def funding_import_template(request):
 # --- Staff: reconciliation ------------------------------------------------------------------
 
 
-@login_required
+@staff_mfa_required
 @require_http_methods(["GET", "HEAD"])
 def funding_reconciliation(request):
     """Per recipient and year: declared, found by monitoring and reported by the CSO, with

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import staff_mfa_required
 from organizations.forms import add_service_errors
 from organizations.models import Organization
 from transparency import selectors, services, workflow
@@ -588,7 +589,7 @@ def report_correct(request, pk):
 # --- staff review ------------------------------------------------------------------------
 
 
-@login_required
+@staff_mfa_required
 @require_GET
 def report_review_queue(request):
     _require(request, "transparency.review_report", None)
@@ -619,7 +620,7 @@ def _review_page(request, report, *, return_form=None, status=200):
     )
 
 
-@login_required
+@staff_mfa_required(refuse_in_view=True)
 @require_GET
 def report_review(request, pk):
     report = _private_report(request, pk)
@@ -627,7 +628,7 @@ def report_review(request, pk):
     return _review_page(request, report)
 
 
-@login_required
+@staff_mfa_required(refuse_in_view=True)
 @require_POST
 def report_publish(request, pk):
     report = _private_report(request, pk)
@@ -640,7 +641,7 @@ def report_publish(request, pk):
     return redirect("transparency:report_public", pk=report.pk)
 
 
-@login_required
+@staff_mfa_required(refuse_in_view=True)
 @require_POST
 def report_return(request, pk):
     report = _private_report(request, pk)

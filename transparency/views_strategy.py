@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import staff_mfa_required
 from core import services as core_services
 from organizations.forms import add_service_errors
 from transparency import strategy
@@ -132,7 +133,7 @@ def strategy_report(request):
     return redirect("core:report_detail", pk=job.pk)
 
 
-@login_required
+@staff_mfa_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def comment_moderation(request):
     """Staff approve or reject pending comments, several at once."""

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from tests.accounts.conftest import activate_totp, login_with_password, login_with_totp, totp_code
 from tests.factories import DEFAULT_PASSWORD
 
+pytestmark = pytest.mark.real_mfa  # what these tests check is the real MFA
+
 
 @pytest.mark.django_db
 def test_anonymous_admin_goes_to_allauth_login(client):

@@ -334,11 +334,41 @@ def test_record_update_rejects_future_date():
         )
 
 
-def test_public_report_keeps_reporter_email_in_history_only():
+def test_public_report_stores_the_reporter_email():
     record = services.record_report_public(data=_data(), reporter_email="witness@example.org")
     assert record.source == Source.PUBLIC and record.status == Status.REPORTED
     assert record.entered_by is None
-    assert record.history.get().history_change_reason == "reporter: witness@example.org"
+    record.refresh_from_db()
+    assert record.reporter_email == "witness@example.org"
+    assert not record.history.get().history_change_reason  # the old workaround is gone
+
+
+@pytest.mark.parametrize("action", ["verify", "reject"])
+def test_reporter_is_emailed_when_staff_moderate(action, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from core.models import EmailOutbox
+
+    staff = factories.StaffFactory()
+    record = services.record_report_public(data=_data(), reporter_email="witness@example.org")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        if action == "verify":
+            services.record_verify(actor=staff, record=record)
+        else:
+            services.record_reject(actor=staff, record=record, reason="No source found")
+    mail = EmailOutbox.objects.get(to="witness@example.org")
+    if action == "verify":
+        assert "verified" in mail.subject
+    else:
+        assert "not accepted" in mail.subject and "No source found" in mail.body_text
+
+
+def test_no_reporter_email_no_email(django_capture_on_commit_callbacks):
+    from core.models import EmailOutbox
+
+    record = services.record_report_public(data=_data())
+    services.record_verify(actor=factories.StaffFactory(), record=record)
+    assert not EmailOutbox.objects.exists()
 
 
 # --- history and notifications ------------------------------------------------------------

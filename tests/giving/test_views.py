@@ -134,6 +134,7 @@ def test_public_report_saved_reported(client):
     assert response.status_code == 200
     record = GivingRecord.objects.get()
     assert (record.status, record.source, record.entered_by) == (Status.REPORTED, "public", None)
+    assert record.reporter_email == "me@example.org"
     assert record.is_diaspora and record.donor_country == "CH" and not record.donor_name_public
     # not public until verified
     assert client.get(reverse("giving:record_detail", kwargs={"pk": record.pk})).status_code == 404
@@ -327,3 +328,19 @@ def test_moderation_query_count_does_not_grow(staff_client):
     GivingRecordFactory(possible_duplicate_of=GivingRecord.objects.first())
     many = _count_queries(staff_client, url)
     assert many == few
+
+
+def test_reporter_email_never_public(client, django_capture_on_commit_callbacks):
+    from giving import services
+    from giving.api.serializers import GivingRecordSerializer
+    from tests.factories import StaffFactory
+
+    client.post(reverse("giving:report_gift"), public_report_data(reporter_email="secret@example.org"))
+    record = GivingRecord.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_verify(actor=StaffFactory(), record=record)
+    detail = client.get(reverse("giving:record_detail", kwargs={"pk": record.pk}))
+    assert detail.status_code == 200 and "secret@example.org" not in detail.content.decode()
+    assert "reporter_email" not in GivingRecordSerializer.Meta.fields
+    api = client.get(reverse("giving-record-list"))
+    assert api.status_code == 200 and "secret@example.org" not in api.content.decode()

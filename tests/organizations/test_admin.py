@@ -161,6 +161,7 @@ def test_invitation_admin_does_not_show_the_token(admin):
     assert Invitation.objects.count() == 1
 
 
+@pytest.mark.real_mfa
 def test_mfa_middleware_still_guards_the_admin(client):
     """Sanity check that the fixture above is what lets staff in: without it, MFA is asked."""
     assert "accounts.middleware.StaffMFAMiddleware" in settings.MIDDLEWARE
