@@ -17,6 +17,7 @@ class TransparencyConfig(AppConfig):
         extensions.register_directory_filter("badge", badges.make_badge_filter)
         extensions.register_template_snippet("card", "transparency/includes/_badge_card.html")
         extensions.register_template_snippet("profile", "transparency/includes/_badge_profile.html")
+        extensions.register_template_snippet("manage", "transparency/includes/_manage_links.html")
         extensions.register_api_field("badge_level", BadgeLevelField)
 
         from transparency import reports  # noqa: F401  (public funding + strategy reports, beat task)
