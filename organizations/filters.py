@@ -69,7 +69,6 @@ class OrganizationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # The same match as selectors.directory_search (used by the directory export).
         return queryset.filter(
             Q(name__icontains=value) | Q(registration_number__iexact=value) | Q(description__icontains=value)
         )

@@ -19,25 +19,6 @@ def public_organizations() -> QuerySet[Organization]:
     return extensions.apply_directory_queryset_hooks(qs)
 
 
-def directory_search(
-    *, query: str = "", municipality=None, sector=None, kind: str = "", verified_only: bool = False
-) -> QuerySet[Organization]:
-    qs = public_organizations()
-    if query:
-        qs = qs.filter(
-            Q(name__icontains=query) | Q(registration_number__iexact=query) | Q(description__icontains=query)
-        )
-    if municipality:
-        qs = qs.filter(municipality=municipality)
-    if sector:
-        qs = qs.filter(sectors=sector)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if verified_only:
-        qs = qs.filter(verification_status=Organization.Verification.VERIFIED)
-    return qs.distinct().order_by("name", "pk")
-
-
 def directory_stats() -> dict:
     return Organization.objects.filter(is_active=True).aggregate(
         total=Count("pk"),
