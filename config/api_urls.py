@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("organizations.api.urls")),
     path("", include("giving.api.urls")),
     path("", include("transparency.api.urls")),
+    path("", include("grants.api.urls")),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "organizations",
     "giving",
     "transparency",
+    "grants",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,12 @@ TRANSPARENCY_PREFILL_PROVIDERS = [
     "volunteering.selectors.transparency_prefill",
 ]
 TRANSPARENCY_DOCUMENT_MAX_BYTES = env.int("TRANSPARENCY_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Grants: attachments of applications and reports, and the 360Giving identifier prefix.
+GRANTS_ATTACHMENT_MAX_BYTES = env.int("GRANTS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+GRANTS_MAX_ATTACHMENTS = env.int("GRANTS_MAX_ATTACHMENTS", default=30)
+GRANTS_360_PREFIX = env.str("GRANTS_360_PREFIX", default="360G-KCSF")
+GRANTS_FUNDER_NAME = env.str("GRANTS_FUNDER_NAME", default="Kosovar Civil Society Foundation (KCSF)")
+GRANTS_FUNDER_ID = env.str("GRANTS_FUNDER_ID", default="XK-KCSF")
 
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
@@ -254,6 +261,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60.0,
     },
     "refresh-giving-aggregates": {"task": "giving.tasks.refresh_aggregates_if_changed", "schedule": 900.0},
+    "grants-reminders": {  # hourly; every reminder goes once (grants.models.SentReminder)
+        "task": "grants.tasks.send_reminders",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # --- REST API -----------------------------------------------------------------

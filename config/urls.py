@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("reports/", include("core.urls")),
     path("giving/", include("giving.urls")),
     path("transparency/", include("transparency.urls")),
+    path("grants/", include("grants.urls")),
     prefix_default_language=True,
 )
 

@@ -148,6 +148,12 @@ class EmailOutbox(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # An attachment built when the email is sent: `builder(*args) -> bytes` (a dotted path),
+    # so a slow PDF is rendered by the worker, never in the request.
+    attachment_name = models.CharField(_("attachment"), max_length=120, blank=True)
+    attachment_builder = models.CharField(max_length=120, blank=True)
+    attachment_args = models.JSONField(default=list, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -16,7 +16,13 @@ logger = logging.getLogger(__name__)
 
 
 def email_user_template(
-    *, template: str, context: dict, user=None, to: str | None = None, language: str | None = None
+    *,
+    template: str,
+    context: dict,
+    user=None,
+    to: str | None = None,
+    language: str | None = None,
+    attachment: tuple[str, str, list, str] | None = None,
 ) -> EmailOutbox:
     """Queue `<template>_subject.txt` / `<template>.txt` (and `.html` when present).
 
@@ -25,6 +31,9 @@ def email_user_template(
     the change the email is about: the outbox row commits with it, and the send task is
     enqueued only after commit (a broker outage leaves the row pending for
     `core.tasks.email_outbox_flush`).
+
+    `attachment` is `(file name, builder path, builder args, content type)`: the send task
+    calls `builder(*args)` for the bytes, in the recipient's language.
     """
     address = to or getattr(user, "email", "")
     if not address:
@@ -39,8 +48,16 @@ def email_user_template(
             body_html = render_to_string(f"{template}.html", ctx)
         except TemplateDoesNotExist:  # the HTML part is optional; errors in it are not hidden
             body_html = ""
+    name, builder, args, content_type = attachment or ("", "", [], "")
     message = EmailOutbox.objects.create(
-        to=address, subject=subject[:255], body_text=body_text, body_html=body_html
+        to=address,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        attachment_name=name,
+        attachment_builder=builder,
+        attachment_args=[*args, language] if builder else [],
+        attachment_type=content_type,
     )
     enqueue_on_commit("core.tasks.send_outbox_email", message.pk)
     return message

@@ -10,6 +10,7 @@ from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from core import exports, reports
 from core.models import EmailOutbox, ReportJob
@@ -49,6 +50,11 @@ def send_outbox_email(message_id: int) -> str:
             email.attach_alternative(message.body_html, "text/html")
         message.attempts += 1
         try:
+            if message.attachment_builder:
+                *args, language = message.attachment_args
+                with translation.override(language):
+                    content = import_string(message.attachment_builder)(*args)
+                email.attach(message.attachment_name, content, message.attachment_type or None)
             email.send()
         except Exception as exc:  # noqa: BLE001 - recorded and retried by beat
             message.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]

@@ -1,5 +1,7 @@
 """Upload validators shared by every app: size and real content type, not the file name."""
 
+import zipfile
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -36,3 +38,49 @@ def validate_image_upload(upload) -> None:
         ) from None
     if fmt not in IMAGE_FORMATS:
         raise ValidationError(_("Upload a valid image (PNG, JPEG, WebP or GIF)."), code="invalid_image")
+
+
+PDF, DOCX, XLSX, ODT, JPEG, PNG = "pdf", "docx", "xlsx", "odt", "jpg", "png"
+DOCUMENT_CONTENT_TYPES = {
+    PDF: "application/pdf",
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ODT: "application/vnd.oasis.opendocument.text",
+    JPEG: "image/jpeg",
+    PNG: "image/png",
+}
+
+
+def sniff_document_type(upload) -> str | None:
+    """The real type of an uploaded file from its content (first bytes, zip structure),
+    never from its name: pdf, docx, xlsx, odt, jpg, png, or None."""
+    pos = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        head = upload.read(8)
+        if head.startswith(b"%PDF-"):
+            return PDF
+        if head.startswith(b"\x89PNG\r\n\x1a\n"):
+            return PNG
+        if head.startswith(b"\xff\xd8\xff"):
+            return JPEG
+        if head.startswith(b"PK\x03\x04"):
+            upload.seek(0)
+            try:
+                with zipfile.ZipFile(upload) as zf:
+                    names = set(zf.namelist())
+                    if (
+                        "mimetype" in names
+                        and zf.read("mimetype").strip() == DOCUMENT_CONTENT_TYPES[ODT].encode()
+                    ):
+                        return ODT
+                    if "[Content_Types].xml" in names:
+                        if "word/document.xml" in names:
+                            return DOCX
+                        if "xl/workbook.xml" in names:
+                            return XLSX
+            except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
+                return None
+        return None
+    finally:
+        upload.seek(pos)

@@ -6,7 +6,6 @@ checks the move against `transparency.workflow` and records who did it (history)
 
 import logging
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Municipality
 from core.notifications import email_user_template, enqueue_on_commit
+from core.validators import DOCUMENT_CONTENT_TYPES, sniff_document_type
 from organizations.models import Membership, Organization
 from transparency import prefill as prefill_module
 from transparency.choices import OPEN_REPORT_STATUSES, DocumentKind, FormSize, ReportStatus
@@ -245,47 +245,8 @@ def report_set_board(*, actor, report: TransparencyReport, members: list[dict]) 
 
 # --- documents -----------------------------------------------------------------------------
 
-PDF, DOCX, XLSX, ODT, JPEG, PNG = "pdf", "docx", "xlsx", "odt", "jpg", "png"
-CONTENT_TYPES = {
-    PDF: "application/pdf",
-    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ODT: "application/vnd.oasis.opendocument.text",
-    JPEG: "image/jpeg",
-    PNG: "image/png",
-}
-
-
-def sniff_document_type(upload) -> str | None:
-    """The real type of an uploaded file from its content (first bytes, zip structure),
-    never from its name: pdf, docx, xlsx, odt, jpg, png, or None."""
-    pos = upload.tell() if hasattr(upload, "tell") else 0
-    try:
-        upload.seek(0)
-        head = upload.read(8)
-        if head.startswith(b"%PDF-"):
-            return PDF
-        if head.startswith(b"\x89PNG\r\n\x1a\n"):
-            return PNG
-        if head.startswith(b"\xff\xd8\xff"):
-            return JPEG
-        if head.startswith(b"PK\x03\x04"):
-            upload.seek(0)
-            try:
-                with zipfile.ZipFile(upload) as zf:
-                    names = set(zf.namelist())
-                    if "mimetype" in names and zf.read("mimetype").strip() == CONTENT_TYPES[ODT].encode():
-                        return ODT
-                    if "[Content_Types].xml" in names:
-                        if "word/document.xml" in names:
-                            return DOCX
-                        if "xl/workbook.xml" in names:
-                            return XLSX
-            except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
-                return None
-        return None
-    finally:
-        upload.seek(pos)
+# The real type of an upload, from its content (shared with grants).
+CONTENT_TYPES = DOCUMENT_CONTENT_TYPES
 
 
 def validate_document(upload) -> str:

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GrantsConfig(AppConfig):
+    name = "grants"
+    verbose_name = _("Grants")
+
+    def ready(self):
+        from grants import reports, rules  # noqa: F401  (report registrations, permissions)

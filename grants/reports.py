@@ -1,0 +1,1 @@
+"""Background exports of grants (registered with `core.reports`)."""

@@ -1,0 +1,95 @@
+"""What every grants service shares: permission checks, row locks, the one function that
+moves an application through `grants.workflow` (and records the move), reference numbers
+and the emails to the applicant's side."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.notifications import email_user_template
+from grants.choices import EDITABLE_STATUSES
+from grants.models import Application, Call, ReferenceCounter, StatusChange
+from grants.workflow import check_transition
+from organizations.models import Membership
+
+
+def require(user, perm: str, obj=None) -> None:
+    if user is None or not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def lock_application(application: Application) -> Application:
+    """The application re-read under a row lock (PostgreSQL: only the application's row)."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "organization", "applicant")
+        .get(pk=application.pk)
+    )
+
+
+def lock_call(call: Call) -> Call:
+    return Call.objects.select_for_update().get(pk=call.pk)
+
+
+def require_editable(application: Application) -> None:
+    if application.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            _("This application is “%(status)s”: it can no longer be changed.")
+            % {"status": application.public_status_label},
+            code="not_editable",
+        )
+
+
+def save(application: Application, actor, fields: list[str]) -> None:
+    application._history_user = actor  # simple_history: who made this change
+    application.save(update_fields=[*fields, "updated_at"])
+
+
+def move(application: Application, *, actor, target: str, note: str = "", fields=(), check_perm: bool = True):
+    """Move a locked application to `target`: check the table and the permission, save the
+    status with `fields`, and record who, when, from what, to what and why."""
+    perm = check_transition(application.status, target)
+    if check_perm:
+        require(actor, perm, application)
+    previous = application.status
+    application.status = target
+    save(application, actor, ["status", *fields])
+    StatusChange.objects.create(
+        application=application, from_status=previous, to_status=target, actor=actor, note=note[:5000]
+    )
+    return application
+
+
+def next_reference(now=None) -> str:
+    """CEA-<year>-<number>: numbered per year, without gaps under concurrency (row lock)."""
+    year = (now or timezone.now()).year
+    ReferenceCounter.objects.get_or_create(year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"CEA-{year}-{counter.last:04d}"
+
+
+def applicant_recipients(application: Application) -> list:
+    """Who hears about the application: the person who applied and, for an organisation,
+    its active owners and editors (each once)."""
+    people = {}
+    if application.applicant.is_active:
+        people[application.applicant_id] = application.applicant
+    if application.organization_id:
+        for membership in application.organization.memberships.filter(
+            role__in=[Membership.Role.OWNER, Membership.Role.EDITOR], user__is_active=True
+        ).select_related("user"):
+            people.setdefault(membership.user_id, membership.user)
+    return list(people.values())
+
+
+def email_applicant(application: Application, *, template: str, context: dict | None = None, attachment=None):
+    """Queue `template` to everyone on the applicant's side, each in their language."""
+    for person in applicant_recipients(application):
+        email_user_template(
+            template=template,
+            context={"application": application, "call": application.call, **(context or {})},
+            user=person,
+            attachment=attachment,
+        )

@@ -1,0 +1,9 @@
+"""The applicant's pages (namespace "grants")."""
+
+from django.urls import path
+
+from grants import views_applications
+
+urlpatterns = [
+    path("applications/<int:pk>/", views_applications.application_detail, name="application_detail"),
+]

@@ -1,0 +1,3 @@
+"""After the award (namespace "grants")."""
+
+urlpatterns = []

@@ -1,0 +1,9 @@
+"""Public call pages (namespace "grants")."""
+
+from django.urls import path
+
+from grants import views_calls
+
+urlpatterns = [
+    path("", views_calls.call_list, name="call_list"),
+]

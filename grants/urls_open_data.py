@@ -1,0 +1,3 @@
+"""Awarded grants, public (namespace "grants")."""
+
+urlpatterns = []

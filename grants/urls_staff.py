@@ -1,0 +1,9 @@
+"""KCSF's pages (namespace "grants")."""
+
+from django.urls import path
+
+from grants import views_staff
+
+urlpatterns = [
+    path("applications/<int:pk>/", views_staff.staff_application, name="staff_application"),
+]

@@ -1,0 +1,7 @@
+"""Public pages of calls: the list (open, upcoming, closed) and one call."""
+
+from django.http import Http404
+
+
+def call_list(request):
+    raise Http404  # TODO(helper A)

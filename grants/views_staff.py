@@ -1,0 +1,7 @@
+"""KCSF's pages."""
+
+from django.http import Http404
+
+
+def staff_application(request, pk):
+    raise Http404  # TODO(helper C)
