@@ -1,3 +1,9 @@
 """After the award (namespace "grants")."""
 
-urlpatterns = []
+from django.urls import path
+
+from grants import views_awards
+
+urlpatterns = [
+    path("awards/<int:pk>/", views_awards.grant_detail, name="grant_detail"),
+]

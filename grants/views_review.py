@@ -5,3 +5,7 @@ from django.http import Http404
 
 def review(request, pk):
     raise Http404  # TODO(helper C)
+
+
+def my_reviews(request):
+    raise Http404  # TODO
