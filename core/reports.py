@@ -25,6 +25,9 @@ An app describes each report once, in its own `reports.py`, imported from its
     def ready(self):
         from grants import reports  # noqa: F401
 
+`columns` is a list, or a function `columns(params, user) -> list` for reports whose columns
+depend on the parameters (one column per question of a grant call, say).
+
 `rows(params, user) -> (total, rows)`: `params` holds only the names declared in
 `params` (a str, or a list when a name came several times); `user` is who asked (scope
 rows to what they may see). `total` is the expected number of rows (for the progress
@@ -60,11 +63,14 @@ class UnknownReport(LookupError):
 class Report:
     kind: str
     title: str
-    columns: Sequence[str]
+    columns: Sequence[str] | Callable[[dict, object], Sequence[str]]
     rows: RowsFn
     formats: tuple[str, ...] = ("csv", "xlsx")
     permission: str | None = None
     params: tuple[str, ...] = ()
+
+    def columns_for(self, params: dict, user) -> Sequence[str]:
+        return self.columns(params, user) if callable(self.columns) else self.columns
 
     def allowed_for(self, user) -> bool:
         if user is None or not user.is_authenticated or not user.is_active:
@@ -95,7 +101,7 @@ def register(
     *,
     kind: str,
     title: str,
-    columns: Sequence[str],
+    columns: Sequence[str] | Callable[[dict, object], Sequence[str]],
     rows: RowsFn,
     formats: Sequence[str] = ("csv", "xlsx"),
     permission: str | None = None,
@@ -111,7 +117,7 @@ def register(
     report = Report(
         kind=kind,
         title=title,
-        columns=list(columns),
+        columns=columns if callable(columns) else list(columns),
         rows=rows,
         formats=tuple(formats),
         permission=permission,

@@ -135,12 +135,12 @@ def run_report_job(job_id: str) -> str:
     try:
         report = reports.get(job.kind)
         with translation.override(job.language), tempfile.TemporaryFile() as tmp:
-            total, rows = report.rows(dict(job.params), job.requested_by)
+            params = dict(job.params)
+            total, rows = report.rows(params, job.requested_by)
             total = max(int(total or 0), 0)
             ReportJob.objects.filter(pk=job.pk).update(rows_total=total)
-            exports.write(
-                job.format, tmp, report.columns, _counted(job.pk, rows, total, counter), str(report.title)
-            )
+            columns = report.columns_for(params, job.requested_by)
+            exports.write(job.format, tmp, columns, _counted(job.pk, rows, total, counter), str(report.title))
             tmp.seek(0)
             job.file.save(f"{job.kind}-{job.pk}.{job.format}", File(tmp), save=False)
     except SoftTimeLimitExceeded:

@@ -486,7 +486,8 @@ class Application(TimeStampedModel):
                 name="grants_application_organization_iff_cso",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(reference__isnull=False),
+                # Sent once: a reference. A draft withdrawn before it was sent has none.
+                condition=Q(status__in=["draft", "withdrawn"]) | Q(reference__isnull=False),
                 name="grants_application_reference_once_sent",
             ),
             models.CheckConstraint(
@@ -788,6 +789,7 @@ class Grant(TimeStampedModel):
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closing_note = models.TextField(_("note on closing or termination"), blank=True)
 
     history = HistoricalRecords()
 

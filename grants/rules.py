@@ -69,6 +69,14 @@ def _assignment_status(user, application):
     return cache[key]
 
 
+def forget_assignments(*users) -> None:
+    """Drop the cached assignment statuses of `users` (services call it after changing an
+    assignment, so that a later check on the same user object sees the change)."""
+    for user in users:
+        if user is not None and hasattr(user, "__dict__"):
+            user.__dict__.pop("_grant_assignment_cache", None)
+
+
 @rules.predicate
 def is_assigned_reviewer(user, application):
     """Assigned to review this application at its current stage (conflict not yet declared)."""

@@ -73,14 +73,21 @@ class TransitionNotAllowed(ValidationError):
     """A move the table does not allow (shown as a 400 with this message)."""
 
 
+def _label(status) -> str:
+    try:
+        return str(S(status).label)
+    except (ValueError, TypeError):  # not a status at all (tampered input)
+        return str(status)
+
+
 def check_transition(current: str, target: str) -> str:
     """The permission the move needs; TransitionNotAllowed when the table has no such move."""
     try:
         return TRANSITIONS[current][target]
-    except KeyError:
+    except (KeyError, TypeError):
         raise TransitionNotAllowed(
             _("An application that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": S(current).label, "target": S(target).label},
+            % {"current": _label(current), "target": _label(target)},
             code="transition_not_allowed",
         ) from None
 

@@ -701,7 +701,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('reference__isnull', False), _connector='OR'), name='grants_application_reference_once_sent'),
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'withdrawn']), ('reference__isnull', False), _connector='OR'), name='grants_application_reference_once_sent'),
         ),
         migrations.AddConstraint(
             model_name='application',

@@ -18,9 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.models import Municipality
 from core.validators import sniff_document_type
 from grants.choices import (
     ApplicantType,
@@ -61,6 +62,9 @@ MAX_ACTIVITIES = 60
 MAX_GROUP_MEMBERS = 50
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX_CHARS = 20_000
+# Ids of frozen files removed or replaced since, kept in `Application.answers` under this
+# key (answers hold only `q<id>` keys otherwise; `application_save_answers` never writes it).
+REMOVED_FILES_KEY = "_removed_files"
 ATTACHMENT_TYPES = ("pdf", "docx", "xlsx", "jpg", "png")
 ATTACHMENT_CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -133,7 +137,7 @@ def check_eligibility(
             return Eligible(False, _("Choose the organisation you apply for."))
         if not organization.is_active or not is_org_editor(user, organization):
             return Eligible(False, _("You can apply only for an organisation you are an editor of."))
-        if organization.kind != Organization.Kind.CSO:
+        if organization.kind != Organization.Kind.REGISTERED_CSO:
             return Eligible(False, _("Only registered CSOs may apply as an organisation."))
         if organization.verification_status != Organization.Verification.VERIFIED:
             return Eligible(False, _("The organisation must be verified by KCSF before it applies."))
@@ -199,22 +203,59 @@ def application_save_project(*, actor, application: Application, data: dict) -> 
             setattr(application, name, str(data[name] or "").strip()[:limit])
             fields.append(name)
     if "municipality" in data:
-        application.municipality = data["municipality"]
+        application.municipality = _municipality(data["municipality"])
         fields.append("municipality")
     for name in ("starts_on", "ends_on"):
         if name in data:
-            setattr(application, name, data[name])
+            setattr(application, name, _date_or_none(data[name], field=name))
             fields.append(name)
     save(application, actor, fields)
     return application
 
 
+def _municipality(value) -> Municipality | None:
+    """A Municipality, its id, or empty; anything else is refused."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Municipality):
+        return value
+    digits = str(value).strip()
+    found = (
+        Municipality.objects.filter(pk=int(digits)).first() if digits.isdigit() and len(digits) < 10 else None
+    )
+    if found is None:
+        raise ValidationError({"municipality": _("Choose a municipality from the list.")})
+    return found
+
+
+def _date_or_none(value, *, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError({field: _("Enter a date (YYYY-MM-DD).")}) from None
+
+
+def _as_rows(rows) -> list[dict]:
+    """A table as posted: a list of dicts. Anything else is tampered input, refused whole."""
+    if not isinstance(rows, list | tuple) or not all(isinstance(row, dict) for row in rows):
+        raise ValidationError(
+            _("The table could not be read. Reload the page and try again."), code="invalid_rows"
+        )
+    return list(rows)
+
+
 def _clean_answer(question: Question, value):
     """What is stored for an answer: strings, or a list of option values. Never raises."""
     if question.kind == QuestionKind.MULTIPLE_CHOICE:
-        if isinstance(value, str):
+        if value is None:
+            value = []
+        elif not isinstance(value, list | tuple):
             value = [value]
-        return [str(v)[:10] for v in (value or []) if str(v).strip()][:50]
+        return [str(v)[:10] for v in value if str(v).strip()][:50]
     if value is None:
         return ""
     if isinstance(value, list | tuple):
@@ -248,7 +289,7 @@ def _decimal(value, *, field: str, row: int) -> Decimal:
             _("Row %(row)s: “%(field)s” must be a number.") % {"row": row, "field": field},
             code="invalid_number",
         ) from None
-    if number < 0 or not number.is_finite() or number >= Decimal("1e12"):
+    if not number.is_finite() or number < 0 or number >= Decimal("1e12"):  # NaN: no comparison
         raise ValidationError(
             _("Row %(row)s: “%(field)s” must be a positive amount.") % {"row": row, "field": field},
             code="invalid_number",
@@ -259,6 +300,7 @@ def _decimal(value, *, field: str, row: int) -> Decimal:
 def parse_budget_rows(rows: list[dict]) -> list[BudgetLine]:
     """Budget rows as typed → BudgetLine objects (unsaved). Raises ValidationError listing
     every row that cannot be stored (not a number, unknown category, amounts that do not add up)."""
+    rows = _as_rows(rows)
     if len(rows) > MAX_BUDGET_LINES:
         raise ValidationError(_("A budget has at most %(n)s lines.") % {"n": MAX_BUDGET_LINES})
     lines, errors = [], []
@@ -280,6 +322,8 @@ def parse_budget_rows(rows: list[dict]) -> list[BudgetLine]:
                 raise ValidationError(_("Row %(row)s: the quantity must be more than zero.") % {"row": index})
             unit_cost = _decimal(row.get("unit_cost") or "0", field=_("unit cost"), row=index)
             amount = (quantity * unit_cost).quantize(CENT, rounding=ROUND_HALF_UP)
+            if quantity >= Decimal("1e8") or amount >= Decimal("1e10"):  # the columns' sizes
+                raise ValidationError(_("Row %(row)s: the amounts are too large.") % {"row": index})
             cofinancing = _decimal(row.get("cofinancing") or "0", field=_("co-financing"), row=index)
             requested_raw = str(row.get("requested") or "").strip()
             requested = (
@@ -340,6 +384,7 @@ def recompute_totals(application: Application) -> None:
 def application_save_activities(*, actor, application: Application, rows: list[dict]) -> Application:
     """Replace the timeline (work plan). Rows need a title and dates from ≤ to."""
     application = _editable(actor, application)
+    rows = _as_rows(rows)
     if len(rows) > MAX_ACTIVITIES:
         raise ValidationError(_("A work plan has at most %(n)s activities.") % {"n": MAX_ACTIVITIES})
     activities, errors = [], []
@@ -383,6 +428,7 @@ def application_save_group_members(*, actor, application: Application, rows: lis
     application = _editable(actor, application)
     if application.applicant_type != ApplicantType.GROUP:
         raise ValidationError(_("Only an informal group names its members."))
+    rows = _as_rows(rows)
     members = [
         GroupMember(
             application=application,
@@ -451,25 +497,36 @@ def attachment_add(
     """Attach a file for a required document or a file question (replacing the previous one
     of the same slot, unless that one is frozen in a revision, which is then kept)."""
     application = _editable(actor, application)
-    if requirement is not None and requirement.call_id != application.call_id:
+    if requirement is not None and (
+        requirement.call_id != application.call_id or requirement.stage != application.stage
+    ):
         raise ValidationError(_("This document is not asked for by this call."))
     if question is not None and (
-        question.call_id != application.call_id or question.kind != QuestionKind.FILE
+        question.call_id != application.call_id
+        or question.kind != QuestionKind.FILE
+        or question.stage != application.stage
     ):
         raise ValidationError(_("This question does not take a file."))
-    if application.attachments.filter(frozen=False).count() >= settings.GRANTS_MAX_ATTACHMENTS:
+    current = current_attachments(application)
+    in_slot = [
+        a
+        for a in current
+        if (requirement is not None or question is not None)
+        and a.requirement_id == getattr(requirement, "pk", None)
+        and a.question_id == getattr(question, "pk", None)
+    ]
+    if len(current) - len(in_slot) >= settings.GRANTS_MAX_ATTACHMENTS:
         raise ValidationError(
             _("An application has at most %(n)s files.") % {"n": settings.GRANTS_MAX_ATTACHMENTS}
         )
     kind = validate_attachment(upload)
     original = (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
-    if requirement is not None or question is not None:
-        for old in application.attachments.filter(requirement=requirement, question=question, frozen=False):
+    for old in in_slot:
+        if old.frozen:
+            # A file frozen in a revision stays with that revision; it no longer fills the slot.
+            _retire_frozen(application, actor, old)
+        else:
             _delete_attachment(old)
-        # A file frozen in a revision stays with that revision; it no longer fills the slot.
-        application.attachments.filter(requirement=requirement, question=question, frozen=True).update(
-            requirement=None, question=None
-        )
     upload.name = f"{uuid.uuid4().hex}.{kind}"
     attachment = Attachment.objects.create(
         application=application,
@@ -491,24 +548,39 @@ def _delete_attachment(attachment: Attachment) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
+def _retire_frozen(application: Application, actor, attachment: Attachment) -> None:
+    """A file frozen in a revision is kept for that revision; it stops counting for the
+    application now (out of its slot, and listed in the application's removed files)."""
+    Attachment.objects.filter(pk=attachment.pk).update(requirement=None, question=None)
+    answers = dict(application.answers or {})
+    answers[REMOVED_FILES_KEY] = sorted({*answers.get(REMOVED_FILES_KEY, []), attachment.pk})
+    application.answers = answers
+    save(application, actor, ["answers"])
+
+
 @transaction.atomic
 def attachment_remove(*, actor, attachment: Attachment) -> None:
     application = _editable(actor, attachment.application)
-    if attachment.application_id != application.pk:
+    # Re-read under the lock: the object given may predate a submission that froze it.
+    attachment = (
+        Attachment.objects.select_for_update().filter(pk=attachment.pk, application=application).first()
+    )
+    if attachment is None:
         raise ValidationError(_("This file is not part of this application."))
     if attachment.frozen:
         # Kept for the revision it belongs to; it just stops counting for the current one.
-        attachment.requirement = None
-        attachment.question = None
-        attachment.save(update_fields=["requirement", "question", "updated_at"])
+        _retire_frozen(application, actor, attachment)
     else:
         _delete_attachment(attachment)
     save(application, actor, [])
 
 
 def current_attachments(application: Application):
-    """The files that count for the application now (the newest per slot)."""
-    return [a for a in application.attachments.all() if a.requirement_id or a.question_id or not a.frozen]
+    """The files that count for the application now: the newest file of each slot and the
+    other files, except those removed or replaced after a revision froze them (kept with
+    that revision, listed under `REMOVED_FILES_KEY` in the answers)."""
+    removed = set((application.answers or {}).get(REMOVED_FILES_KEY) or [])
+    return [a for a in application.attachments.all() if a.pk not in removed]
 
 
 # --- checks of a whole application ----------------------------------------------------------
@@ -668,6 +740,11 @@ def snapshot(application: Application) -> dict:
             shown = value
         else:
             shown = _answer_display(question, value)
+        # A choice reads differently per language: each reader (PDF, revisions) picks theirs.
+        by_language = {}
+        for language, code in (("sq", "sq"), ("sr", "sr-latn"), ("en", "en")):
+            with translation.override(code):
+                by_language[language] = _answer_display(question, value) if question.is_choice else shown
         answers.append(
             {
                 "key": question.key,
@@ -675,6 +752,7 @@ def snapshot(application: Application) -> dict:
                 "kind": question.kind,
                 "value": value,
                 "display": shown,
+                "display_i18n": by_language,
             }
         )
     return {
@@ -689,6 +767,15 @@ def snapshot(application: Application) -> dict:
         "summary": application.summary,
         "municipality": application.municipality.name_sq if application.municipality_id else "",
         "municipality_id": application.municipality_id,
+        "municipality_label": (
+            {
+                "sq": application.municipality.name_sq,
+                "sr": application.municipality.name_sr,
+                "en": application.municipality.name_en,
+            }
+            if application.municipality_id
+            else {}
+        ),
         "starts_on": application.starts_on.isoformat() if application.starts_on else "",
         "ends_on": application.ends_on.isoformat() if application.ends_on else "",
         "answers": answers,
@@ -723,6 +810,11 @@ def snapshot(application: Application) -> dict:
                 "id": a.pk,
                 "name": a.original_name,
                 "requirement": a.requirement.label_sq if a.requirement_id else "",
+                "requirement_label": (
+                    {"sq": a.requirement.label_sq, "sr": a.requirement.label_sr, "en": a.requirement.label_en}
+                    if a.requirement_id
+                    else {}
+                ),
                 "question": a.question_id,
                 "size": a.size,
             }
@@ -805,8 +897,12 @@ def application_submit(*, actor, application: Application) -> Application:
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
     require(actor, "grants.withdraw_application", application)
     application = lock_application(application)
-    move(application, actor=actor, target=S.WITHDRAWN, note=reason)
-    application.assignments.filter(submitted_at__isnull=True).delete()
+    move(application, actor=actor, target=S.WITHDRAWN, note=str(reason or "").strip())
+    # Reviews not sent yet are called off (a sent review stays on record).
+    if application.assignments.filter(submitted_at__isnull=True).delete()[0]:
+        from grants.services.assessment import _refresh_review_counts
+
+        _refresh_review_counts(application)
     if application.reference:
         email_applicant(application, template="grants/email/withdrawn")
     return application
@@ -816,7 +912,7 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
 def message_post(*, actor, application: Application, body: str) -> Message:
     """A message on the application's thread; the other side is told by email."""
     require(actor, "grants.message_application", application)
-    body = (body or "").strip()
+    body = str(body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write a message.")})
     if len(body) > 5000:
@@ -850,4 +946,6 @@ def _staff_followers(application: Application) -> list:
     ids = set(
         application.status_changes.filter(actor__is_staff=True).values_list("actor_id", flat=True)
     ) | set(application.messages.filter(from_staff=True).values_list("author_id", flat=True))
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+    if not ids and application.call.created_by_id:
+        ids = {application.call.created_by_id}  # nobody acted yet: whoever opened the call
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True, is_staff=True))

@@ -6,7 +6,7 @@ reviewers, the reviewer's conflict-of-interest declaration and review, and the d
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from core.notifications import email_user_template
 from grants.choices import ApplicationStatus, AssignmentStatus, Eligibility, Recommendation, Stage
 from grants.models import Application, Grant, ReviewAssignment, Score
+from grants.rules import forget_assignments
 from grants.services.common import email_applicant, lock_application, lock_call, move, require, save
+from grants.workflow import check_transition
 
 S = ApplicationStatus
 A = AssignmentStatus
@@ -135,6 +137,7 @@ def reviewers_assign(*, actor, application: Application, reviewers) -> list[Revi
             )
     _refresh_review_counts(application)
     save(application, actor, [])
+    forget_assignments(*reviewers)
     return created
 
 
@@ -146,6 +149,7 @@ def reviewer_unassign(*, actor, assignment: ReviewAssignment) -> None:
     if assignment.status == A.SUBMITTED:
         raise ValidationError(_("A submitted review cannot be removed."))
     assignment.delete()
+    forget_assignments(assignment.reviewer)
     _refresh_review_counts(application)
 
 
@@ -155,8 +159,8 @@ def _lock_assignment(application: Application, reviewer) -> ReviewAssignment:
         .filter(application=application, stage=application.stage, reviewer=reviewer)
         .first()
     )
-    if assignment is None:
-        raise ValidationError(_("You are not assigned to review this application."), code="not_assigned")
+    if assignment is None:  # someone else's application: no access, not a bad request
+        raise PermissionDenied(_("You are not assigned to review this application."))
     return assignment
 
 
@@ -166,11 +170,16 @@ def conflict_declare(
 ) -> ReviewAssignment:
     """The reviewer declares, before seeing the application, whether they have a conflict of
     interest. A conflict declines the assignment (staff are told); none opens the application."""
-    assignment = _lock_assignment(application, actor)
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    application = lock_application(application)
+    assignment = _lock_assignment(application, actor)  # PermissionDenied when not assigned
     if assignment.status != A.ASSIGNED:
         raise ValidationError(
             _("You have already declared your conflict of interest."), code="already_declared"
         )
+    if application.status not in (S.SUBMITTED, S.UNDER_REVIEW):
+        raise ValidationError(_("This application is no longer under review."), code="not_under_review")
     assignment.coi_declared_at = timezone.now()
     assignment.coi_note = (note or "").strip()[:2000]
     if has_conflict and not assignment.coi_note:
@@ -178,6 +187,7 @@ def conflict_declare(
     assignment.status = A.CONFLICTED if has_conflict else A.ACCEPTED
     assignment._history_user = actor
     assignment.save(update_fields=["coi_declared_at", "coi_note", "status", "updated_at"])
+    forget_assignments(actor)
     if has_conflict:
         _refresh_review_counts(application)
         if assignment.assigned_by and assignment.assigned_by.is_active:
@@ -187,6 +197,16 @@ def conflict_declare(
                 user=assignment.assigned_by,
             )
     return assignment
+
+
+def _whole_number(raw) -> int:
+    """A score as typed: a whole number ("4", 4, 4.0); not 4.5, True, NaN, "1e309"."""
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    number = Decimal(str(raw).strip())
+    if not number.is_finite() or number != number.to_integral_value() or abs(number) > 10**6:
+        raise ValueError(raw)
+    return int(number)
 
 
 def weighted_score(scores: dict, criteria) -> Decimal:
@@ -231,8 +251,8 @@ def review_save(
                 errors.append(_("Score “%(criterion)s”.") % {"criterion": criterion.title})
             continue
         try:
-            value = int(raw)
-        except (TypeError, ValueError):
+            value = _whole_number(raw)
+        except (TypeError, ValueError, ArithmeticError):
             errors.append(_("“%(criterion)s”: enter a whole number.") % {"criterion": criterion.title})
             continue
         if not 0 <= value <= criterion.max_score:
@@ -300,6 +320,7 @@ def application_decide(
     if decision == "approve":
         call = lock_call(application.call)  # the call first, always: no deadlock between deciders
         application = lock_application(application)
+        check_transition(application.status, S.APPROVED)  # a second click: "already approved"
         if application.stage != Stage.FULL:
             raise ValidationError(_("A concept note is not approved: invite it to the full proposal."))
         try:
@@ -323,16 +344,10 @@ def application_decide(
             )
         left = call.total_budget - committed_total(call)
         if amount > left:
-            raise ValidationError(
-                {
-                    "amount": _(
-                        "Approving %(amount)s EUR would exceed the call's budget: %(left)s EUR of %(budget)s EUR"
-                        " is left."
-                    )
-                    % {"amount": amount, "left": max(left, Decimal("0.00")), "budget": call.total_budget}
-                },
-                code="over_budget",
-            )
+            over = _(
+                "Approving %(amount)s EUR would exceed the call's budget: %(left)s EUR of %(budget)s EUR is left."
+            ) % {"amount": amount, "left": max(left, Decimal("0.00")), "budget": call.total_budget}
+            raise ValidationError({"amount": ValidationError(over, code="over_budget")})
         now = timezone.now()
         application.decided_at, application.decided_by, application.decision_note = now, actor, note
         move(

@@ -55,14 +55,14 @@ def move(application: Application, *, actor, target: str, note: str = "", fields
     application.status = target
     save(application, actor, ["status", *fields])
     StatusChange.objects.create(
-        application=application, from_status=previous, to_status=target, actor=actor, note=note[:5000]
+        application=application, from_status=previous, to_status=target, actor=actor, note=(note or "")[:5000]
     )
     return application
 
 
 def next_reference(now=None) -> str:
     """CEA-<year>-<number>: numbered per year, without gaps under concurrency (row lock)."""
-    year = (now or timezone.now()).year
+    year = timezone.localtime(now or timezone.now()).year  # the year in Kosovo, not in UTC
     ReferenceCounter.objects.get_or_create(year=year)
     counter = ReferenceCounter.objects.select_for_update().get(year=year)
     counter.last += 1

@@ -15,3 +15,15 @@ def grants_files(settings, tmp_path, monkeypatch):
     for model, field in ((Attachment, "file"), (Grant, "agreement_file"), (GrantReport, "file")):
         monkeypatch.setattr(model._meta.get_field(field), "storage", storage)
     return storage
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language (a request of an earlier test may
+    have left another one active in this thread, which reverse() would then use)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

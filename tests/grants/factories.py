@@ -221,3 +221,72 @@ def submitted_application(call: Call | None = None, applicant=None, **kwargs) ->
     )
     complete_draft(application, applicant)
     return app_services.application_submit(actor=applicant, application=application)
+
+
+# --- after the award (helper D) -------------------------------------------------------------
+
+
+def awarded_grant(call: Call | None = None, applicant=None, staff=None, amount="4000", **kwargs):
+    """An approved application's grant, through the services: submit → screen → assign →
+    no conflict → review → approve. `kwargs` go to `submitted_application` (e.g.
+    applicant_type/organization)."""
+    from grants.services import assessment
+    from tests.factories import StaffFactory
+
+    staff = staff or StaffFactory()
+    application = submitted_application(call=call, applicant=applicant, **kwargs)
+    assessment.application_screen(actor=staff, application=application, eligible=True)
+    assessment.reviewers_assign(actor=staff, application=application, reviewers=[staff])
+    assessment.conflict_declare(actor=staff, application=application, has_conflict=False)
+    assessment.review_save(
+        actor=staff,
+        application=application,
+        scores={c.pk: 4 for c in application.call.criteria.filter(stage=application.stage)},
+        recommendation="fund",
+        submit=True,
+    )
+    assessment.application_decide(
+        actor=staff, application=application, decision="approve", amount=amount, note="Report monthly."
+    )
+    application.refresh_from_db()
+    return application.grant
+
+
+def active_grant(staff=None, **kwargs):
+    """An awarded grant with reporting duties (interim narrative, final narrative and final
+    financial), a plan of two tranches (the second after the interim report) and the
+    signed agreement (so active, the first tranche released)."""
+    from grants.services import awards
+    from tests.factories import StaffFactory
+
+    staff = staff or StaffFactory()
+    grant = awarded_grant(staff=staff, **kwargs)
+    today = timezone.localdate()
+    interim, _final_n, _final_f = awards.reports_set_duties(
+        actor=staff,
+        grant=grant,
+        rows=[
+            {"period": "interim", "kind": "narrative", "due_on": today + timedelta(days=30)},
+            {"period": "final", "kind": "narrative", "due_on": today + timedelta(days=90)},
+            {"period": "final", "kind": "financial", "due_on": today + timedelta(days=90)},
+        ],
+    )
+    half = (grant.amount / 2).quantize(Decimal("0.01"))
+    awards.tranches_set_plan(
+        actor=staff,
+        grant=grant,
+        rows=[
+            {"number": 1, "amount": half, "planned_on": today},
+            {
+                "number": 2,
+                "amount": grant.amount - half,
+                "planned_on": today + timedelta(days=40),
+                "after_report": interim.pk,
+            },
+        ],
+    )
+    awards.grant_upload_agreement(
+        actor=staff, grant=grant, upload=pdf_upload("agreement.pdf"), signed_on=today
+    )
+    grant.refresh_from_db()
+    return grant

@@ -3,16 +3,23 @@
 Each app that has one provides `<app>.bench.run(rows=..., stdout=...)`. This command runs
 it in a separate, freshly migrated PostgreSQL database (`--database-name`, default
 cea_bench) so the benchmark never touches real data, and drops that database at the end
-unless `--keep` is given."""
+unless `--keep` is given.
+
+A benchmark module may declare `VENDORS` (default: PostgreSQL only) and `DEFAULT_ROWS`.
+On SQLite (for modules that allow it) the throwaway database is a temporary file; the
+connection open before (e.g. an in-memory test database) is set aside, not closed."""
 
 import importlib
+import os
+import shutil
+import tempfile
 
 import psycopg2
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
-BENCHMARKS = ("giving",)  # apps with a `bench` module; add e.g. "grants" here
+BENCHMARKS = ("giving", "grants")  # apps with a `bench` module
 
 
 def _admin_connection():
@@ -28,19 +35,32 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("app", choices=BENCHMARKS)
-        parser.add_argument("--rows", type=int, default=1_000_000)
+        parser.add_argument("--rows", type=int, default=None, help="rows to seed (default: the app's)")
         parser.add_argument("--requests", type=int, default=20, help="requests per case")
+        parser.add_argument("--calls", type=int, default=None, help="grants: calls to spread the rows over")
         parser.add_argument("--database-name", default="cea_bench")
         parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
 
-    def handle(self, *args, app, rows, requests, database_name, keep, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("The benchmark runs only on PostgreSQL: set DATABASE_URL.")
+    def handle(self, *args, app, rows, requests, database_name, keep, calls=None, **options):
+        module = importlib.import_module(f"{app}.bench")
+        vendors = getattr(module, "VENDORS", ("postgresql",))
+        if connection.vendor not in vendors:
+            raise CommandError(f"The {app} benchmark runs only on: {', '.join(vendors)} (set DATABASE_URL).")
+        rows = rows if rows is not None else getattr(module, "DEFAULT_ROWS", 1_000_000)
         if rows < 1:
             raise CommandError("--rows must be positive.")
+        if requests < 1:
+            raise CommandError("--requests must be positive.")
         if not database_name.replace("_", "").isalnum():
             raise CommandError("--database-name may hold letters, digits and underscores only.")
-        module = importlib.import_module(f"{app}.bench")
+        run_options = {"rows": rows, "stdout": self.stdout, "requests": requests}
+        if calls is not None:
+            if app != "grants" or calls < 1:
+                raise CommandError("--calls is a positive number, for the grants benchmark only.")
+            run_options["calls"] = calls
+        if connection.vendor == "sqlite":
+            self._run_on_sqlite(module, run_options, database_name=database_name, keep=keep)
+            return
         original = connections["default"].settings_dict["NAME"]
         if database_name == original:
             raise CommandError("The benchmark database must not be the configured one.")
@@ -54,7 +74,7 @@ class Command(BaseCommand):
             try:
                 self.stdout.write(f"Migrating {database_name} …")
                 call_command("migrate", verbosity=0, interactive=False)
-                module.run(rows=rows, stdout=self.stdout, requests=requests)
+                module.run(**run_options)
             finally:
                 self._use(original)
             if not keep:
@@ -64,6 +84,30 @@ class Command(BaseCommand):
                 self.stdout.write(f"Kept the database {database_name}.")
         finally:
             admin.close()
+
+    def _run_on_sqlite(self, module, run_options: dict, *, database_name: str, keep: bool) -> None:
+        """The benchmark in a temporary SQLite file, migrated from scratch."""
+        conn = connections["default"]
+        original = conn.settings_dict["NAME"]
+        folder = tempfile.mkdtemp(prefix="cea_bench_")
+        path = os.path.join(folder, f"{database_name}.sqlite3")
+        if conn.in_atomic_block:
+            raise CommandError("The benchmark cannot run inside a transaction.")
+        saved = conn.connection  # an in-memory database would vanish if closed: set it aside
+        conn.connection = None
+        conn.settings_dict["NAME"] = path
+        try:
+            self.stdout.write(f"Migrating {path} …")
+            call_command("migrate", verbosity=0, interactive=False)
+            module.run(**run_options)
+        finally:
+            conn.close()
+            conn.settings_dict["NAME"] = original
+            conn.connection = saved
+            if keep:
+                self.stdout.write(f"Kept the database {path}.")
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
 
     @staticmethod
     def _use(name: str) -> None:

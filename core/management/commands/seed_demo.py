@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.management.commands._seed_components import seed_giving, seed_transparency
+from core.management.commands._seed_components import seed_giving, seed_grants, seed_transparency
 from core.models import Municipality, Sector
 from organizations.models import Membership, Organization
 
@@ -213,7 +213,17 @@ class Command(BaseCommand):
         transparency_rows = seed_transparency(
             admin=admin, organizations=organizations, owners=owners, municipalities=municipalities
         )
-        self.stdout.write(f"Giving records created: {gifts}; transparency rows created: {transparency_rows}.")
+        grants_rows = seed_grants(
+            admin=admin,
+            organizations=organizations,
+            owners=owners,
+            users=users,
+            municipalities=municipalities,
+        )
+        self.stdout.write(
+            f"Giving records created: {gifts}; transparency rows created: {transparency_rows}; "
+            f"grants rows created: {grants_rows}."
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {created_users} users and {created_orgs} organisations created "

@@ -1,0 +1,216 @@
+"""Celery tasks of grants: the hourly reminders (celery beat, "grants-reminders").
+
+Four sweeps, each idempotent: a reminder goes once per (kind, object, person) because the
+`SentReminder` row and the outbox email are written in the same transaction, under the
+row's unique constraint. A second run — even a concurrent one — finds the row and sends
+nothing; a run that fails half-way leaves no row for what was not sent, so the next run
+sends it.
+
+- call_closing   applications still editable (draft, invited to the full proposal) whose
+                 deadline is within 3 days → the applicant side (applicant, org editors)
+- report_due     grant reports due within 7 days, not sent yet (due / returned) → grantee side
+- report_overdue grant reports past their due date, not sent (due / returned) → grantee side
+- review_due     reviews not submitted 3 days before the call's review deadline → the reviewer
+"""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from core.notifications import email_user_template
+from grants.choices import (
+    ApplicationStatus,
+    AssignmentStatus,
+    GrantReportStatus,
+    GrantStatus,
+    ReminderKind,
+    Stage,
+)
+from grants.models import Application, GrantReport, ReviewAssignment, SentReminder
+from grants.services.awards import report_label
+from grants.services.common import applicant_recipients
+
+logger = logging.getLogger(__name__)
+
+CALL_CLOSING_WITHIN = timedelta(days=3)
+REPORT_DUE_WITHIN_DAYS = 7
+REVIEW_DUE_WITHIN = timedelta(days=3)
+# Statuses in which an application waits for the applicant before a deadline (a resubmission
+# KCSF asked for has no deadline of its own, so it is not reminded).
+REMINDED_DRAFT_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.INVITED)
+OPEN_REPORT_STATUSES = (GrantReportStatus.DUE, GrantReportStatus.RETURNED)
+
+
+def remind_once(*, kind: str, object_id: int, user, template: str, context: dict) -> bool:
+    """Record the reminder and queue its email in one transaction; False (and nothing sent)
+    when it already went. The unique constraint decides between concurrent runs."""
+    try:
+        with transaction.atomic():
+            _row, created = SentReminder.objects.get_or_create(kind=kind, object_id=object_id, user=user)
+            if not created:
+                return False
+            email_user_template(template=template, context=context, user=user)
+    except IntegrityError:  # another run recorded it between our read and our insert
+        return False
+    except Exception:
+        logger.exception("grants reminder %s #%s to user %s failed", kind, object_id, user.pk)
+        return False
+    return True
+
+
+def _already_sent(kind: str) -> set[tuple[int, int]]:
+    return set(SentReminder.objects.filter(kind=kind).values_list("object_id", "user_id"))
+
+
+def draft_reminder_key(application: Application) -> int:
+    """The object of a call-closing reminder: the application at its current deadline. A
+    two-stage call has two deadlines (concept note, full proposal), each reminded once."""
+    full_of_two_stage = application.call.two_stage and application.stage == Stage.FULL
+    return application.pk * 2 + (1 if full_of_two_stage else 0)
+
+
+def sweep_calls_closing(now) -> int:
+    """(a) Applications still editable whose deadline is within 3 days."""
+    window_end = now + CALL_CLOSING_WITHIN
+    first_deadline = (Q(call__two_stage=False) | Q(stage=Stage.CONCEPT)) & Q(
+        call__closes_at__gt=now, call__closes_at__lte=window_end
+    )
+    full_deadline = Q(call__two_stage=True, stage=Stage.FULL) & Q(
+        call__full_proposal_closes_at__gt=now, call__full_proposal_closes_at__lte=window_end
+    )
+    applications = (
+        Application.objects.filter(status__in=REMINDED_DRAFT_STATUSES, call__is_published=True)
+        .filter(first_deadline | full_deadline)
+        .select_related("call", "applicant", "organization")
+        .order_by("pk")
+    )
+    sent_before = _already_sent(ReminderKind.CALL_CLOSING)
+    count = 0
+    for application in applications.iterator(chunk_size=500):
+        key = draft_reminder_key(application)
+        for person in applicant_recipients(application):
+            if (key, person.pk) in sent_before or not person.email:
+                continue
+            count += remind_once(
+                kind=ReminderKind.CALL_CLOSING,
+                object_id=key,
+                user=person,
+                template="grants/email/reminder_call_closing",
+                context={
+                    "application": application,
+                    "call": application.call,
+                    "deadline": application.deadline,
+                },
+            )
+    return count
+
+
+def _open_reports():
+    return (
+        GrantReport.objects.filter(status__in=OPEN_REPORT_STATUSES, grant__status=GrantStatus.ACTIVE)
+        .select_related(
+            "grant__call",
+            "grant__application__call",
+            "grant__application__applicant",
+            "grant__application__organization",
+        )
+        .order_by("due_on", "pk")
+    )
+
+
+def _sweep_reports(reports, kind: str, template: str, today) -> int:
+    sent_before = _already_sent(kind)
+    count = 0
+    for report in reports.iterator(chunk_size=500):
+        grant = report.grant
+        for person in applicant_recipients(grant.application):
+            if (report.pk, person.pk) in sent_before or not person.email:
+                continue
+            count += remind_once(
+                kind=kind,
+                object_id=report.pk,
+                user=person,
+                template=template,
+                context={
+                    "grant": grant,
+                    "application": grant.application,
+                    "call": grant.call,
+                    "report": report,
+                    "report_label": report_label(report),
+                    "days_left": (report.due_on - today).days,
+                },
+            )
+    return count
+
+
+def sweep_reports_due(today) -> int:
+    """(b) Reports due today or within the next 7 days and not sent yet."""
+    reports = _open_reports().filter(
+        due_on__gte=today, due_on__lte=today + timedelta(days=REPORT_DUE_WITHIN_DAYS)
+    )
+    return _sweep_reports(reports, ReminderKind.REPORT_DUE, "grants/email/reminder_report_due", today)
+
+
+def sweep_reports_overdue(today) -> int:
+    """(c) Reports whose due date has passed and that were not sent (once)."""
+    reports = _open_reports().filter(due_on__lt=today)
+    return _sweep_reports(reports, ReminderKind.REPORT_OVERDUE, "grants/email/reminder_report_overdue", today)
+
+
+def sweep_reviews_due(now) -> int:
+    """(d) Reviews not submitted when the call's review deadline is within 3 days."""
+    assignments = (
+        ReviewAssignment.objects.filter(
+            status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED],
+            application__status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW],
+            stage=F("application__stage"),  # the current stage only: older ones are done
+            application__call__review_deadline__gt=now,
+            application__call__review_deadline__lte=now + REVIEW_DUE_WITHIN,
+            reviewer__is_active=True,
+        )
+        .select_related("reviewer", "application__call")
+        .order_by("pk")
+    )
+    sent_before = _already_sent(ReminderKind.REVIEW_DUE)
+    count = 0
+    for assignment in assignments.iterator(chunk_size=500):
+        reviewer = assignment.reviewer
+        if (assignment.pk, reviewer.pk) in sent_before or not reviewer.email:
+            continue
+        application = assignment.application
+        count += remind_once(
+            kind=ReminderKind.REVIEW_DUE,
+            object_id=assignment.pk,
+            user=reviewer,
+            template="grants/email/reminder_review_due",
+            context={
+                "application": application,
+                "call": application.call,
+                "assignment": assignment,
+                "deadline": application.call.review_deadline,
+            },
+        )
+    return count
+
+
+def run_sweeps(now=None) -> dict[str, int]:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    return {
+        ReminderKind.CALL_CLOSING.value: sweep_calls_closing(now),
+        ReminderKind.REPORT_DUE.value: sweep_reports_due(today),
+        ReminderKind.REPORT_OVERDUE.value: sweep_reports_overdue(today),
+        ReminderKind.REVIEW_DUE.value: sweep_reviews_due(now),
+    }
+
+
+@shared_task(name="grants.tasks.send_reminders", acks_late=True, soft_time_limit=15 * 60, time_limit=16 * 60)
+def send_reminders() -> dict[str, int]:
+    """Celery beat, hourly: the four reminder sweeps. Returns how many reminders each sent."""
+    counts = run_sweeps()
+    logger.info("grants reminders sent: %s", counts)
+    return counts

@@ -1,0 +1,57 @@
+"""`manage.py bench grants` runs in a throwaway database (SQLite or PostgreSQL) with small
+numbers and ends with one line of JSON holding the figures."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from grants.models import Application, Call
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_bench_grants_runs_in_a_throwaway_database():
+    out = io.StringIO()
+    name_before = connection.settings_dict["NAME"]
+    call_command(
+        "bench",
+        "grants",
+        "--rows",
+        "400",
+        "--calls",
+        "4",
+        "--requests",
+        "2",
+        "--database-name",
+        "cea_bench_grants_pytest",
+        stdout=out,
+    )
+    assert connection.settings_dict["NAME"] == name_before
+    lines = out.getvalue().strip().splitlines()
+    figures = json.loads(lines[-1])
+    assert figures["applications"] == 400 and figures["calls"] == 4
+    assert figures["database"] == connection.vendor
+    for key in ("ranking_ms", "ranking_sql_ms", "awarded_ms", "awarded_sql_ms", "max_ratio"):
+        assert figures[key] > 0, key
+    assert figures["grants"] > 0
+    assert any("ranking table" in line for line in lines)
+    assert any("awarded grants" in line for line in lines)
+    # Nothing of the benchmark is left in the database of the tests.
+    assert not Call.objects.filter(slug__startswith="bench-call-").exists()
+    assert not Application.objects.exists()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'cea_bench_grants_pytest'")
+            assert cursor.fetchone() is None  # dropped
+
+
+def test_bench_options_are_checked():
+    with pytest.raises(CommandError):
+        call_command("bench", "grants", "--rows", "0")
+    with pytest.raises(CommandError):
+        call_command("bench", "grants", "--rows", "10", "--calls", "0")
+    with pytest.raises(CommandError):
+        call_command("bench", "grants", "--rows", "10", "--requests", "0")
