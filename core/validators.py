@@ -84,3 +84,21 @@ def sniff_document_type(upload) -> str | None:
         return None
     finally:
         upload.seek(pos)
+
+
+def validate_document_upload(upload, *, allowed, message: str, max_bytes: int) -> str:
+    """An uploaded document: not empty, at most `max_bytes`, and of a type in `allowed`
+    judged from its content (`sniff_document_type`), never from its name. Returns the type;
+    errors are keyed "file" with the codes empty_file, file_too_large and invalid_type."""
+    if not upload or not getattr(upload, "size", 0):
+        raise ValidationError({"file": ValidationError(_("The file is empty."), code="empty_file")})
+    if upload.size > max_bytes:
+        message_too_large = _("The file is too large (%(size)s). The limit is %(limit)s.") % {
+            "size": filesizeformat(upload.size),
+            "limit": filesizeformat(max_bytes),
+        }
+        raise ValidationError({"file": ValidationError(message_too_large, code="file_too_large")})
+    kind = sniff_document_type(upload)
+    if kind is None or kind not in allowed:
+        raise ValidationError({"file": ValidationError(message, code="invalid_type")})
+    return kind

@@ -111,6 +111,11 @@ class AssignForm(forms.Form):
 
 
 class RequestChangesForm(forms.Form):
+    # Own ids: the staff page shows this form next to DecideForm, which has a "note" too.
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_changes_%s")
+        super().__init__(*args, **kwargs)
+
     note = forms.CharField(
         label=_("What should the applicant add or change?"),
         max_length=5000,
@@ -145,6 +150,7 @@ class DecideForm(forms.Form):
     )
 
     def __init__(self, *args, decisions=None, **kwargs):
+        kwargs.setdefault("auto_id", "id_decide_%s")  # unique ids next to RequestChangesForm
         super().__init__(*args, **kwargs)
         if decisions is not None:
             self.fields["decision"].choices = [

@@ -126,3 +126,10 @@ def english():
     their own tests."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For browser tests: the data-migration rows, which an earlier transactional test
+    flushed (serialized_rollback does not restore them when pytest-playwright's `page` is used)."""
+    load_reference_data()

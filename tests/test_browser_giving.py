@@ -8,36 +8,14 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.conf import settings
-from django.contrib.sites.models import Site
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.models import Municipality, Sector
-from core.reference_data import MUNICIPALITIES, SECTORS
+from core.models import Municipality
 from giving import aggregates
 from giving.choices import Cause, DonorType, Status
 from giving.models import GivingRecord
 from tests.giving.factories import GivingRecordFactory
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """The rows the data migrations load. A transactional test that ran earlier flushed them,
-    and serialized_rollback does not restore them when pytest-playwright's `page` is used."""
-    for slug, sq, sr, en in MUNICIPALITIES:
-        Municipality.objects.update_or_create(
-            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en}
-        )
-    for order, (slug, sq, sr, en) in enumerate(SECTORS):
-        Sector.objects.update_or_create(
-            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en, "ordering": order}
-        )
-    Site.objects.update_or_create(
-        pk=settings.SITE_ID, defaults={"domain": "testserver", "name": "CEA Portal"}
-    )
-    Site.objects.clear_cache()
-
 
 CAUSES = [Cause.EDUCATION, Cause.HEALTH, Cause.POVERTY]
 DOMESTIC_DONORS = [DonorType.COMPANY, DonorType.INDIVIDUAL, DonorType.FOUNDATION_CSO]

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.contrib.sites.models import Site
 from django.core import mail
 from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import floatformat
@@ -21,14 +20,14 @@ from django.test import Client
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from core.models import EmailOutbox, Municipality, Sector
-from core.reference_data import MUNICIPALITIES, SECTORS
+from core.models import EmailOutbox, Municipality
 from grants.choices import PUBLIC_LABELS, ApplicationStatus, AssignmentStatus, Eligibility
 from grants.models import Application, Attachment, Call, Grant, GrantReport, ReviewAssignment
 from tests import factories
 from tests.conftest import t
 
 SCREENS = Path("/tmp/screens")
+FLASH = ".alert-success[role=alert]"  # the message of the last action (includes/_messages.html)
 CALL_TITLE = "Iniciativat qytetare për mjedisin 2026"
 CALL_SLUG = "iniciativat-mjedisi-2026"
 QUESTION = "Cili është problemi që projekti zgjidh?"
@@ -36,23 +35,6 @@ CRITERION = "Relevanca për komunitetin"
 PROJECT_TITLE = "Parku i pastër në Prizren"
 SUMMARY = "Vullnetarët pastrojnë parkun e qytetit dhe mbjellin pemë me nxënësit e shkollave."
 ANSWER = "Parku i qytetit është plot mbeturina dhe fëmijët nuk kanë ku të luajnë në siguri."
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """The rows the data migrations load (a transactional test that ran earlier flushed them)."""
-    for slug, sq, sr, en in MUNICIPALITIES:
-        Municipality.objects.update_or_create(
-            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en}
-        )
-    for order, (slug, sq, sr, en) in enumerate(SECTORS):
-        Sector.objects.update_or_create(
-            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en, "ordering": order}
-        )
-    Site.objects.update_or_create(
-        pk=settings.SITE_ID, defaults={"domain": "testserver", "name": "CEA Portal"}
-    )
-    Site.objects.clear_cache()
 
 
 @pytest.fixture
@@ -76,6 +58,12 @@ def _exact(text: str):
     return re.compile(rf"^\s*{re.escape(text)}\s*$")
 
 
+def _tp(context: str, message: str) -> str:
+    """`message` with a translation context ({% translate ... context ... %}) as sq pages show it."""
+    with translation.override("sq"):
+        return translation.pgettext(context, message)
+
+
 def _sq_amount(value: str) -> str:
     """An amount as the Albanian pages write it with floatformat:"2g"."""
     with translation.override("sq"):
@@ -93,6 +81,12 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
     prizren = Municipality.objects.get(slug="prizren")
     now = timezone.localtime()
     opens, closes = now - timedelta(days=1), now + timedelta(days=10)
+    today = now.date()
+    starts, ends = (today + timedelta(days=30)).isoformat(), (today + timedelta(days=120)).isoformat()
+    activity_from, activity_to = (
+        (today + timedelta(days=35)).isoformat(),
+        (today + timedelta(days=50)).isoformat(),
+    )
 
     csp_violations = []
     page_errors = []
@@ -160,10 +154,11 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         expect(page.locator("html")).to_have_attribute("lang", "sq")
         page.get_by_role("link", name=CALL_TITLE).click()
         expect(page.get_by_role("heading", name=CALL_TITLE)).to_be_visible()
-        page.get_by_role("link", name=t("Apply"), exact=True).click()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.get_by_role("link", name=_tp("apply to a grant call", "Apply"), exact=True).click()
         page.get_by_label(t("As myself (individual)")).check()
         page.get_by_role("button", name=t("Start the application")).click()
-        expect(page.locator(".alert-success")).to_be_visible()
+        expect(page.locator(FLASH)).to_be_visible()
         application = Application.objects.get(call=call, applicant=citizen)
         assert application.status == ApplicationStatus.DRAFT and application.applicant_type == "individual"
 
@@ -172,10 +167,10 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         page.get_by_label(t("Project title")).fill(PROJECT_TITLE)
         page.get_by_label(t("Summary of the project")).fill(SUMMARY)
         page.get_by_label(t("Where the project takes place")).select_option(label=prizren.name_sq)
-        page.get_by_label(t("Project starts")).fill("2026-09-01")
-        page.get_by_label(t("Project ends")).fill("2026-11-30")
+        page.get_by_label(t("Project starts")).fill(starts)
+        page.get_by_label(t("Project ends")).fill(ends)
         page.get_by_role("button", name=t("Save"), exact=True).click()
-        expect(page.locator(".alert-success")).to_contain_text(t("Saved."))
+        expect(page.locator(FLASH)).to_contain_text(t("Saved."))
         expect(page.get_by_label(t("Project title"))).to_have_value(PROJECT_TITLE)
         page.get_by_role("button", name=t("Save and continue")).click()
 
@@ -203,7 +198,7 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         page.locator("#b-0-cofinancing").fill("400")
         expect(page.locator("[data-live-totals]")).to_have_class(re.compile(r"\btable-success\b"))
         page.get_by_role("button", name=t("Save"), exact=True).click()
-        expect(page.locator(".alert-success")).to_contain_text(t("Saved."))
+        expect(page.locator(FLASH)).to_contain_text(t("Saved."))
         expect(page.locator("#budget-totals")).to_contain_text(t("within the call's limits"))
         expect(page.locator("#budget-totals")).to_contain_text(t("meets the co-financing rule"))
         application.refresh_from_db()
@@ -216,11 +211,11 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         # the work plan: one activity
         expect(page.get_by_role("heading", name=t("Work plan"), level=2)).to_be_visible()
         page.locator("#a-0-title").fill("Pastrimi i parkut")
-        page.locator("#a-0-starts_on").fill("2026-09-05")
-        page.locator("#a-0-ends_on").fill("2026-09-20")
+        page.locator("#a-0-starts_on").fill(activity_from)
+        page.locator("#a-0-ends_on").fill(activity_to)
         page.locator("#a-0-description").fill("Tri ditë pune me vullnetarë")
         page.get_by_role("button", name=t("Save"), exact=True).click()
-        expect(page.locator(".alert-success")).to_contain_text(t("Saved."))
+        expect(page.locator(FLASH)).to_contain_text(t("Saved."))
         assert application.activities.count() == 1
         SCREENS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENS / "grants-editor-360.png"), full_page=True)
@@ -234,8 +229,8 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         expect(page.get_by_label(t("Project title"))).to_have_value(PROJECT_TITLE)
         expect(page.get_by_label(t("Summary of the project"))).to_have_value(SUMMARY)
         expect(page.get_by_label(t("Where the project takes place"))).to_have_value(str(prizren.pk))
-        expect(page.get_by_label(t("Project starts"))).to_have_value("2026-09-01")
-        expect(page.get_by_label(t("Project ends"))).to_have_value("2026-11-30")
+        expect(page.get_by_label(t("Project starts"))).to_have_value(starts)
+        expect(page.get_by_label(t("Project ends"))).to_have_value(ends)
         progress = page.get_by_role("navigation", name=t("Sections of the application"))
         progress.get_by_role("link", name=re.compile(re.escape(t("Questions")))).click()
         expect(page.get_by_label(re.compile(re.escape(QUESTION)))).to_have_value(ANSWER)
@@ -253,7 +248,7 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         expect(page.get_by_text(t("Still missing before you can submit"))).to_have_count(0)
         expect(page.get_by_text(ANSWER)).to_be_visible()
         page.get_by_role("button", name=t("Submit the application")).click()
-        success = page.locator(".alert-success")
+        success = page.locator(FLASH)
         expect(success).to_contain_text(re.compile(rf"CEA-{timezone.localdate().year}-\d{{4}}"))
         application.refresh_from_db()
         assert application.status == ApplicationStatus.SUBMITTED
@@ -268,24 +263,21 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         # 3. Staff screen it as eligible and assign the reviewer (portal's staff pages).
         current = staff_page
         staff_page.goto(f"{base}/sq/grants/manage/")
-        staff_page.get_by_role("link", name=re.compile(re.escape(CALL_TITLE))).first.click()
-        staff_page.get_by_role("link", name=re.compile(re.escape(application.reference))).first.click()
+        call_row = staff_page.locator("tr", has_text=CALL_TITLE)
+        call_row.get_by_role("link", name=t("Applications"), exact=True).click()
+        staff_page.get_by_role("link", name=application.reference, exact=True).click()
         expect(staff_page.get_by_role("heading", level=1)).to_contain_text(PROJECT_TITLE)
         staff_page.get_by_label(t("Eligible"), exact=True).check()
         staff_page.get_by_role("button", name=t("Record the screening")).click()
-        expect(staff_page.locator(".alert-success")).to_contain_text(
-            t("The eligibility decision is recorded.")
-        )
+        expect(staff_page.locator(FLASH)).to_contain_text(t("The eligibility decision is recorded."))
         application.refresh_from_db()
         assert application.status == ApplicationStatus.UNDER_REVIEW
         assert application.eligibility == Eligibility.ELIGIBLE
-        staff_page.get_by_label(t("Reviewers")).select_option(
+        staff_page.get_by_role("listbox", name=re.compile("^" + re.escape(t("Reviewers")))).select_option(
             label=f"{reviewer.full_name} <{reviewer.email}>"
         )
         staff_page.get_by_role("button", name=t("Assign"), exact=True).click()
-        expect(staff_page.locator(".alert-success")).to_contain_text(
-            t("The reviewers are assigned and told by email.")
-        )
+        expect(staff_page.locator(FLASH)).to_contain_text(t("The reviewers are assigned and told by email."))
         assignment = ReviewAssignment.objects.get(application=application, reviewer=reviewer)
 
         # 4. The reviewer: the conflict-of-interest gate first, then the scores.
@@ -297,7 +289,7 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         assert PROJECT_TITLE not in review_page.content() and SUMMARY not in review_page.content()
         review_page.get_by_label(t("No, I have no conflict of interest")).check()
         review_page.get_by_role("button", name=t("Declare")).click()
-        expect(review_page.locator(".alert-success")).to_contain_text(
+        expect(review_page.locator(FLASH)).to_contain_text(
             t("Thank you. You can now read and score the application.")
         )
         expect(review_page.get_by_text(PROJECT_TITLE).first).to_be_visible()
@@ -306,9 +298,7 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         scores.get_by_label(t("Comment"), exact=True).fill("Problem i qartë, plan i arsyeshëm.")
         review_page.get_by_label(t("Recommendation")).select_option(label=t("Fund"))
         review_page.get_by_role("button", name=t("Submit the review")).click()
-        expect(review_page.locator(".alert-success")).to_contain_text(
-            t("Your review was submitted. Thank you.")
-        )
+        expect(review_page.locator(FLASH)).to_contain_text(t("Your review was submitted. Thank you."))
         assignment.refresh_from_db()
         assert assignment.status == AssignmentStatus.SUBMITTED
         assert assignment.scores.get().score == 4 and assignment.scores.get().criterion == criterion
@@ -316,19 +306,26 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
 
         # 5. Staff approve it with an amount and conditions.
         current = staff_page
-        staff_page.reload()
+        staff_page.goto(f"{base}/sq/grants/manage/")
+        call_row = staff_page.locator("tr", has_text=CALL_TITLE)
+        call_row.get_by_role("link", name=t("Applications"), exact=True).click()
+        staff_page.get_by_role("link", name=application.reference, exact=True).click()
+        expect(staff_page.locator("#reviews-title")).to_contain_text("(1 / 1")
         staff_page.get_by_label(t("Approve"), exact=True).check()
         staff_page.get_by_label(t("Approved amount (EUR)")).fill("3500")
         staff_page.get_by_label(t("Conditions (approval) or reason (rejection)")).fill(
             "Raport përfundimtar me fotografi."
         )
         staff_page.get_by_role("button", name=t("Record the decision")).click()
-        expect(staff_page.locator(".alert-success")).to_contain_text(
+        expect(staff_page.locator(FLASH)).to_contain_text(
             t("The decision is recorded and the applicant is told by email.")
         )
         application.refresh_from_db()
         assert application.status == ApplicationStatus.APPROVED
         assert application.grant.amount == Decimal("3500.00")
+        assert (
+            application.grant.conditions == application.decision_note == "Raport përfundimtar me fotografi."
+        )
 
         # 6. The applicant sees the decision on the application page.
         current = page
@@ -342,6 +339,7 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         expect(decision).to_contain_text(t("Approved amount: %(amount)s EUR", amount=_sq_amount("3500")))
         expect(decision).to_contain_text("Raport përfundimtar me fotografi.")
         page.screenshot(path=str(SCREENS / "grants-decision-360.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
         assert page_errors == []
         assert csp_violations == []

@@ -7,13 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core import mail
 from playwright.sync_api import expect
 
-from core.models import Municipality, Sector
-from core.reference_data import MUNICIPALITIES, SECTORS
 from organizations.models import Membership, Organization
 
 SCREENS = Path("/tmp/screens")
@@ -28,24 +24,6 @@ def _confirm_path(message) -> str:
     )
     parts = urlsplit(link)
     return parts.path
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """The rows the data migrations load. A transactional test that ran earlier flushed them,
-    and serialized_rollback does not restore them when pytest-playwright's `page` is used."""
-    for slug, sq, sr, en in MUNICIPALITIES:
-        Municipality.objects.update_or_create(
-            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en}
-        )
-    for order, (slug, sq, sr, en) in enumerate(SECTORS):
-        Sector.objects.update_or_create(
-            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en, "ordering": order}
-        )
-    Site.objects.update_or_create(
-        pk=settings.SITE_ID, defaults={"domain": "testserver", "name": "CEA Portal"}
-    )
-    Site.objects.clear_cache()
 
 
 @pytest.mark.browser

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.test import Client
 from playwright.sync_api import expect
 
-from core.models import Municipality, Sector
-from core.reference_data import MUNICIPALITIES, SECTORS
+from core.models import Municipality
 from organizations.models import Membership
 from tests import factories
 from tests.transparency.factories import BoardMemberFactory, TransparencyReportFactory, last_year, pdf_bytes
@@ -21,23 +19,6 @@ from transparency.choices import ReportStatus
 from transparency.models import OrganizationBadge, TransparencyReport
 
 SCREENS = Path("/tmp/screens")
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """The rows the data migrations load (a transactional test that ran earlier flushed them)."""
-    for slug, sq, sr, en in MUNICIPALITIES:
-        Municipality.objects.update_or_create(
-            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en}
-        )
-    for order, (slug, sq, sr, en) in enumerate(SECTORS):
-        Sector.objects.update_or_create(
-            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en, "ordering": order}
-        )
-    Site.objects.update_or_create(
-        pk=settings.SITE_ID, defaults={"domain": "testserver", "name": "CEA Portal"}
-    )
-    Site.objects.clear_cache()
 
 
 @pytest.fixture

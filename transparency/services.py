@@ -13,13 +13,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Municipality
 from core.notifications import email_user_template, enqueue_on_commit
-from core.validators import DOCUMENT_CONTENT_TYPES, sniff_document_type
+from core.validators import DOCUMENT_CONTENT_TYPES, validate_document_upload
 from organizations.models import Membership, Organization
 from transparency import prefill as prefill_module
 from transparency.choices import OPEN_REPORT_STATUSES, DocumentKind, FormSize, ReportStatus
@@ -251,20 +250,12 @@ CONTENT_TYPES = DOCUMENT_CONTENT_TYPES
 
 def validate_document(upload) -> str:
     """Size and real type of a report document; returns its type (extension)."""
-    max_bytes = settings.TRANSPARENCY_DOCUMENT_MAX_BYTES
-    if not upload.size:
-        raise ValidationError({"file": ValidationError(_("The file is empty."), code="empty_file")})
-    if upload.size > max_bytes:
-        message = _("The file is too large (%(size)s). The limit is %(limit)s.") % {
-            "size": filesizeformat(upload.size),
-            "limit": filesizeformat(max_bytes),
-        }
-        raise ValidationError({"file": ValidationError(message, code="file_too_large")})
-    kind = sniff_document_type(upload)
-    if kind is None:
-        message = _("Upload a PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), JPEG or PNG file.")
-        raise ValidationError({"file": ValidationError(message, code="invalid_type")})
-    return kind
+    return validate_document_upload(
+        upload,
+        allowed=tuple(DOCUMENT_CONTENT_TYPES),
+        message=_("Upload a PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), JPEG or PNG file."),
+        max_bytes=settings.TRANSPARENCY_DOCUMENT_MAX_BYTES,
+    )
 
 
 @transaction.atomic

@@ -72,3 +72,15 @@ class AutoSchema(openapi.AutoSchema):
                 direction=direction,
             )
         return responses
+
+
+def ordering_needs_a_value(result, generator, request, public):
+    """`?ordering=` (empty) is refused with a 400: say so in the schema (at least one item),
+    so that an empty value is not documented as a valid empty list."""
+    for path in (result.get("paths") or {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema") or {}
+                if parameter.get("name") == "ordering" and schema.get("type") == "array":
+                    schema["minItems"] = 1
+    return result

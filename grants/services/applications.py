@@ -17,12 +17,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.models import Municipality
-from core.validators import sniff_document_type
+from core.validators import validate_document_upload
 from grants.choices import (
     ApplicantType,
     ApplicationStatus,
@@ -460,29 +459,12 @@ def application_save_group_members(*, actor, application: Application, rows: lis
 
 def validate_attachment(upload) -> str:
     """Size and real type (from the content, not the name); returns the type."""
-    if not upload or not getattr(upload, "size", 0):
-        raise ValidationError({"file": ValidationError(_("The file is empty."), code="empty_file")})
-    limit = settings.GRANTS_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": ValidationError(
-                    _("The file is too large (%(size)s). The limit is %(limit)s.")
-                    % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-                    code="file_too_large",
-                )
-            }
-        )
-    kind = sniff_document_type(upload)
-    if kind not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            {
-                "file": ValidationError(
-                    _("Upload a PDF, Word (DOCX), Excel (XLSX), JPEG or PNG file."), code="invalid_type"
-                )
-            }
-        )
-    return kind
+    return validate_document_upload(
+        upload,
+        allowed=ATTACHMENT_TYPES,
+        message=_("Upload a PDF, Word (DOCX), Excel (XLSX), JPEG or PNG file."),
+        max_bytes=settings.GRANTS_ATTACHMENT_MAX_BYTES,
+    )
 
 
 @transaction.atomic

@@ -24,12 +24,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from core.notifications import email_user_template
-from core.validators import sniff_document_type
+from core.validators import validate_document_upload
 from grants.choices import (
     GrantReportStatus,
     GrantStatus,
@@ -131,23 +131,9 @@ def parse_amount(value) -> Decimal:
 
 def validate_upload(upload, allowed: tuple[str, ...], message: str) -> str:
     """Size (GRANTS_ATTACHMENT_MAX_BYTES) and real type from the content; returns the type."""
-    if not upload or not getattr(upload, "size", 0):
-        raise ValidationError({"file": ValidationError(_("The file is empty."), code="empty_file")})
-    limit = settings.GRANTS_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": ValidationError(
-                    _("The file is too large (%(size)s). The limit is %(limit)s.")
-                    % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-                    code="file_too_large",
-                )
-            }
-        )
-    kind = sniff_document_type(upload)
-    if kind not in allowed:
-        raise ValidationError({"file": ValidationError(message, code="invalid_type")})
-    return kind
+    return validate_document_upload(
+        upload, allowed=allowed, message=message, max_bytes=settings.GRANTS_ATTACHMENT_MAX_BYTES
+    )
 
 
 def _original_name(upload) -> str:
@@ -160,8 +146,9 @@ def _delete_file_on_commit(field_file) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def report_label(report: GrantReport) -> str:
-    return f"{ReportPeriod(report.period).label} — {ReportKind(report.kind).label}"
+def report_label(report: GrantReport):
+    """"Interim — Narrative report", lazily: an email renders it in its recipient's language."""
+    return format_lazy("{} — {}", ReportPeriod(report.period).label, ReportKind(report.kind).label)
 
 
 def grant_staff_followers(grant: Grant) -> list:

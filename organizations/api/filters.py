@@ -54,13 +54,15 @@ class NoBlankParametersForm(forms.Form):
     """A parameter given with an empty value (`?kind=`) is an error for the parameters
     whose values are constrained (enums, booleans): leave it out to mean "any"."""
 
-    NON_BLANK = ("kind", "verified")
+    NON_BLANK = ("kind", "verified", "ordering")
 
     def clean(self):
         cleaned = super().clean()
         getlist = getattr(self.data, "getlist", None)
         # The parameters other apps add (extensions.register_directory_filter) are enums too.
         for name in (*self.NON_BLANK, *extensions.directory_filter_names()):
+            if name not in self.fields:  # a form of another filterset (the same rule, reused)
+                continue
             values = getlist(name) if getlist else [self.data.get(name)]
             if name in self.data and all(value in ("", None) for value in values):
                 self.add_error(name, _("Leave this parameter out, or give it a value."))

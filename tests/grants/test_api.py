@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from core.models import Municipality, Sector
 from grants.choices import ApplicantType, GrantStatus
+from tests.conftest import t
 from tests.grants.factories import CallFactory, add_form, verified_cso
 from tests.grants.test_open_data_support import PERSON_NAME, awarded_grant
 
@@ -241,7 +242,7 @@ def test_awarded_list_contract_and_privacy(api, grants):
     individual = by_id[grants["individual"].identifier]
     assert individual["recipient"] == {
         "applicant_type": "individual",
-        "name": "Individual (withheld for privacy)",
+        "name": t("Individual (withheld for privacy)"),
         "organization": None,
         "organization_identifier": None,
         "url": None,

@@ -12,7 +12,7 @@ from grants.choices import ApplicantType, ApplicationStatus
 from grants.models import Application, Grant, Revision
 from organizations import services as org_services
 from organizations.models import ApiToken, Membership
-from tests.conftest import member_of
+from tests.conftest import member_of, t
 from tests.factories import OrganizationFactory, StaffFactory, UserFactory
 from tests.grants.factories import CallFactory, verified_cso
 from tests.grants.test_open_data_support import PERSON_NAME, awarded_grant, sent_application
@@ -201,7 +201,7 @@ def test_application_contract(api, setup):
     }
     assert data["call"] == "co-managed"
     assert data["applicant_type"] == "individual"
-    assert data["applicant_name"] == "Individual (withheld for privacy)"
+    assert data["applicant_name"] == t("Individual (withheld for privacy)")
     assert data["organization"] is None
     assert data["municipality"] == "prishtine"
     assert data["status"] == "under_review" and data["eligibility"] == "eligible"

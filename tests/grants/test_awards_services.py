@@ -16,7 +16,7 @@ from grants.choices import ApplicantType, GrantReportStatus, GrantStatus, Remind
 from grants.models import GrantReport, SentReminder, Tranche
 from grants.services import awards
 from organizations.models import Membership
-from tests.conftest import member_of
+from tests.conftest import member_of, t
 from tests.factories import StaffFactory, UserFactory
 from tests.grants.factories import (
     active_grant,
@@ -93,7 +93,11 @@ def test_agreement_activates_grant_and_releases_first_tranche(
     assert first.status == T.RELEASED and first.released_at
     assert second.status == T.PLANNED
     assert [m.to for m in mail.outbox] == [[grant.application.applicant.email]]
-    assert "active" in mail.outbox[0].subject
+    assert mail.outbox[0].subject.startswith(t("Your grant %(ref)s is active", ref="CEA-")[:8])
+    assert (
+        "CEA-" in mail.outbox[0].subject
+        and t("Your grant %(ref)s is active", ref="X").split("X")[-1] in mail.outbox[0].subject
+    )
     assert grant.history.first().history_user == staff
 
 
@@ -417,7 +421,8 @@ def test_release_then_pay(staff, django_capture_on_commit_callbacks):
         awards.tranche_mark_paid(actor=staff, tranche=first, paid_on=TODAY())
     first.refresh_from_db()
     assert first.status == T.PAID and first.paid_on == TODAY()
-    assert len(mail.outbox) == 1 and "was made" in mail.outbox[0].subject
+    assert len(mail.outbox) == 1
+    assert t("A payment of your grant %(ref)s was made", ref="X").split("X")[0] in mail.outbox[0].subject
     with pytest.raises(ValidationError):
         awards.tranche_mark_paid(actor=staff, tranche=first, paid_on=TODAY())
 
@@ -468,7 +473,7 @@ def test_submit_accept_releases_linked_tranche(staff, django_capture_on_commit_c
     interim.refresh_from_db()
     assert interim.status == R.SUBMITTED and interim.submitted_by == applicant and interim.submitted_at
     assert [m.to for m in mail.outbox] == [[staff.email]]  # the staff member who decided
-    assert "Grant report received" in mail.outbox[0].subject
+    assert t("Grant report received: %(ref)s", ref="X").split("X")[0] in mail.outbox[0].subject
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         awards.grant_report_accept(actor=staff, report=interim, comment="Good work")
@@ -477,7 +482,9 @@ def test_submit_accept_releases_linked_tranche(staff, django_capture_on_commit_c
     second = grant.tranches.get(number=2)
     assert second.status == T.RELEASED and second.released_at
     assert [m.to for m in mail.outbox] == [[applicant.email]]
-    assert "Tranche 2" in mail.outbox[0].body and "Good work" in mail.outbox[0].body
+    released = t("Tranche %(n)s (%(amount)s EUR) is released for payment.", n=2, amount="X").split(" (")[0]
+    assert released in mail.outbox[0].body and "Good work" in mail.outbox[0].body
+    assert t("Interim") in mail.outbox[0].body  # the report's label in the recipient's language
 
 
 def test_submit_needs_text_or_file_and_right_type(staff, settings):
@@ -594,7 +601,8 @@ def test_close_lists_open_items_then_closes(staff, django_capture_on_commit_call
         awards.grant_close(actor=staff, grant=grant, note="All fine")
     grant.refresh_from_db()
     assert grant.status == G.CLOSED and grant.closed_at and grant.closing_note == "All fine"
-    assert len(mail.outbox) == 1 and "is closed" in mail.outbox[0].subject
+    assert len(mail.outbox) == 1
+    assert t("Your grant %(ref)s is closed", ref="X").split("X")[-1] in mail.outbox[0].subject
     with pytest.raises(ValidationError):
         awards.grant_close(actor=staff, grant=grant)
     with pytest.raises(ValidationError):

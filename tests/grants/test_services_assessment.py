@@ -15,7 +15,7 @@ from grants.models import Criterion, Grant, ReviewAssignment, Score, StatusChang
 from grants.services import assessment
 from grants.services.assessment import committed_total, weighted_score
 from organizations.models import Membership
-from tests.conftest import member_of
+from tests.conftest import member_of, t
 from tests.factories import StaffFactory, UserFactory
 from tests.grants.factories import CallFactory, verified_cso
 from tests.grants.states import bring_to, footprint
@@ -525,7 +525,10 @@ def test_reject_needs_a_reason_and_emails_it(django_capture_on_commit_callbacks,
     app = case.refresh()
     assert app.status == S.REJECTED and app.decision_note == "Score below the line" and app.decided_at
     [email] = mail.outbox
-    assert "not successful" in email.body and "Score below the line" in email.body
+    sorry = t(
+        "We are sorry: your application %(ref)s to the call “%(call)s” was not successful.", ref="X", call="Y"
+    )
+    assert sorry.split("X")[0] in email.body and "Score below the line" in email.body
     assert not Grant.objects.exists()
 
 

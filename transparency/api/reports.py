@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 
 from core.models import Municipality
+from organizations.api.filters import NoBlankParametersForm
 from transparency.api.serializers import TransparencyReportSerializer
 from transparency.choices import ReportStatus
 from transparency.models import BoardMember, ReportDocument, TransparencyReport
@@ -18,12 +19,17 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class ReportFilterForm(NoBlankParametersForm):
+    NON_BLANK = ("year",)  # `?year=` is not a year: 400, as the schema says
+
+
 class ReportFilter(django_filters.FilterSet):
     organization = django_filters.CharFilter(field_name="organization__slug", label=_("Organisation (slug)"))
     year = YearFilter(field_name="year", min_value=2000, max_value=2100, label=_("Year of the report"))
 
     class Meta:
         model = TransparencyReport
+        form = ReportFilterForm
         fields = ["organization", "year"]
 
 
