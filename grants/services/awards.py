@@ -147,7 +147,7 @@ def _delete_file_on_commit(field_file) -> None:
 
 
 def report_label(report: GrantReport):
-    """"Interim — Narrative report", lazily: an email renders it in its recipient's language."""
+    """ "Interim — Narrative report", lazily: an email renders it in its recipient's language."""
     return format_lazy("{} — {}", ReportPeriod(report.period).label, ReportKind(report.kind).label)
 
 
