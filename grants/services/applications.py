@@ -670,6 +670,14 @@ def application_problems(application: Application) -> dict[str, list[str]]:
     if application.stage == Stage.FULL and not (application.starts_on and application.ends_on):
         add("project", _("Give the project's start and end dates."))
 
+    if application.applicant_type == ApplicantType.ORGANIZATION and application.organization_id:
+        organization = application.organization  # checked again: it may have changed since the start
+        if (
+            not organization.is_active
+            or organization.verification_status != Organization.Verification.VERIFIED
+        ):
+            add("project", _("The organisation must be verified by KCSF before it applies."))
+
     if application.applicant_type == ApplicantType.GROUP:
         if not application.group_name.strip():
             add("group", _("Give the name of your group."))

@@ -30,7 +30,7 @@ from grants.services import applications as services
 from grants.services import assessment
 from grants.services.common import next_reference
 from organizations.models import Membership, Organization
-from tests.conftest import member_of
+from tests.conftest import member_of, t
 from tests.factories import OrganizationFactory, StaffFactory, UserFactory
 from tests.grants.factories import (
     VALID_BUDGET_ROWS,
@@ -897,3 +897,32 @@ def test_strangers_and_readers_cannot_post():
             services.message_post(actor=person, application=case.application, body="Hi")
     assert not Message.objects.exists()
     assert BudgetLine.objects.filter(application=case.application).count() == 2
+
+
+def test_an_organisation_that_lost_its_verification_cannot_submit():
+    """Eligibility is checked at the start and again at the submission."""
+    from grants.services.applications import application_problems, application_start, application_submit
+    from organizations.models import Organization
+    from tests.factories import UserFactory
+    from tests.grants.factories import CallFactory, complete_draft, verified_cso
+
+    editor = UserFactory()
+    organization = verified_cso(editor=editor)
+    draft = application_start(
+        actor=editor,
+        call=CallFactory(with_form=True),
+        applicant_type="organization",
+        organization=organization,
+    )
+    complete_draft(draft, editor)
+    assert application_problems(draft) == {}
+    Organization.objects.filter(pk=organization.pk).update(
+        verification_status=Organization.Verification.PENDING
+    )
+    draft.refresh_from_db()
+    problems = application_problems(draft)
+    assert problems["project"] == [str(t("The organisation must be verified by KCSF before it applies."))]
+    with pytest.raises(ValidationError):
+        application_submit(actor=editor, application=draft)
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.reference is None
