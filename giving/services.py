@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.notifications import email_user_template
+from core.permissions import require as _require
 from giving.aggregates import refresh_on_commit
 from giving.choices import DIASPORA_DONOR_TYPES, Confidence, Geography, Source, Status
 from giving.models import GivingRecord
@@ -146,11 +147,6 @@ def record_create(
     if record.status == Status.VERIFIED:  # only verified records are counted
         refresh_on_commit([record.date])
     return record
-
-
-def _require(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 # --- Entry by people (web forms) -----------------------------------------------------------

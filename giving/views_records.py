@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
+from core.permissions import error_text, require
 from giving import selectors, services
 from giving.choices import Status
 from giving.forms import (
@@ -39,15 +40,6 @@ MY_RECORDS_PAGE_SIZE = 20
 MODERATION_PAGE_SIZE = 50
 REPORT_RATE_LIMIT = getattr(settings, "GIVING_REPORT_RATE_LIMIT", 10)  # public reports per IP
 REPORT_RATE_WINDOW = 60 * 60  # seconds
-
-
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
 
 
 def _record_or_404(request, pk: int, perm: str = "giving.view_record") -> GivingRecord:
@@ -88,7 +80,7 @@ def _warn_near_duplicate(request, record: GivingRecord) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_add(request):
-    _require(request, "giving.add_record")
+    require(request.user, "giving.add_record")
     form = GivingRecordForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         staff = form.is_staff_entry
@@ -125,7 +117,7 @@ def record_add(request):
 @require_http_methods(["GET", "POST"])
 def record_edit(request, pk):
     record = _record_or_404(request, pk)
-    _require(request, "giving.change_record", record)
+    require(request.user, "giving.change_record", record)
     form = GivingRecordForm(request.POST or None, instance=record, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,7 +166,7 @@ def _over_rate_limit(request) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def report_gift(request):
-    _require(request, "giving.report_gift")
+    require(request.user, "giving.report_gift")
     form = PublicReportForm(request.POST or None)
     if request.method == "POST":
         if _over_rate_limit(request):
@@ -264,11 +256,11 @@ def record_confirm(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say whether you confirm as the recipient or the donor."))
         return redirect(_safe_next(request, reverse("giving:my_records")))
-    _require(request, "giving.confirm_record", record)
+    require(request.user, "giving.confirm_record", record)
     try:
         record = services.record_confirm(actor=request.user, record=record, side=form.cleaned_data["side"])
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request,
@@ -326,7 +318,7 @@ def _render_detail(request, record, *, status=200):
 @require_POST
 def record_moderate(request, pk):
     """One moderation action on the record page (verify, reject with a reason, reopen)."""
-    _require(request, "giving.moderate_record")
+    require(request.user, "giving.moderate_record")
     record = _record_or_404(request, pk)
     form = ModerateForm(request.POST)
     if form.is_valid():
@@ -339,7 +331,7 @@ def record_moderate(request, pk):
             else:
                 services.record_reopen(actor=request.user, record=record)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             return _render_detail(request, record, status=400)
         messages.success(request, _("The record is now: %(status)s.") % {"status": _status_label(record.pk)})
         return redirect("giving:record_detail", pk=record.pk)
@@ -357,7 +349,7 @@ def _status_label(pk) -> str:
 @staff_mfa_required
 @require_http_methods(["GET", "HEAD"])
 def moderation(request):
-    _require(request, "giving.moderate_record")
+    require(request.user, "giving.moderate_record")
     return _render_moderation(request, request.GET)
 
 
@@ -388,7 +380,7 @@ def _render_moderation(request, query, *, status=None):
 @staff_mfa_required
 @require_POST
 def moderation_bulk(request):
-    _require(request, "giving.moderate_record")
+    require(request.user, "giving.moderate_record")
     back = _safe_next(request, reverse("giving:moderation"))
     form = BulkModerationForm(request.POST)
     ids = request.POST.getlist("ids")
@@ -406,7 +398,7 @@ def moderation_bulk(request):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            problem = _error_text(exc)
+            problem = error_text(exc)
     if problem:
         messages.error(request, problem)
         return _render_moderation(request, QueryDict(urlsplit(back).query), status=400)
@@ -432,7 +424,7 @@ def moderation_bulk(request):
 @require_http_methods(["GET", "HEAD"])
 def record_compare(request, pk):
     """A record and its possible duplicate side by side (staff)."""
-    _require(request, "giving.moderate_record")
+    require(request.user, "giving.moderate_record")
     record = _record_or_404(request, pk)
     other = (
         selectors.record_for_page(pk=record.possible_duplicate_of_id)

@@ -49,7 +49,6 @@ from grants.models import (
 )
 
 LANGS = ("sq", "sr", "en")
-LANG_NAMES = {"sq": _("Albanian"), "sr": _("Serbian"), "en": _("English")}
 
 
 def _options(text) -> list[str]:

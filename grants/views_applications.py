@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import middleware as mfa
+from core.permissions import require as _require
 from grants import selectors, workflow
 from grants.choices import (
     EDITABLE_STATUSES,
@@ -132,11 +133,6 @@ def _private_application(request, pk):
         if response is not None:
             return None, response
     return application, None
-
-
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 # --- my applications ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.permissions import error_text
 from grants import forms as apply_forms
 from grants.choices import EDITABLE_STATUSES, ApplicantType, ApplicationStatus, QuestionKind
 from grants.models import Application, Attachment, AttachmentRequirement, Call, Question, StatusChange
@@ -62,10 +63,6 @@ EMPTY_ROWS = 2  # empty rows under each table, to add lines without JavaScript
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
 
 
 def _refused(request, reason: str, *, title=None, back_url: str = "", back_label=None, status=400, **extra):
@@ -619,10 +616,10 @@ def application_section(request, pk, section):
             return render(
                 request,
                 "grants/includes/_editor_autosave.html",
-                {"error": _error_text(exc), "section": section},
+                {"error": error_text(exc), "section": section},
                 status=400,
             )
-        return _refused(request, _error_text(exc), back_url=_detail_url(application))
+        return _refused(request, error_text(exc), back_url=_detail_url(application))
     application = _load(application.pk)
     if state["failed"]:
         context = _editor_context(request, application, section, questions, **state)
@@ -687,7 +684,7 @@ def attachment_upload(request, pk):
                 )
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "not_editable":
-                    return _refused(request, _error_text(exc), back_url=_detail_url(application))
+                    return _refused(request, error_text(exc), back_url=_detail_url(application))
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("“%(name)s” was attached.") % {"name": attachment.original_name})
@@ -726,7 +723,7 @@ def attachment_remove(request, pk, att_pk):
     try:
         services.attachment_remove(actor=request.user, attachment=attachment)
     except ValidationError as exc:
-        return _refused(request, _error_text(exc), back_url=_detail_url(application))
+        return _refused(request, error_text(exc), back_url=_detail_url(application))
     messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
     return redirect("grants:application_section", pk=application.pk, section="attachments")
 
@@ -808,7 +805,7 @@ def application_submit(request, pk):
         already = getattr(exc, "code", None) == "already_submitted"
         return _refused(
             request,
-            _error_text(exc),
+            error_text(exc),
             title=_("Already submitted") if already else _("The application was not sent"),
             back_url=_detail_url(application),
             back_label=_("See the application"),

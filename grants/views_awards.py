@@ -10,7 +10,7 @@ other service refusal, is a 400 page with the translated reason.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
+from core.permissions import require
 from grants import forms_awards as forms
 from grants.choices import GrantReportStatus, GrantStatus, TrancheStatus
 from grants.models import Grant, GrantReport, Tranche
@@ -63,11 +64,6 @@ REPORT_COLOURS = {
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _codes(error: ValidationError) -> set:
     return {getattr(e, "code", None) for e in error.error_list} if hasattr(error, "error_list") else set()
 
@@ -95,7 +91,7 @@ def _grant(request, pk) -> Grant:
 
 def _managed_grant(request, pk) -> Grant:
     grant = _grant(request, pk)
-    _require(request, "grants.manage_grant", grant)
+    require(request.user, "grants.manage_grant", grant)
     return grant
 
 
@@ -231,7 +227,7 @@ def grant_report(request, pk, report_pk):
     if request.method == "GET":
         return _report_page(request, report)
     grant = report.grant
-    _require(request, "grants.submit_grant_report", grant)
+    require(request.user, "grants.submit_grant_report", grant)
     form = forms.ReportSubmitForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -324,7 +320,7 @@ def staff_grant_queryset(*, call=None, status="", overdue=False, query=""):
 @require_GET
 def staff_grants(request):
     """Every grant, filtered by call, status and overdue reports; paginated."""
-    _require(request, "grants.manage_grant", None)
+    require(request.user, "grants.manage_grant", None)
     form = forms.GrantFilterForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
     data = form.cleaned_data if form.is_bound and valid else {}
@@ -535,7 +531,7 @@ def staff_report_review(request, pk, report_pk):
     """Accept a submitted report (releasing the tranches that wait for it) or return it."""
     report = _report(request, pk, report_pk)
     grant = report.grant
-    _require(request, "grants.manage_grant", grant)
+    require(request.user, "grants.manage_grant", grant)
     form = forms.ReportReviewForm(request.POST)
     if form.is_valid():
         action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]

@@ -6,7 +6,7 @@ background export. Staff only (with their second factor); every change through a
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_mfa_required
 from core import services as core_services
+from core.permissions import require
 from grants import selectors
 from grants.choices import IN_ASSESSMENT_STATUSES, STATUS_COLOURS, ApplicationStatus, AssignmentStatus
 from grants.forms_staff import (
@@ -48,11 +49,6 @@ ANCHORS = {
 EXPORT_FILTERS = ("status", "eligibility", "applicant_type", "municipality", "q")
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _content_include() -> str:
     """The shared renderer of an application's content when it exists, else ours."""
     return select_template(
@@ -70,7 +66,7 @@ def _include(shared: str, own: str) -> str:
 @staff_mfa_required
 @require_GET
 def staff_calls(request):
-    _require(request, "grants.manage_call")
+    require(request.user, "grants.manage_call")
     page_obj = Paginator(selectors.staff_call_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     for call in page_obj.object_list:
         call.left = call.total_budget - call.awarded
@@ -94,7 +90,7 @@ def _call(slug) -> Call:
 @require_GET
 def staff_applications(request, slug):
     call = _call(slug)
-    _require(request, "grants.manage_call", call)
+    require(request.user, "grants.manage_call", call)
     form = ApplicationFilterForm(request.GET or None)
     qs = selectors.staff_application_list(call, form.filters() if form.is_bound else {})
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -117,7 +113,7 @@ def staff_applications(request, slug):
 @require_GET
 def ranking(request, slug):
     call = _call(slug)
-    _require(request, "grants.manage_call", call)
+    require(request.user, "grants.manage_call", call)
     form = StageFilterForm(request.GET or None)
     stage = form.cleaned_data.get("stage") if form.is_valid() else None
     page_obj = Paginator(selectors.ranking(call, stage=stage or None), PAGE_SIZE).get_page(
@@ -150,7 +146,7 @@ def ranking(request, slug):
 def staff_export(request, slug):
     """Start the background export of the call's applications and go to the job's page."""
     call = _call(slug)
-    _require(request, "grants.manage_call", call)
+    require(request.user, "grants.manage_call", call)
     params = {"call": call.slug}
     for name in EXPORT_FILTERS:
         if value := request.POST.get(name, "").strip():
@@ -178,7 +174,7 @@ def _application(request, pk) -> Application:
     )
     if application is None or not request.user.has_perm("grants.view_application", application):
         raise Http404
-    _require(request, "grants.manage_call", application.call)
+    require(request.user, "grants.manage_call", application.call)
     return application
 
 
@@ -285,7 +281,7 @@ def _act(request, pk, *, perm, form_class, form_name, action, success, form_kwar
     """POST of one of the page's forms: parse, call the service, redirect with a message;
     invalid input or a refusal of the service re-renders the page with the errors (400)."""
     application = _application(request, pk)
-    _require(request, perm, application)
+    require(request.user, perm, application)
     form = form_class(request.POST, **(form_kwargs or {}))
     if form.is_valid():
         try:
@@ -338,7 +334,7 @@ def staff_assign(request, pk):
 @require_POST
 def staff_unassign(request, pk, assignment_pk):
     application = _application(request, pk)
-    _require(request, "grants.assign_reviewers", application)
+    require(request.user, "grants.assign_reviewers", application)
     assignment = get_object_or_404(ReviewAssignment, pk=assignment_pk, application=application)
     try:
         assessment.reviewer_unassign(actor=request.user, assignment=assignment)

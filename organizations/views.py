@@ -4,13 +4,14 @@ members' management page and invitations. Views parse input, check permission wi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.permissions import error_text, require
 from organizations import selectors, services
 from organizations.filters import OrganizationFilter
 from organizations.forms import InvitationForm, OrganizationForm, add_service_errors
@@ -22,19 +23,10 @@ DIRECTORY_PAGE_SIZE = 20
 INVITATION_GONE_CODES = {"expired", "used", "revoked"}
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
 def _active_organization(slug: str) -> Organization:
     return get_object_or_404(
         Organization.objects.filter(is_active=True).select_related("municipality"), slug=slug
     )
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
 
 
 # --- Public pages -----------------------------------------------------------------------
@@ -77,7 +69,7 @@ def organization_detail(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_create(request):
-    _require(request, "organizations.create_organization")
+    require(request.user, "organizations.create_organization")
     form = OrganizationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data, sectors = form.service_data()
@@ -145,11 +137,11 @@ def organization_manage(request, slug):
     """Members see the profile and member list; editors edit the profile (POST here);
     owners also manage members, invitations and API tokens (separate POST endpoints)."""
     organization = _active_organization(slug)
-    _require(request, "organizations.view_organization_private", organization)
+    require(request.user, "organizations.view_organization_private", organization)
     if request.method != "POST":
         return _render_manage(request, organization)
 
-    _require(request, "organizations.change_organization", organization)
+    require(request.user, "organizations.change_organization", organization)
     form = OrganizationForm(
         request.POST, request.FILES, instance=Organization.objects.get(pk=organization.pk)
     )
@@ -174,7 +166,7 @@ def _member_action(request, organization, action, success_message):
     try:
         action()
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return _render_manage(request, organization, status=400)
     messages.success(request, success_message)
     return redirect("organizations:manage", slug=organization.slug)
@@ -184,7 +176,7 @@ def _member_action(request, organization, action, success_message):
 @require_POST
 def invite(request, slug):
     organization = _active_organization(slug)
-    _require(request, "organizations.manage_members", organization)
+    require(request.user, "organizations.manage_members", organization)
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -207,7 +199,7 @@ def invite(request, slug):
 @require_POST
 def member_role(request, slug, pk):
     organization = _active_organization(slug)
-    _require(request, "organizations.manage_members", organization)
+    require(request.user, "organizations.manage_members", organization)
     membership = get_object_or_404(
         Membership.objects.select_related("user", "organization"), pk=pk, organization=organization
     )
@@ -226,17 +218,17 @@ def member_role(request, slug, pk):
 def member_remove(request, slug, pk):
     """Owners remove members; any member may leave (remove their own membership)."""
     organization = _active_organization(slug)
-    _require(request, "organizations.view_organization_private", organization)
+    require(request.user, "organizations.view_organization_private", organization)
     membership = get_object_or_404(
         Membership.objects.select_related("user", "organization"), pk=pk, organization=organization
     )
     leaving = membership.user_id == request.user.pk
     if not leaving:
-        _require(request, "organizations.manage_members", organization)
+        require(request.user, "organizations.manage_members", organization)
     try:
         services.membership_remove(actor=request.user, membership=membership)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return _render_manage(request, organization, status=400)
     if leaving:
         messages.success(request, _("You left %(name)s.") % {"name": organization.name})
@@ -253,7 +245,7 @@ def member_remove(request, slug, pk):
 @require_POST
 def invitation_revoke(request, slug, pk):
     organization = _active_organization(slug)
-    _require(request, "organizations.manage_members", organization)
+    require(request.user, "organizations.manage_members", organization)
     invitation = get_object_or_404(
         Invitation.objects.select_related("organization"), pk=pk, organization=organization
     )
@@ -282,8 +274,8 @@ def invitation_accept(request, token):
             membership = services.invitation_accept(actor=request.user, token=token)
         except ValidationError as exc:
             if exc.code == "not_found":  # deleted since the page was loaded
-                raise Http404(_error_text(exc)) from None
-            problem = _error_text(exc)
+                raise Http404(error_text(exc)) from None
+            problem = error_text(exc)
             status = 410 if exc.code in INVITATION_GONE_CODES else 400
         else:
             messages.success(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Municipality
 from core.notifications import email_user_template, enqueue_on_commit
+from core.permissions import require as _require
 from core.validators import DOCUMENT_CONTENT_TYPES, validate_document_upload
 from organizations.models import Membership, Organization
 from transparency import prefill as prefill_module
@@ -35,11 +36,6 @@ from transparency.workflow import EDITABLE_STATUSES, check_transition
 logger = logging.getLogger(__name__)
 
 S = ReportStatus
-
-
-def _require(user, perm: str, obj=None) -> None:
-    if user is None or not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _lock(report: TransparencyReport) -> TransparencyReport:

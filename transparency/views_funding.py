@@ -5,7 +5,6 @@ import and the reconciliation. Views parse input, check permission, call
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import staff_mfa_required
 from core import exports
+from core.permissions import require
 from transparency import funding
 from transparency.forms_funding import FundingDashboardForm, FundingImportForm, ReconciliationForm
 from transparency.reports import RECONCILIATION_COLUMNS, reconciliation_table
@@ -24,11 +24,6 @@ INSTITUTION_YEAR_PAGE_SIZE = 25
 RECONCILIATION_PAGE_SIZE = 50
 TOP_RECIPIENTS = 10
 DOWNLOAD_FORMATS = ("csv", "xlsx")
-
-
-def _require(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _file_response(fmt: str, name: str, columns, rows, title: str) -> HttpResponse:
@@ -212,7 +207,7 @@ def funding_dashboard(request):
 def funding_import(request):
     """Upload a CSV/XLSX file: "Check" validates only; "Import" validates the whole file and
     imports it only if every row is valid (nothing half imported)."""
-    _require(request, "transparency.manage_public_funding")
+    require(request.user, "transparency.manage_public_funding")
     form = FundingImportForm(request.POST or None, request.FILES or None)
     result, status = None, 200
     if request.method == "POST":
@@ -268,7 +263,7 @@ def funding_import(request):
 @staff_mfa_required
 @require_http_methods(["GET", "HEAD"])
 def funding_import_template(request):
-    _require(request, "transparency.manage_public_funding")
+    require(request.user, "transparency.manage_public_funding")
     buffer = io.BytesIO()
     exports.write_csv(buffer, funding.IMPORT_COLUMNS, funding.import_template_rows())
     response = HttpResponse(buffer.getvalue(), content_type=exports.CONTENT_TYPES["csv"])
@@ -284,7 +279,7 @@ def funding_import_template(request):
 def funding_reconciliation(request):
     """Per recipient and year: declared, found by monitoring and reported by the CSO, with
     flags. One year at a time (the latest by default)."""
-    _require(request, "transparency.view_funding_reconciliation")
+    require(request.user, "transparency.view_funding_reconciliation")
     years = funding.funding_years()
     data = request.GET.copy()
     if years and not data.get("year"):

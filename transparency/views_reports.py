@@ -10,7 +10,7 @@ reason; a missing permission on a report they may see is a 403.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
+from core.permissions import error_text, require
 from organizations.forms import add_service_errors
 from organizations.models import Organization
 from transparency import selectors, services, workflow
@@ -42,15 +43,6 @@ PUBLIC_PAGE_SIZE = 20
 MY_REPORTS_PAGE_SIZE = 20
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
-
-
 def _private_report(request, pk) -> TransparencyReport:
     """A report of an organisation the person belongs to (or any, for staff); else 404."""
     report = get_object_or_404(
@@ -66,7 +58,7 @@ def _refused(request, report, error: ValidationError, *, back_url: str = ""):
     return render(
         request,
         "transparency/report_refused.html",
-        {"report": report, "reason": _error_text(error), "back_url": back_url},
+        {"report": report, "reason": error_text(error), "back_url": back_url},
         status=400,
     )
 
@@ -269,7 +261,7 @@ def _organization(slug) -> Organization:
 def report_mine(request, slug):
     """The organisation's reports, year by year, and "start the report of a year"."""
     organization = _organization(slug)
-    _require(request, "transparency.view_organization_reports", organization)
+    require(request.user, "transparency.view_organization_reports", organization)
     return _my_reports(request, organization)
 
 
@@ -277,7 +269,7 @@ def report_mine(request, slug):
 @require_POST
 def report_start(request, slug):
     organization = _organization(slug)
-    _require(request, "transparency.start_report", organization)
+    require(request.user, "transparency.start_report", organization)
     form = StartReportForm(request.POST, years=services.reportable_years())
     if form.is_valid():
         try:
@@ -304,7 +296,7 @@ def report_start(request, slug):
 
 def _editable_report(request, pk) -> TransparencyReport:
     report = _private_report(request, pk)
-    _require(request, "transparency.edit_report", report)
+    require(request.user, "transparency.edit_report", report)
     return report
 
 
@@ -393,7 +385,7 @@ def report_section(request, pk, section):
             )
         return redirect("transparency:report_preview", pk=report.pk)
 
-    _require(request, "transparency.edit_report", report)
+    require(request.user, "transparency.edit_report", report)
     if section not in SECTION_FORMS:
         raise Http404  # documents are posted to their own URLs
     htmx = bool(getattr(request, "htmx", False))
@@ -409,7 +401,7 @@ def report_section(request, pk, section):
                 return render(
                     request,
                     "transparency/includes/_report_autosave.html",
-                    {"error": _error_text(exc), "report": report, "progress": _progress(report)},
+                    {"error": error_text(exc), "report": report, "progress": _progress(report)},
                     status=400,
                 )
             return _refused(
@@ -531,7 +523,7 @@ def report_preview(request, pk):
 @require_POST
 def report_submit(request, pk):
     report = _private_report(request, pk)
-    _require(request, "transparency.submit_report", report)
+    require(request.user, "transparency.submit_report", report)
     try:
         services.report_submit(actor=request.user, report=report)
     except ValidationError as exc:
@@ -566,7 +558,7 @@ def report_correct(request, pk):
     )
     if not request.user.has_perm("transparency.view_report", report):
         raise Http404
-    _require(request, "transparency.correct_report", report)
+    require(request.user, "transparency.correct_report", report)
     try:
         new = services.report_correct(actor=request.user, report=report)
     except ValidationError as exc:
@@ -592,7 +584,7 @@ def report_correct(request, pk):
 @staff_mfa_required
 @require_GET
 def report_review_queue(request):
-    _require(request, "transparency.review_report", None)
+    require(request.user, "transparency.review_report", None)
     page_obj = Paginator(selectors.review_queue(), PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -624,7 +616,7 @@ def _review_page(request, report, *, return_form=None, status=200):
 @require_GET
 def report_review(request, pk):
     report = _private_report(request, pk)
-    _require(request, "transparency.review_report", report)
+    require(request.user, "transparency.review_report", report)
     return _review_page(request, report)
 
 
@@ -632,7 +624,7 @@ def report_review(request, pk):
 @require_POST
 def report_publish(request, pk):
     report = _private_report(request, pk)
-    _require(request, "transparency.publish_report", report)
+    require(request.user, "transparency.publish_report", report)
     try:
         services.report_publish(actor=request.user, report=report)
     except ValidationError as exc:
@@ -645,7 +637,7 @@ def report_publish(request, pk):
 @require_POST
 def report_return(request, pk):
     report = _private_report(request, pk)
-    _require(request, "transparency.review_report", report)
+    require(request.user, "transparency.review_report", report)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:

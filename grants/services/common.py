@@ -2,20 +2,16 @@
 moves an application through `grants.workflow` (and records the move), reference numbers
 and the emails to the applicant's side."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.notifications import email_user_template
+from core.permissions import require
 from grants.choices import EDITABLE_STATUSES
 from grants.models import Application, Call, ReferenceCounter, StatusChange
 from grants.workflow import check_transition
 from organizations.models import Membership
-
-
-def require(user, perm: str, obj=None) -> None:
-    if user is None or not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def lock_application(application: Application) -> Application:
