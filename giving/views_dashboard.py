@@ -5,7 +5,6 @@ the data has a permanent URL; invalid filters answer 400 with the form's errors.
 import io
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import exports
+from core.pagination import KnownCountPaginator
 from giving import aggregates, reports
 from giving.aggregates_models import GivingYearlyReport
 from giving.filters import GivingFilter
@@ -22,19 +22,6 @@ PAGE_SIZE = 20
 # Records a visitor may download directly; larger selections go through the background
 # export of signed-in users (core reports, kind "giving.records").
 MAX_DIRECT_DOWNLOAD_ROWS = 50_000
-
-
-class _KnownCountPaginator(Paginator):
-    """A paginator told the number of rows (the dashboard already summed it), so the page
-    of records costs one query and no COUNT(*) over the table."""
-
-    def __init__(self, *args, known_count: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._known_count = known_count
-
-    @property
-    def count(self):
-        return self._known_count
 
 
 def _filter(request) -> tuple[GivingFilter, bool]:
@@ -76,7 +63,7 @@ def dashboard(request):
     data = aggregates.dashboard_numbers(crit)
     count = data["totals"]["count"]
     records = aggregates.records(crit).order_by("-date", "-pk")
-    page_obj = _KnownCountPaginator(records, PAGE_SIZE, known_count=count).get_page(request.GET.get("page"))
+    page_obj = KnownCountPaginator(records, PAGE_SIZE, known_count=count).get_page(request.GET.get("page"))
     context.update(
         data=data,
         page_obj=page_obj,
