@@ -68,6 +68,8 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat -l info
 
+# The benchmarks run on PostgreSQL (the local server unless DATABASE_URL says otherwise).
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 bench: install-dev
 	$(PY) manage.py bench $(BENCH)
 

@@ -7,4 +7,4 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
-        from grants import reports, rules  # noqa: F401  (report registrations, permissions)
+        from grants import reports, rules, signals  # noqa: F401  (report registrations, permissions, cache topics)

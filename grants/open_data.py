@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality
+from core.widgets import ListSelect
 from grants.choices import ApplicantType
 from grants.models import Call, Grant
 
@@ -45,14 +46,14 @@ class AwardedFilterForm(forms.Form):
         queryset=Call.objects.none(),
         to_field_name="slug",
         empty_label=_("All calls"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=ListSelect(attrs={"class": "form-select"}),
     )
     year = forms.TypedChoiceField(
         label=_("Year awarded"),
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=ListSelect(attrs={"class": "form-select"}),
     )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
@@ -60,13 +61,13 @@ class AwardedFilterForm(forms.Form):
         queryset=Municipality.objects.all(),
         to_field_name="slug",
         empty_label=_("All municipalities"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=ListSelect(attrs={"class": "form-select"}),
     )
     applicant_type = forms.ChoiceField(
         label=_("Recipient"),
         required=False,
         choices=[("", _("All recipients")), *ApplicantType.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=ListSelect(attrs={"class": "form-select"}),
     )
 
     FIELDS = ("q", "call", "year", "municipality", "applicant_type")

@@ -97,6 +97,23 @@ def staff_application_list(call, filters: dict | None = None):
 
 
 RANKED_STATUSES = ("submitted", "under_review", "approved")
+# What a row of the ranking table shows (and `Application.applicant_name` reads).
+RANKING_FIELDS = (
+    "call_id",
+    "reference",
+    "title",
+    "stage",
+    "status",
+    "applicant_type",
+    "group_name",
+    "requested_amount",
+    "average_score",
+    "reviews_done",
+    "reviews_assigned",
+    "applicant__full_name",
+    "applicant__email",
+    "organization__name",
+)
 
 
 def ranking(call, stage=None):
@@ -105,10 +122,11 @@ def ranking(call, stage=None):
     smaller request first. One query: `rank` and `running_total` are window functions over
     the whole set (so pages after the first carry on the same total). The running total
     adds up the requests still to decide (approved ones are counted in the call's committed
-    total instead); `previous_total` is the running total before the row."""
-    from django.db.models import Case, DecimalField, F, Value, When, Window
+    total instead), which every row also carries as `committed` (computed once by the
+    database), so a page of the table is one query with `core.pagination.page_with_total`."""
+    from django.db.models import Case, DecimalField, F, Subquery, Value, When, Window
     from django.db.models.expressions import RowRange
-    from django.db.models.functions import RowNumber
+    from django.db.models.functions import Coalesce, RowNumber
 
     from grants.models import Application
 
@@ -124,12 +142,24 @@ def ranking(call, stage=None):
         qs = qs.filter(stage=stage)
     return (
         qs.select_related("applicant", "organization")
+        .only(*RANKING_FIELDS)
         .annotate(
             rank=Window(RowNumber(), order_by=order),
             running_total=Window(
                 Sum(pending_amount), order_by=order, frame=RowRange(start=None, end=0), output_field=money
             ),
             pending_amount=pending_amount,
+            committed=Coalesce(
+                Subquery(
+                    Grant.objects.filter(call_id=call.pk)
+                    .order_by()
+                    .values("call_id")
+                    .annotate(total=Sum("amount"))
+                    .values("total")
+                ),
+                Value(Decimal("0.00")),
+                output_field=money,
+            ),
         )
         .order_by(*order)
     )
@@ -233,6 +263,14 @@ def public_grant_totals(qs) -> dict:
 
     figures = qs.order_by().aggregate(count=Count("pk"), total=Sum("amount"))
     return {"count": figures["count"], "total": figures["total"] or Decimal("0.00")}
+
+
+def with_public_grant_total(qs):
+    """`qs` with `public_total` on every row: the sum of the amounts of the whole `qs`
+    (`SUM(amount) OVER ()`), so a page of the list carries the totals of the selection."""
+    from django.db.models import Window
+
+    return qs.annotate(public_total=Window(Sum("amount")))
 
 
 def public_grant_years() -> list[int]:

@@ -6,36 +6,38 @@ queryset read in chunks (to a temporary file, or streamed for the JSON), so a la
 selection never sits in memory at once."""
 
 import tempfile
+from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core import exports
-from grants import open_data, selectors
+from core import exports, fragments
+from core.pagination import page_with_total
+from grants import open_data, selectors, signals
+from grants.choices import ApplicantType, GrantStatus
 
 DOWNLOAD_FORMATS = ("csv", "xlsx")
 SPOOL_BYTES = 4 * 1024 * 1024  # kept in memory up to this size, then on disk
-
-
-class _KnownCountPaginator(Paginator):
-    """Told the number of rows (the totals already counted them): no second COUNT(*)."""
-
-    def __init__(self, *args, known_count: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._known_count = known_count
-
-    @property
-    def count(self):
-        return self._known_count
+# The list is rebuilt when grants change (grants.signals); this bounds what a change no
+# signal sees can leave on screen.
+CACHE_SECONDS = 600
+DATE_FORMAT = "%d.%m.%Y"  # as the rest of the portal writes dates (the template's d.m.Y)
 
 
 def _filter_form(request) -> tuple[open_data.AwardedFilterForm, bool]:
-    form = open_data.AwardedFilterForm(request.GET or None, years=selectors.public_grant_years())
+    years = fragments.cached(
+        "grants.public.years",
+        [],
+        topics=signals.public_topics(),
+        build=selectors.public_grant_years,
+        timeout=CACHE_SECONDS,
+    )
+    form = open_data.AwardedFilterForm(request.GET or None, years=years)
     valid = form.is_valid() if form.is_bound else True
     return form, valid
 
@@ -44,13 +46,20 @@ def _filtered_grants(form):
     return selectors.filter_public_grants(selectors.public_grants(), **form.filters())
 
 
+def _list_page(request, content: str, status: int = 200):
+    return render(request, "grants/awarded_list.html", {"content": content}, status=status)
+
+
+def _list_content(request, context: dict) -> str:
+    """The list's filters, downloads, totals and rows (the page's content block)."""
+    return render_to_string("grants/includes/_awarded_list.html", {**context, "request": request})
+
+
 def _invalid(request, form, status=400):
-    return render(
-        request,
-        "grants/awarded_list.html",
-        {"form": form, "filtered": True, "page_obj": None, "rows": [], "invalid": True},
-        status=status,
+    content = _list_content(
+        request, {"form": form, "filtered": True, "page_obj": None, "rows": [], "invalid": True}
     )
+    return _list_page(request, content, status=status)
 
 
 def _file(write, columns, rows, *, filename: str, fmt: str, **kwargs) -> FileResponse:
@@ -83,28 +92,58 @@ def awarded_list(request):
             fmt=fmt,
             title=_("Awarded grants"),
         )
-    totals = selectors.public_grant_totals(grants)
-    page_obj = _KnownCountPaginator(grants, open_data.PAGE_SIZE, known_count=totals["count"]).get_page(
-        request.GET.get("page")
+    # Searches are built every time (any text would be a new variant to keep).
+    query = None if request.GET.get("q") else fragments.query_key(request.GET, (*form.FIELDS, "page"))
+    if query is None:
+        content = _awarded_content(request, form, grants)
+    else:
+        content = fragments.cached(
+            "grants.awarded_list",
+            [translation.get_language(), query],
+            topics=signals.public_topics(),
+            build=lambda: _awarded_content(request, form, grants),
+            timeout=CACHE_SECONDS,
+        )
+    return _list_page(request, content)
+
+
+def _awarded_content(request, form, grants) -> str:
+    """One page of the list with the totals of the whole selection, in one query."""
+    page_obj = page_with_total(
+        selectors.with_public_grant_total(grants), request.GET.get("page"), open_data.PAGE_SIZE
     )
-    rows = [
-        {
-            "grant": grant,
-            "recipient": open_data.recipient_name(grant),
-            "recipient_url": open_data.recipient_url(grant),
-            "individual": open_data.is_individual(grant),
-            "summary": open_data.purpose(grant),
-            "starts_on": open_data.planned_dates(grant)[0],
-            "ends_on": open_data.planned_dates(grant)[1],
-        }
-        for grant in page_obj.object_list
-    ]
+    grants_on_page = list(page_obj.object_list)
+    totals = {
+        "count": page_obj.paginator.count,
+        "total": grants_on_page[0].public_total if grants_on_page else Decimal("0.00"),
+    }
+    # Labels and dates written once here, not by template filters row by row.
+    status_labels = {value: str(label) for value, label in GrantStatus.choices}
+    type_labels = {value: str(label) for value, label in ApplicantType.choices}
+    rows = []
+    for grant in grants_on_page:
+        awarded_at = timezone.localtime(grant.awarded_at)
+        starts_on, ends_on = open_data.planned_dates(grant)
+        rows.append(
+            {
+                "grant": grant,
+                "recipient": open_data.recipient_name(grant),
+                "recipient_url": open_data.recipient_url(grant),
+                "individual": open_data.is_individual(grant),
+                "summary": open_data.purpose(grant),
+                "status_label": status_labels.get(grant.status, grant.status),
+                "type_label": type_labels.get(grant.application.applicant_type, ""),
+                "awarded_iso": awarded_at.isoformat(),
+                "awarded_on": awarded_at.strftime(DATE_FORMAT),
+                "starts_on": starts_on.strftime(DATE_FORMAT) if starts_on else "",
+                "ends_on": ends_on.strftime(DATE_FORMAT) if ends_on else "",
+            }
+        )
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
-    return render(
+    return _list_content(
         request,
-        "grants/awarded_list.html",
         {
             "form": form,
             "page_obj": page_obj,

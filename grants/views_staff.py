@@ -11,14 +11,17 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import select_template
+from django.template.loader import render_to_string, select_template
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_mfa_required
+from core import fragments
 from core import services as core_services
+from core.pagination import page_with_total
 from core.permissions import require
-from grants import selectors
+from grants import selectors, signals
 from grants.choices import IN_ASSESSMENT_STATUSES, STATUS_COLOURS, ApplicationStatus, AssignmentStatus
 from grants.forms_staff import (
     ApplicationFilterForm,
@@ -37,6 +40,9 @@ from organizations.forms import add_service_errors
 
 S = ApplicationStatus
 PAGE_SIZE = 50
+# The ranking table is rebuilt when its data changes; this bounds what a change no signal
+# sees (core.fragments) can leave on screen.
+RANKING_CACHE_SECONDS = 600
 EXPORT_KIND = "grants.applications"
 ANCHORS = {
     S.UNDER_REVIEW: "screen-title",
@@ -112,33 +118,53 @@ def staff_applications(request, slug):
 @staff_mfa_required
 @require_GET
 def ranking(request, slug):
+    """The call's ranking table. The table (with the committed total above it) is a cached
+    fragment: it is built again only when something it shows has changed (grants.signals)."""
     call = _call(slug)
     require(request.user, "grants.manage_call", call)
     form = StageFilterForm(request.GET or None)
-    stage = form.cleaned_data.get("stage") if form.is_valid() else None
-    page_obj = Paginator(selectors.ranking(call, stage=stage or None), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    committed = assessment.committed_total(call)
-    for row in page_obj.object_list:
-        total = committed + (row.running_total or Decimal("0"))
-        before = total - (row.pending_amount or Decimal("0"))
-        row.within_budget = total <= call.total_budget
-        # The first row the budget no longer covers: the cut-off line is drawn above it.
-        row.is_cutoff = row.status != S.APPROVED and before <= call.total_budget < total
-        row.total_with_committed = total
+    stage = (form.cleaned_data.get("stage") if form.is_valid() else None) or None
+    query = fragments.query_key(request.GET, ("stage", "page"))
+    if query is None:
+        table = _ranking_table(request, call, stage)
+    else:
+        table = fragments.cached(
+            "grants.ranking",
+            [call.pk, translation.get_language(), query],
+            topics=signals.ranking_topics(call.pk),
+            build=lambda: _ranking_table(request, call, stage),
+            timeout=RANKING_CACHE_SECONDS,
+        )
+    committed = table["committed"]
     return render(
         request,
         "grants/staff_ranking.html",
         {
             "call": call,
             "form": form,
-            "page_obj": page_obj,
-            "rows": page_obj.object_list,
+            "table": table["html"],
             "committed": committed,
             "left": call.total_budget - committed,
         },
     )
+
+
+def _ranking_table(request, call, stage) -> dict:
+    """One page of the ranking (one query) rendered, with the call's committed total."""
+    page_obj = page_with_total(selectors.ranking(call, stage=stage), request.GET.get("page"), PAGE_SIZE)
+    rows = page_obj.object_list
+    committed = rows[0].committed if rows else assessment.committed_total(call)
+    for row in rows:
+        total = committed + (row.running_total or Decimal("0"))
+        before = total - (row.pending_amount or Decimal("0"))
+        row.within_budget = total <= call.total_budget
+        # The first row the budget no longer covers: the cut-off line is drawn above it.
+        row.is_cutoff = row.status != S.APPROVED and before <= call.total_budget < total
+        row.total_with_committed = total
+    html = render_to_string(
+        "grants/includes/_ranking_table.html", {"page_obj": page_obj, "rows": rows, "request": request}
+    )
+    return {"html": html, "committed": committed}
 
 
 @staff_mfa_required

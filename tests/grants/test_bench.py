@@ -1,5 +1,5 @@
-"""`manage.py bench grants` runs in a throwaway database (SQLite or PostgreSQL) with small
-numbers and ends with one line of JSON holding the figures."""
+"""`manage.py bench grants` runs in a throwaway PostgreSQL database with small numbers and
+ends with one line of JSON holding the figures; it refuses other databases."""
 
 import io
 import json
@@ -13,6 +13,7 @@ from grants.models import Application, Call
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the benchmark needs PostgreSQL")
 def test_bench_grants_runs_in_a_throwaway_database():
     out = io.StringIO()
     name_before = connection.settings_dict["NAME"]
@@ -41,7 +42,10 @@ def test_bench_grants_runs_in_a_throwaway_database():
         "awarded_ms",
         "awarded_orm_ms",
         "awarded_sql_ms",
+        "ranking_first_view_ms",
+        "awarded_first_view_ms",
         "max_ratio",
+        "max_first_view_ratio",
         "max_orm_ratio",
     ):
         assert figures[key] > 0, key
@@ -51,10 +55,15 @@ def test_bench_grants_runs_in_a_throwaway_database():
     # Nothing of the benchmark is left in the database of the tests.
     assert not Call.objects.filter(slug__startswith="bench-call-").exists()
     assert not Application.objects.exists()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'cea_bench_grants_pytest'")
-            assert cursor.fetchone() is None  # dropped
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'cea_bench_grants_pytest'")
+        assert cursor.fetchone() is None  # dropped
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="checks the refusal on other databases")
+def test_bench_grants_refuses_other_databases():
+    with pytest.raises(CommandError, match="postgresql"):
+        call_command("bench", "grants", "--rows", "10")
 
 
 def test_bench_options_are_checked():
