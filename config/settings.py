@@ -105,7 +105,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# Persistent connections: with 0, every request opens a new PostgreSQL connection, which
+# took 6-7 ms of a 13-14 ms staff page here (the grants ranking through Django's WSGI handler);
+# with 60 s the page took 6-9 ms. The health check (one SELECT 1 when a request first uses
+# the connection) replaces a connection the database dropped instead of failing the request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------

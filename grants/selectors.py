@@ -265,6 +265,38 @@ def public_grant_totals(qs) -> dict:
     return {"count": figures["count"], "total": figures["total"] or Decimal("0.00")}
 
 
+# What a row of the public list shows (grants.views_open_data, _awarded_list.html).
+PUBLIC_LIST_FIELDS = (
+    "amount",
+    "awarded_at",
+    "status",
+    "starts_on",
+    "ends_on",
+    "call__slug",
+    "call__title_sq",
+    "call__title_sr",
+    "call__title_en",
+    "application__reference",
+    "application__title",
+    "application__summary",
+    "application__applicant_type",
+    "application__group_name",
+    "application__starts_on",
+    "application__ends_on",
+    "application__organization__name",
+    "application__organization__slug",
+    "application__organization__is_active",
+    "application__municipality__name_sq",
+    "application__municipality__name_sr",
+    "application__municipality__name_en",
+)
+
+
+def public_grant_list(qs):
+    """`qs` (public grants) reading only the columns the public list shows."""
+    return qs.only(*PUBLIC_LIST_FIELDS)
+
+
 def with_public_grant_total(qs):
     """`qs` with `public_total` on every row: the sum of the amounts of the whole `qs`
     (`SUM(amount) OVER ()`), so a page of the list carries the totals of the selection."""

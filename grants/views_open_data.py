@@ -110,7 +110,9 @@ def awarded_list(request):
 def _awarded_content(request, form, grants) -> str:
     """One page of the list with the totals of the whole selection, in one query."""
     page_obj = page_with_total(
-        selectors.with_public_grant_total(grants), request.GET.get("page"), open_data.PAGE_SIZE
+        selectors.with_public_grant_total(selectors.public_grant_list(grants)),
+        request.GET.get("page"),
+        open_data.PAGE_SIZE,
     )
     grants_on_page = list(page_obj.object_list)
     totals = {
