@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.http import urlencode
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def query_key(query, allowed: Iterable[str], *, max_page: int = MAX_CACHED_PAGE)
     page = query.get("page")
     if page is not None and not (page.isdigit() and 1 <= int(page) <= max_page):
         return None
-    return "&".join(f"{name}={query[name]}" for name in sorted(query))
+    return urlencode(sorted(query.items()))
 
 
 def cached(name: str, parts: Iterable, *, topics: Iterable[str], build: Callable, timeout: int):

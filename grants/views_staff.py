@@ -124,7 +124,10 @@ def ranking(request, slug):
     require(request.user, "grants.manage_call", call)
     form = StageFilterForm(request.GET or None)
     stage = (form.cleaned_data.get("stage") if form.is_valid() else None) or None
-    query = fragments.query_key(request.GET, ("stage", "page"))
+    # A stage filter that is not valid shows every stage; it is not kept as a variant of its own.
+    query = (
+        None if form.is_bound and not form.is_valid() else fragments.query_key(request.GET, ("stage", "page"))
+    )
     if query is None:
         table = _ranking_table(request, call, stage)
     else:

@@ -49,7 +49,7 @@ _MENUS: dict = {}  # (language, what the user may see) -> the main menu's HTML; 
 
 
 @receiver(setting_changed)
-def _forget_money_formats(**kwargs):
+def _forget_memos(**kwargs):
     _MONEY_FORMATS.clear()
     _MENUS.clear()
 

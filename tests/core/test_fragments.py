@@ -93,5 +93,9 @@ def test_query_key_keeps_only_plain_queries():
     assert fragments.query_key(QueryDict(""), allowed) == ""
     assert fragments.query_key(QueryDict("page=2&stage=full"), allowed) == "page=2&stage=full"
     assert fragments.query_key(QueryDict("stage=full&page=2"), allowed) == "page=2&stage=full"
+    # A value holding "&" or "=" is escaped, so it never reads as other parameters.
+    assert fragments.query_key(QueryDict("stage=a%26page%3D2"), allowed) != fragments.query_key(
+        QueryDict("page=2&stage=a"), allowed
+    )
     for odd in ("utm=1", "page=0", "page=abc", "page=999", "stage=a&stage=b", "page=" + "1" * 40):
         assert fragments.query_key(QueryDict(odd), allowed) is None, odd
