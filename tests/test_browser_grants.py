@@ -95,7 +95,8 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
     def new_page(user, **options):
         context = browser.new_context(**options)
         contexts.append(context)
-        _log_in(context, live_server, user)
+        if user is not None:
+            _log_in(context, live_server, user)
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.on(
@@ -304,8 +305,16 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         assert assignment.scores.get().score == 4 and assignment.scores.get().criterion == criterion
         assert assignment.recommendation == "fund"
 
-        # 5. Staff approve it with an amount and conditions.
+        # 4b. Staff look at the call's ranking: the application is ranked, not yet approved.
+        # (The table is now kept as a cached fragment.)
         current = staff_page
+        ranking_url = f"{base}/sq/grants/manage/calls/{CALL_SLUG}/ranking/"
+        staff_page.goto(ranking_url)
+        ranked_row = staff_page.locator("tr", has_text=application.reference)
+        expect(ranked_row).to_be_visible()
+        expect(ranked_row.locator(".badge")).to_have_count(0)
+
+        # 5. Staff approve it with an amount and conditions.
         staff_page.goto(f"{base}/sq/grants/manage/")
         call_row = staff_page.locator("tr", has_text=CALL_TITLE)
         call_row.get_by_role("link", name=t("Applications"), exact=True).click()
@@ -327,6 +336,13 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
             application.grant.conditions == application.decision_note == "Raport përfundimtar me fotografi."
         )
 
+        # The ranking shows the decision at the next view: the cached table was replaced.
+        staff_page.goto(ranking_url)
+        expect(staff_page.locator("tr", has_text=application.reference).locator(".badge")).to_have_text(
+            t("Approved")
+        )
+        expect(staff_page.locator("dl")).to_contain_text(_sq_amount("3500"))
+
         # 6. The applicant sees the decision on the application page.
         current = page
         page.goto(f"{base}/sq/grants/my/")
@@ -340,6 +356,24 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         expect(decision).to_contain_text("Raport përfundimtar me fotografi.")
         page.screenshot(path=str(SCREENS / "grants-decision-360.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+        # 7. A visitor finds the grant in the public list (English), the person behind it
+        # withheld, and narrows the list with the filters; the Serbian page lists it too.
+        public = current = new_page(None, locale="en-US")
+        public.goto(f"{base}/en/grants/awarded/")
+        item = public.locator(f"#grant-{application.reference}")
+        expect(item).to_contain_text("3,500.00 EUR")
+        expect(item).not_to_contain_text(citizen.full_name)
+        public.get_by_label("Municipality").select_option(label=prizren.name_en)
+        public.get_by_role("button", name="Show").click()
+        expect(public.locator(f"#grant-{application.reference}")).to_be_visible()
+        elsewhere = Municipality.objects.exclude(pk=prizren.pk).order_by("slug").first()
+        public.get_by_label("Municipality").select_option(label=elsewhere.name_en)
+        public.get_by_role("button", name="Show").click()
+        expect(public.get_by_text("No awarded grant matches these filters.")).to_be_visible()
+        public.goto(f"{base}/sr-latn/grants/awarded/")
+        expect(public.locator("h1")).to_have_text(t("Awarded grants", "sr-latn"))
+        expect(public.locator(f"#grant-{application.reference}")).to_be_visible()
 
         assert page_errors == []
         assert csp_violations == []
