@@ -45,7 +45,10 @@ class Command(BaseCommand):
         module = importlib.import_module(f"{app}.bench")
         vendors = getattr(module, "VENDORS", ("postgresql",))
         if connection.vendor not in vendors:
-            raise CommandError(f"The {app} benchmark runs only on: {', '.join(vendors)} (set DATABASE_URL).")
+            raise CommandError(
+                f"The {app} benchmark runs only on: {', '.join(vendors)}. Set DATABASE_URL, e.g."
+                f" DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres, or run `make bench BENCH={app}`."
+            )
         rows = rows if rows is not None else getattr(module, "DEFAULT_ROWS", 1_000_000)
         if rows < 1:
             raise CommandError("--rows must be positive.")
