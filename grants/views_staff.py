@@ -155,7 +155,7 @@ def ranking(request, slug):
 def _ranking_table(request, call, stage) -> dict:
     """One page of the ranking (one query) rendered, with the call's committed total."""
     page_obj = page_with_total(selectors.ranking(call, stage=stage), request.GET.get("page"), PAGE_SIZE)
-    rows = page_obj.object_list
+    rows = list(page_obj.object_list)
     committed = rows[0].committed if rows else assessment.committed_total(call)
     for row in rows:
         total = committed + (row.running_total or Decimal("0"))
