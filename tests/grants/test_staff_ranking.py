@@ -137,3 +137,13 @@ def test_query_count_does_not_grow(client, django_assert_num_queries):
     with CaptureQueriesContext(connection) as second:
         client.get(url)
     assert len(first.captured_queries) == len(second.captured_queries)
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, table):
+    call, _apps = table
+    client.force_login(StaffFactory())
+    response = client.get(reverse("grants:ranking", args=[call.slug]), {"page": "99"})
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [r.pk for r in rows] == [a.pk for a in selectors.ranking(call)]
+    assert all(hasattr(r, "within_budget") for r in rows)
