@@ -80,7 +80,7 @@ def query_key(query, allowed: Iterable[str], *, max_page: int = MAX_CACHED_PAGE)
         if name not in allowed or len(query.getlist(name)) > 1:
             return None
     page = query.get("page")
-    if page is not None and not (page.isdigit() and 1 <= int(page) <= max_page):
+    if page is not None and not (page.isdecimal() and 1 <= int(page) <= max_page):
         return None
     return urlencode(sorted(query.items()))
 

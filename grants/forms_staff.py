@@ -87,7 +87,7 @@ class PeopleField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             text = str(pk)
-            if not text.isdigit() or len(text) > 15:
+            if not text.isdecimal() or len(text) > 15:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text[:20]}
                 )

@@ -830,7 +830,7 @@ def application_pdf(request, pk):
     revision = None
     raw = request.GET.get("revision", "").strip()
     if raw:
-        if not raw.isdigit() or not 0 < int(raw) < 32768:
+        if not raw.isdecimal() or not 0 < int(raw) < 32768:
             raise Http404
         revision = get_object_or_404(application.revisions, number=int(raw))
     from grants.pdf import application_pdf as render_pdf

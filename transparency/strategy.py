@@ -116,7 +116,7 @@ def comments_moderate(*, actor, ids, action: str) -> int:
     if action not in MODERATION_ACTIONS:
         raise ValidationError(_("Choose approve or reject."))
     target = MODERATION_ACTIONS[action]
-    ids = [int(pk) for pk in ids if str(pk).isdigit()]
+    ids = [int(pk) for pk in ids if str(pk).isdecimal() and len(str(pk)) < 19]
     now = timezone.now()
     with transaction.atomic():
         return (

@@ -220,7 +220,9 @@ def _municipality(value) -> Municipality | None:
         return value
     digits = str(value).strip()
     found = (
-        Municipality.objects.filter(pk=int(digits)).first() if digits.isdigit() and len(digits) < 10 else None
+        Municipality.objects.filter(pk=int(digits)).first()
+        if digits.isdecimal() and len(digits) < 10
+        else None
     )
     if found is None:
         raise ValidationError({"municipality": _("Choose a municipality from the list.")})

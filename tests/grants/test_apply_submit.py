@@ -156,7 +156,7 @@ def test_pdf_of_revisions(client, django_capture_on_commit_callbacks):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert f"{application.reference}-r1.pdf" in response["Content-Disposition"]
     assert client.get(url("application_pdf", application, revision=1)).status_code == 200
-    for bad in ("2", "abc", "-1", "0", "99999999999999999999"):
+    for bad in ("2", "abc", "-1", "0", "99999999999999999999", "²"):
         assert client.get(url("application_pdf", application, revision=bad)).status_code == 404
 
 

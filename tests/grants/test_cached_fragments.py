@@ -220,3 +220,11 @@ def test_searches_and_odd_urls_are_never_kept(client):
         assert not any("grants.awarded_list" in call.args[0] for call in stored.call_args_list)
         client.get(reverse("grants:awarded_list"), {"page": "1"})
         assert any("grants.awarded_list" in call.args[0] for call in stored.call_args_list)
+
+
+def test_odd_page_numbers_never_fail(staff_client, call):
+    ranked(call, score="50", requested="1000")
+    awarded_grant()
+    for page in ("²", "٣", "0", "-1", "1" * 40, "abc"):
+        assert ranking(staff_client, call, page=page)
+        assert awarded(staff_client, page=page)

@@ -243,6 +243,8 @@ def test_project_fields_refuse_tampered_dates_and_places():
         )
     with pytest.raises(ValidationError):
         services.application_save_project(actor=app.applicant, application=app, data={"municipality": "x"})
+    with pytest.raises(ValidationError):  # a digit int() does not read
+        services.application_save_project(actor=app.applicant, application=app, data={"municipality": "²"})
     prishtine = Municipality.objects.get(slug="prishtine")
     services.application_save_project(
         actor=app.applicant,

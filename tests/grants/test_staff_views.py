@@ -290,7 +290,7 @@ def test_assign_member_of_the_applicant_org_is_refused(client, world):
     assert not world.application.assignments.filter(reviewer=insider).exists()
 
 
-@pytest.mark.parametrize("value", ["", "abc", "-1", "99999999999999999999"])
+@pytest.mark.parametrize("value", ["", "abc", "-1", "99999999999999999999", "²"])
 def test_assign_malformed_is_400(client, world, value):
     client.force_login(world.users["staff"])
     response = client.post(

@@ -185,6 +185,7 @@ def test_moderation_service_needs_staff(plan):
     staff = factories.StaffFactory()
     assert strategy.comments_moderate(actor=staff, ids=[comment.pk], action="reject") == 1
     assert strategy.comments_moderate(actor=staff, ids=[comment.pk], action="reject") == 0
+    assert strategy.comments_moderate(actor=staff, ids=["²", "9" * 30], action="approve") == 0
     comment.refresh_from_db()
     assert comment.status == CommentStatus.REJECTED and comment.moderated_by == staff
 
