@@ -6,11 +6,12 @@ filtered query, window functions and all) and the page's rows. Two cheaper ways:
 - `KnownCountPaginator`: the caller already knows the number of rows (it computed totals
   in the same pass); the page costs one query.
 - `page_with_total(qs, number, per_page)`: the rows carry the number themselves,
-  `COUNT(*) OVER ()` annotated as `total_rows`; the page is one query, plus one small one only
-  when the asked page lies past the end (to find the last page).
+  `COUNT(*) OVER ()` annotated as `total_rows`; the page is one query (two more only when
+  the asked page lies past the end: the number of rows, then the last page). Its rows are a
+  list, so callers may annotate them.
 """
 
-from django.core.paginator import InvalidPage, Page, Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 
 TOTAL_ROWS = "total_rows"
@@ -45,18 +46,13 @@ def page_with_total(qs, number, per_page: int) -> Page:
     offset = (number - 1) * per_page
     # An absurd page number ("1" * 40) would overflow the database's OFFSET: it is past the end.
     rows = list(qs[offset : offset + per_page]) if offset <= MAX_OFFSET else []
-    if rows:
-        return _page(qs, rows, number, per_page, getattr(rows[0], TOTAL_ROWS))
-    if number == 1:
-        return _page(qs, rows, 1, per_page, 0)
+    if rows or number == 1:
+        return _page(qs, rows, number, per_page, getattr(rows[0], TOTAL_ROWS) if rows else 0)
     # Past the end: the first row knows how many there are; show the last page.
     first = list(qs[:1])
     count = getattr(first[0], TOTAL_ROWS) if first else 0
-    paginator = KnownCountPaginator(qs, per_page, known_count=count)
-    try:
-        return paginator.page(paginator.num_pages)
-    except InvalidPage:  # pragma: no cover - num_pages is always a valid page
-        return paginator.page(1)
+    last = max(1, -(-count // per_page))
+    return _page(qs, list(qs[(last - 1) * per_page : last * per_page]), last, per_page, count)
 
 
 def _page(qs, rows: list, number: int, per_page: int, count: int) -> Page:

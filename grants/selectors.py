@@ -116,6 +116,30 @@ RANKING_FIELDS = (
 )
 
 
+def committed_total(call) -> Decimal:
+    """What the call has already awarded."""
+    return call.grants.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def ranking_page(call, *, stage=None, number=1, per_page: int = 50):
+    """Page `number` of the call's ranking (one query) and the call's committed total. Each
+    row also gets `total_with_committed` (its running total on top of what is awarded),
+    `within_budget`, and `is_cutoff`: the first row the budget no longer covers, above which
+    the cut-off line is drawn."""
+    from core.pagination import page_with_total
+
+    page = page_with_total(ranking(call, stage=stage), number, per_page)
+    rows = page.object_list
+    committed = rows[0].committed if rows else committed_total(call)
+    for row in rows:
+        total = committed + (row.running_total or Decimal("0"))
+        before = total - (row.pending_amount or Decimal("0"))
+        row.within_budget = total <= call.total_budget
+        row.is_cutoff = row.status != "approved" and before <= call.total_budget < total
+        row.total_with_committed = total
+    return page, committed
+
+
 def ranking(call, stage=None):
     """The ranking table of a call: its applications in assessment (submitted, under review)
     and the approved ones, by average weighted score (best first, unscored last), then the
@@ -123,7 +147,7 @@ def ranking(call, stage=None):
     the whole set (so pages after the first carry on the same total). The running total
     adds up the requests still to decide (approved ones are counted in the call's committed
     total instead), which every row also carries as `committed` (computed once by the
-    database), so a page of the table is one query with `core.pagination.page_with_total`."""
+    database), so a page of the table is one query (`ranking_page`)."""
     from django.db.models import Case, DecimalField, F, Subquery, Value, When, Window
     from django.db.models.expressions import RowRange
     from django.db.models.functions import Coalesce, RowNumber
@@ -162,6 +186,17 @@ def ranking(call, stage=None):
             ),
         )
         .order_by(*order)
+    )
+
+
+def sees_reviews(user) -> bool:
+    """Whether the navbar offers "My reviews": staff, the reviewer pool, anyone assigned one."""
+    from grants.models import ReviewAssignment
+
+    return (
+        user.is_staff
+        or ReviewAssignment.objects.filter(reviewer=user).exists()
+        or user.has_perm("grants.act_as_reviewer")
     )
 
 
@@ -257,14 +292,6 @@ def filter_public_grants(qs, *, call=None, year=None, municipality=None, applica
     return qs
 
 
-def public_grant_totals(qs) -> dict:
-    """Number and sum (EUR) of the grants of `qs`, in one query."""
-    from django.db.models import Count
-
-    figures = qs.order_by().aggregate(count=Count("pk"), total=Sum("amount"))
-    return {"count": figures["count"], "total": figures["total"] or Decimal("0.00")}
-
-
 # What a row of the public list shows (grants.views_open_data, _awarded_list.html).
 PUBLIC_LIST_FIELDS = (
     "amount",
@@ -292,17 +319,20 @@ PUBLIC_LIST_FIELDS = (
 )
 
 
-def public_grant_list(qs):
-    """`qs` (public grants) reading only the columns the public list shows."""
-    return qs.only(*PUBLIC_LIST_FIELDS)
-
-
-def with_public_grant_total(qs):
-    """`qs` with `public_total` on every row: the sum of the amounts of the whole `qs`
-    (`SUM(amount) OVER ()`), so a page of the list carries the totals of the selection."""
+def public_grant_page(qs, number, per_page: int):
+    """Page `number` of `qs` (public grants) for the public list, reading only the columns it
+    shows, and the totals of the whole `qs` ({"count", "total"}), in one query: every row
+    carries the sum (`SUM(amount) OVER ()`) and the number of rows (`COUNT(*) OVER ()`)."""
     from django.db.models import Window
 
-    return qs.annotate(public_total=Window(Sum("amount")))
+    from core.pagination import page_with_total
+
+    page = page_with_total(
+        qs.only(*PUBLIC_LIST_FIELDS).annotate(public_total=Window(Sum("amount"))), number, per_page
+    )
+    rows = page.object_list
+    total = rows[0].public_total if rows else Decimal("0.00")
+    return page, {"count": page.paginator.count, "total": total}
 
 
 def public_grant_years() -> list[int]:

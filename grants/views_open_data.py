@@ -6,7 +6,6 @@ queryset read in chunks (to a temporary file, or streamed for the JSON), so a la
 selection never sits in memory at once."""
 
 import tempfile
-from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -17,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import exports, fragments
-from core.pagination import page_with_total
 from grants import open_data, selectors, signals
 from grants.choices import ApplicantType, GrantStatus
 
@@ -109,21 +107,12 @@ def awarded_list(request):
 
 def _awarded_content(request, form, grants) -> str:
     """One page of the list with the totals of the whole selection, in one query."""
-    page_obj = page_with_total(
-        selectors.with_public_grant_total(selectors.public_grant_list(grants)),
-        request.GET.get("page"),
-        open_data.PAGE_SIZE,
-    )
-    grants_on_page = list(page_obj.object_list)
-    totals = {
-        "count": page_obj.paginator.count,
-        "total": grants_on_page[0].public_total if grants_on_page else Decimal("0.00"),
-    }
+    page_obj, totals = selectors.public_grant_page(grants, request.GET.get("page"), open_data.PAGE_SIZE)
     # Labels and dates written once here, not by template filters row by row.
     status_labels = {value: str(label) for value, label in GrantStatus.choices}
     type_labels = {value: str(label) for value, label in ApplicantType.choices}
     rows = []
-    for grant in grants_on_page:
+    for grant in page_obj.object_list:
         awarded_at = timezone.localtime(grant.awarded_at)
         starts_on, ends_on = open_data.planned_dates(grant)
         rows.append(

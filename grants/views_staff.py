@@ -3,8 +3,6 @@
 background export. Staff only (with their second factor); every change through a service.
 """
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import staff_mfa_required
 from core import fragments
 from core import services as core_services
-from core.pagination import page_with_total
 from core.permissions import require
 from grants import selectors, signals
 from grants.choices import IN_ASSESSMENT_STATUSES, STATUS_COLOURS, ApplicationStatus, AssignmentStatus
@@ -154,18 +151,12 @@ def ranking(request, slug):
 
 def _ranking_table(request, call, stage) -> dict:
     """One page of the ranking (one query) rendered, with the call's committed total."""
-    page_obj = page_with_total(selectors.ranking(call, stage=stage), request.GET.get("page"), PAGE_SIZE)
-    rows = list(page_obj.object_list)
-    committed = rows[0].committed if rows else assessment.committed_total(call)
-    for row in rows:
-        total = committed + (row.running_total or Decimal("0"))
-        before = total - (row.pending_amount or Decimal("0"))
-        row.within_budget = total <= call.total_budget
-        # The first row the budget no longer covers: the cut-off line is drawn above it.
-        row.is_cutoff = row.status != S.APPROVED and before <= call.total_budget < total
-        row.total_with_committed = total
+    page_obj, committed = selectors.ranking_page(
+        call, stage=stage, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     html = render_to_string(
-        "grants/includes/_ranking_table.html", {"page_obj": page_obj, "rows": rows, "request": request}
+        "grants/includes/_ranking_table.html",
+        {"page_obj": page_obj, "rows": page_obj.object_list, "request": request},
     )
     return {"html": html, "committed": committed}
 
@@ -254,7 +245,7 @@ def _page(request, application, *, status=200, **forms):
         assignment.can_remove = assignment.status != AssignmentStatus.SUBMITTED and assignment.stage == (
             application.stage
         )
-    committed = assessment.committed_total(call)
+    committed = selectors.committed_total(call)
     decisions = [
         d
         for d, target in (("approve", S.APPROVED), ("reject", S.REJECTED), ("invite", S.INVITED))

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from core.notifications import email_user_template
 from grants.choices import ApplicationStatus, AssignmentStatus, Eligibility, Recommendation, Stage
 from grants.models import Application, Grant, ReviewAssignment, Score
 from grants.rules import forget_assignments
+from grants.selectors import committed_total
 from grants.services.common import email_applicant, lock_application, lock_call, move, require, save
 from grants.workflow import check_transition
 
@@ -299,11 +300,6 @@ def review_save(
 
 
 # --- decisions ------------------------------------------------------------------------------
-
-
-def committed_total(call) -> Decimal:
-    """What the call has already awarded."""
-    return call.grants.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
 
 
 @transaction.atomic
