@@ -7,4 +7,7 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
-        from grants import reports, rules, signals  # noqa: F401  (report registrations, permissions, cache topics)
+        from core.navigation import register_menu_flag
+        from grants import reports, rules, selectors, signals  # noqa: F401  (reports, permissions, cache topics)
+
+        register_menu_flag("grants_reviews", selectors.sees_reviews)

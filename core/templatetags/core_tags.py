@@ -58,19 +58,19 @@ def _forget_memos(**kwargs):
 def main_menu(context):
     """The navbar's main menu. Its HTML depends only on the language and on which entries the
     user sees (URLs and translations do not change while the process runs), so each process
-    renders each variant once."""
+    renders each variant once. Entries that depend on an app's data come as flags
+    (core.navigation)."""
+    from core.navigation import menu_flags
+
     user = context.get("user")
     signed_in = bool(user and user.is_authenticated)
     is_staff = signed_in and user.is_staff
-    shows_reviews = is_staff or (
-        signed_in and (user.has_perm("grants.act_as_reviewer") or user.grant_review_assignments.exists())
-    )
-    key = (translation.get_language(), signed_in, is_staff, shows_reviews)
+    flags = menu_flags(user)
+    key = (translation.get_language(), signed_in, is_staff, tuple(sorted(flags.items())))
     html = _MENUS.get(key)
     if html is None:
         html = _MENUS[key] = render_to_string(
-            "includes/_main_menu.html",
-            {"signed_in": signed_in, "is_staff": is_staff, "shows_reviews": shows_reviews},
+            "includes/_main_menu.html", {"signed_in": signed_in, "is_staff": is_staff, "flags": flags}
         )
     return html
 
