@@ -40,6 +40,8 @@ PAGE_SIZE = 50
 # The ranking table is rebuilt when its data changes; this bounds what a change no signal
 # sees (core.fragments) can leave on screen.
 RANKING_CACHE_SECONDS = 600
+# What the ranking page reads of its call (the rest of the row is not loaded).
+RANKING_CALL_FIELDS = ("slug", "title_sq", "title_sr", "title_en", "total_budget", "two_stage")
 EXPORT_KIND = "grants.applications"
 ANCHORS = {
     S.UNDER_REVIEW: "screen-title",
@@ -115,9 +117,11 @@ def staff_applications(request, slug):
 @staff_mfa_required
 @require_GET
 def ranking(request, slug):
-    """The call's ranking table. The table (with the committed total above it) is a cached
-    fragment: it is built again only when something it shows has changed (grants.signals)."""
-    call = _call(slug)
+    """The call's ranking table. Everything under the page's title (figures, stage filter,
+    table) is a cached fragment, built again only when something it shows has changed
+    (grants.signals); a view of unchanged data reads the call's few header fields and the
+    fragment."""
+    call = get_object_or_404(Call.objects.only(*RANKING_CALL_FIELDS), slug=slug)
     require(request.user, "grants.manage_call", call)
     form = StageFilterForm(request.GET or None)
     stage = (form.cleaned_data.get("stage") if form.is_valid() else None) or None
@@ -126,39 +130,36 @@ def ranking(request, slug):
         None if form.is_bound and not form.is_valid() else fragments.query_key(request.GET, ("stage", "page"))
     )
     if query is None:
-        table = _ranking_table(request, call, stage)
+        content = _ranking_content(request, call, form, stage)
     else:
-        table = fragments.cached(
-            "grants.ranking",
+        content = fragments.cached(
+            "grants.ranking.page",
             [call.pk, translation.get_language(), query],
             topics=signals.ranking_topics(call.pk),
-            build=lambda: _ranking_table(request, call, stage),
+            build=lambda: _ranking_content(request, call, form, stage),
             timeout=RANKING_CACHE_SECONDS,
         )
-    committed = table["committed"]
-    return render(
-        request,
-        "grants/staff_ranking.html",
-        {
-            "call": call,
-            "form": form,
-            "table": table["html"],
-            "committed": committed,
-            "left": call.total_budget - committed,
-        },
-    )
+    return render(request, "grants/staff_ranking.html", {"call": call, "content": content})
 
 
-def _ranking_table(request, call, stage) -> dict:
-    """One page of the ranking (one query) rendered, with the call's committed total."""
+def _ranking_content(request, call, form, stage) -> str:
+    """The ranking page under its title, rendered: the call's budget, what it has awarded
+    and what is left, the stage filter and one page of the ranking (one query)."""
     page_obj, committed = selectors.ranking_page(
         call, stage=stage, number=request.GET.get("page"), per_page=PAGE_SIZE
     )
-    html = render_to_string(
-        "grants/includes/_ranking_table.html",
-        {"page_obj": page_obj, "rows": page_obj.object_list, "request": request},
+    return render_to_string(
+        "grants/includes/_ranking.html",
+        {
+            "call": call,
+            "form": form,
+            "committed": committed,
+            "left": call.total_budget - committed,
+            "page_obj": page_obj,
+            "rows": page_obj.object_list,
+            "request": request,
+        },
     )
-    return {"html": html, "committed": committed}
 
 
 @staff_mfa_required
