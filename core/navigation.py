@@ -2,7 +2,7 @@
 
 `core` never imports the component apps: an app registers a *menu flag* from its
 `AppConfig.ready()` with `register_menu_flag(name, predicate)`, where `predicate(user)` says
-whether a signed-in user sees the entry. `{% main_menu %}` (core_tags) hands the flags to
+whether a signed-in user sees the entry. `{% site_header %}` (core_tags) hands the flags to
 `includes/_main_menu.html` as `flags.<name>` and renders each language and set of flags once
 per process. Registration is idempotent per name (a `ready()` may run twice in tests).
 """

@@ -7,6 +7,8 @@ from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import get_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 CENT = Decimal("0.01")
@@ -45,21 +47,27 @@ def report_export_formats(context, kind):
 
 
 _MONEY_FORMATS: dict = {}  # language -> (grouping, str.translate table); see `money`
-_MENUS: dict = {}  # (language, what the user may see) -> the main menu's HTML; see `main_menu`
+_HEADERS: dict = {}  # (language, what the user may see) -> the site header's HTML; see `site_header`
+# What `site_header` fills in per request (the header is rendered with these in their place).
+CSRF_PLACEHOLDER = "cea-csrf-token-placeholder"
+NEXT_PLACEHOLDER = "cea-next-path-placeholder"
+_CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 
 
 @receiver(setting_changed)
 def _forget_memos(**kwargs):
     _MONEY_FORMATS.clear()
-    _MENUS.clear()
+    _HEADERS.clear()
 
 
 @register.simple_tag(takes_context=True)
-def main_menu(context):
-    """The navbar's main menu. Its HTML depends only on the language and on which entries the
-    user sees (URLs and translations do not change while the process runs), so each process
-    renders each variant once. Entries that depend on an app's data come as flags
-    (core.navigation)."""
+def site_header(context):
+    """The page header: the navbar with the main menu, the account links and the language
+    switcher. Its HTML depends only on the language and on which entries the user sees (URLs
+    and translations do not change while the process runs), so each process renders each
+    variant once, with placeholders for the two things that belong to the request: the CSRF
+    token of its forms and the page to come back to after a change of language. Entries that
+    depend on an app's data come as flags (core.navigation)."""
     from core.navigation import menu_flags
 
     user = context.get("user")
@@ -67,12 +75,27 @@ def main_menu(context):
     is_staff = signed_in and user.is_staff
     flags = menu_flags(user)
     key = (translation.get_language(), signed_in, is_staff, tuple(sorted(flags.items())))
-    html = _MENUS.get(key)
+    html = _HEADERS.get(key)
     if html is None:
-        html = _MENUS[key] = render_to_string(
-            "includes/_main_menu.html", {"signed_in": signed_in, "is_staff": is_staff, "flags": flags}
-        )
-    return html
+        html = _HEADERS[key] = render_to_string(
+            "includes/_site_header.html",
+            {
+                "signed_in": signed_in,
+                "is_staff": is_staff,
+                "flags": flags,
+                "csrf_token": CSRF_PLACEHOLDER,
+                "next_path": NEXT_PLACEHOLDER,
+            },
+        ).strip()
+    token = context.get("csrf_token")
+    # As {% csrf_token %} does: no input at all where the page has no token (e.g. error pages).
+    csrf_input = format_html(_CSRF_INPUT, token) if token and str(token) != "NOTPROVIDED" else ""
+    request = context.get("request")
+    next_path = escape(request.get_full_path()) if request is not None else ""
+    # Template output (memoised) with the two per-request values escaped above.
+    return mark_safe(
+        html.replace(_CSRF_INPUT.format(CSRF_PLACEHOLDER), csrf_input).replace(NEXT_PLACEHOLDER, next_path)
+    )
 
 
 def _money_format():
