@@ -68,8 +68,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat -l info
 
-# The benchmarks run on PostgreSQL (the local server unless DATABASE_URL says otherwise).
+# The benchmarks run on PostgreSQL and Redis, as production does (the local servers unless
+# DATABASE_URL and REDIS_URL say otherwise).
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+bench: export REDIS_URL ?= redis://127.0.0.1:6379/0
 bench: install-dev
 	$(PY) manage.py bench $(BENCH)
 

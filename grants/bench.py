@@ -7,6 +7,9 @@ database, then time two pages against one hand-written SQL query each fetching t
   against one SELECT joining grant, application, call, organisation and municipality with
   the count and sum as window aggregates.
 
+With `REDIS_URL` set, as in production (and as `make bench` sets it), the fragments and the
+sessions are read from Redis; the JSON line names the cache and the session engine used.
+
 The pages go through the Django test Client, so each figure counts middleware, sessions,
 the staff member's real second-factor check (the bench signs in with a password and a TOTP
 code), permission checks, queries and templates. Both pages keep their table or list as a
@@ -33,6 +36,7 @@ import warnings
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -486,6 +490,8 @@ def _measure(*, stdout, requests: int, seeded: dict, staff_client: Client) -> di
         "grants": seeded["grants"],
         "requests": requests,
         "database": connection.vendor,
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "sessions": settings.SESSION_ENGINE,
         "seed_s": round(seeded["seconds"], 1),
     }
     stdout.write(json.dumps(figures))

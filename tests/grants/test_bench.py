@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -50,6 +51,8 @@ def test_bench_grants_runs_in_a_throwaway_database():
     ):
         assert figures[key] > 0, key
     assert figures["grants"] > 0
+    assert figures["cache"] == settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    assert figures["sessions"] == settings.SESSION_ENGINE
     assert any("ranking table" in line for line in lines)
     assert any("awarded grants" in line for line in lines)
     # Nothing of the benchmark is left in the database of the tests.
