@@ -240,8 +240,10 @@ def my_records(request):
 
 
 def _safe_next(request, default: str) -> str:
+    """The page to go back to: `next` when it is a path on this site, else `default`. (Only a
+    path: `redirect()` would take any other word, such as "-1", for the name of a view.)"""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -167,6 +167,27 @@ def test_record_confirm_as_recipient(client, people, role, expected):
     assert (record.confirmed_by_recipient_at is not None) is (role == "recipient_editor")
 
 
+@pytest.mark.parametrize(
+    "next_value, lands_on",
+    [
+        ("-1", "my_records"),  # redirect() took it for a view's name: a 500
+        ("1e309", "my_records"),
+        ("https://evil.example/", "my_records"),
+        ("//evil.example/", "my_records"),
+        ("/en/giving/", "/en/giving/"),
+    ],
+)
+@pytest.mark.parametrize("side", ["recipient", ""])  # confirmed, and refused by the form
+def test_record_confirm_goes_back_only_to_a_page_of_this_site(client, people, next_value, lands_on, side):
+    record = _record(people)
+    response = login(client, people["recipient_editor"]).post(
+        reverse("giving:record_confirm", kwargs={"pk": record.pk}), {"side": side, "next": next_value}
+    )
+    assert response.status_code == 302
+    expected = reverse("giving:my_records") if lands_on == "my_records" else lands_on
+    assert response["Location"] == expected
+
+
 @_matrix(anonymous=LOGIN, citizen=403, viewer=403, editor=403, recipient_editor=403, staff=200)
 def test_moderation_queue(client, people, role, expected):
     record = _record(people)

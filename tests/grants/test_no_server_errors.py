@@ -26,6 +26,8 @@ JUNK_VALUES = [
     "<script>",
     "2026-13-45",
     "%00",
+    "²",  # a digit to str.isdigit(), not to int()
+    "１２",  # full-width digits, which int() reads
 ]
 JUNK_FIELDS = [
     "title", "summary", "municipality", "starts_on", "ends_on", "amount", "decision", "note", "reason",
@@ -127,7 +129,7 @@ def test_no_page_answers_500(client, world, role):
             if foreign and not converters:
                 continue
             url = _url(name, world, converters, foreign=foreign)
-            for value in ("", "1e309", "<script>"):
+            for value in ("", "1e309", "<script>", "²"):
                 response = client.get(url, {field: value for field in JUNK_FIELDS})
                 if response.status_code >= 500:
                     failures.append(("GET", url, value, response.status_code))

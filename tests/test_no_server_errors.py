@@ -1,0 +1,121 @@
+"""Every page outside grants (which has its own sweep, tests/grants/test_no_server_errors.py)
+and outside the admin and the API (schemathesis fuzzes the API), for a visitor, a CSO owner
+and staff, with malformed input: a sweep over the URL map, so a page added later is swept
+too. Path arguments are the demo data's own objects, other people's and unknown ones; query
+strings and POST bodies carry junk values. Each part's own tests pin what the pages do; this
+one pins "never a 500"."""
+
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from accounts.models import User
+from organizations.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+SKIPPED_NAMESPACES = {"grants", "admin"}
+JUNK_VALUES = ["", "x" * 3000, "-1", "1e309", "NaN", "²", "99999999999999999999", "<script>", "2026-13-45"]
+JUNK_FIELDS = [
+    "q", "page", "year", "municipality", "sector", "kind", "status", "format", "fmt", "what", "sort",
+    "ordering", "organization", "amount", "date", "donor_type", "channel", "purpose", "name", "title",
+    "description", "email", "role", "language", "next", "ids", "action", "reason", "body", "section",
+    "revision", "period", "currency", "country", "full_name", "registration_number", "file",
+]  # fmt: skip
+
+
+def _routes():
+    """(name, {argument: converter class name}) of every named page to sweep."""
+    routes = []
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name and namespace not in SKIPPED_NAMESPACES:
+                converters = getattr(pattern.pattern, "converters", {})
+                regex_groups = pattern.pattern.regex.groupindex
+                if regex_groups and not converters:
+                    continue  # regex routes (allauth keys, the API's not-found catch-alls)
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                routes.append((name, {k: type(v).__name__ for k, v in converters.items()}))
+
+    walk(get_resolver().url_patterns)
+    return [
+        (name, converters) for name, converters in routes if not name.startswith(("api", "mfa_", "account_"))
+    ]
+
+
+ROUTES = _routes()
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", verbosity=0)
+    organization = Organization.objects.order_by("pk").first()
+    return {
+        "staff": User.objects.get(email="admin@cea.test"),
+        "owner": User.objects.get(email="drita@cea.test"),
+        "slug": organization.slug,
+    }
+
+
+def _arguments(converters: dict, *, foreign: bool, slug: str):
+    values = {
+        "IntConverter": 999_999 if foreign else 1,
+        "SlugConverter": "no-such-thing" if foreign else slug,
+        "StringConverter": "no-such-thing" if foreign else "csv",
+        "UUIDConverter": uuid.uuid4(),
+    }
+    return {name: values.get(kind, "x") for name, kind in converters.items()}
+
+
+def _urls(name, converters, slug):
+    urls = []
+    for foreign in (False, True) if converters else (False,):
+        try:
+            urls.append(reverse(name, kwargs=_arguments(converters, foreign=foreign, slug=slug)))
+        except Exception:  # noqa: BLE001 - a combination the route does not accept is not a page
+            continue
+    return urls
+
+
+def test_the_sweep_covers_the_apps():
+    names = {name for name, _ in ROUTES}
+    assert len(ROUTES) >= 60
+    assert {
+        "home",
+        "organizations:directory",
+        "giving:dashboard",
+        "giving:record_add",
+        "transparency:report_list",
+        "transparency:report_section",
+        "core:report_start",
+        "accounts:profile",
+    } <= names
+
+
+@pytest.mark.parametrize("role", ["anonymous", "owner", "staff"])
+def test_no_page_answers_500(client, demo, role):
+    if role != "anonymous":
+        client.force_login(demo[role])
+    client.raise_request_exception = False  # collect every 500, not only the first
+    failures = []
+    with translation.override("en"):
+        urls = [(name, url) for name, converters in ROUTES for url in _urls(name, converters, demo["slug"])]
+    for name, url in urls:
+        for value in ("", "1e309", "²", "<script>"):
+            response = client.get(url, {field: value for field in JUNK_FIELDS})
+            if response.status_code >= 500:
+                failures.append(("GET", name, url, value, response.status_code))
+        for value in JUNK_VALUES:
+            data = {field: value for field in JUNK_FIELDS}
+            data["file"] = SimpleUploadedFile("evil.pdf", b"MZ" + b"\0" * 100, content_type="application/pdf")
+            response = client.post(url, data)
+            if response.status_code >= 500:
+                failures.append(("POST", name, url, value[:20], response.status_code))
+    assert not failures, failures
