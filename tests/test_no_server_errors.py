@@ -119,3 +119,48 @@ def test_no_page_answers_500(client, demo, role):
             if response.status_code >= 500:
                 failures.append(("POST", name, url, value[:20], response.status_code))
     assert not failures, failures
+
+
+# --- the admin -------------------------------------------------------------------------------
+
+ADMIN_JUNK = [
+    {"q": "x" * 3000},
+    {"o": "abc"},
+    {"o": "99"},
+    {"p": "²"},
+    {"p": "-1"},
+    {"e": "1"},
+    {"status__exact": "no-such-status"},
+    {"id__gt": "abc"},
+    {"created_at__gte": "2026-13-45"},
+    {"_changelist_filters": "%00"},
+]
+
+
+def test_no_admin_page_answers_500(client, demo):
+    """Every model's list (with bad sorting, paging, filters and searches), add page, and
+    change / history / delete pages of an existing and an unknown object, as KCSF staff."""
+    from django.contrib import admin
+
+    client.force_login(demo["staff"])
+    client.raise_request_exception = False
+    failures = []
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        changelist = reverse("admin:{}_{}_changelist".format(*info))
+        for params in ({}, *ADMIN_JUNK):
+            response = client.get(changelist, params)
+            if response.status_code >= 500:
+                failures.append((changelist, params, response.status_code))
+        first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+        urls = [reverse("admin:{}_{}_add".format(*info))]
+        for pk in filter(None, (first, 999_999)):
+            urls += [
+                reverse(f"admin:{info[0]}_{info[1]}_{view}", args=[pk])
+                for view in ("change", "history", "delete")
+            ]
+        for url in urls:
+            response = client.get(url)
+            if response.status_code >= 500:
+                failures.append((url, {}, response.status_code))
+    assert not failures, failures
