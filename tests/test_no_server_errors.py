@@ -16,7 +16,7 @@ from django.utils import translation
 from accounts.models import User
 from organizations.models import Organization
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 SKIPPED_NAMESPACES = {"grants", "admin"}
 JUNK_VALUES = ["", "x" * 3000, "-1", "1e309", "NaN", "²", "99999999999999999999", "<script>", "2026-13-45"]

@@ -13,7 +13,7 @@ from organizations.models import Membership
 from tests.factories import StaffFactory, UserFactory
 from tests.grants.factories import ApplicationFactory, CallFactory, active_grant, submitted_application
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 JUNK_VALUES = [
     "",
