@@ -45,6 +45,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from core.fragments import touch
 from core.models import Municipality
+from grants import open_data, views_staff
 from grants.choices import ApplicantType, ApplicationStatus, Eligibility, GrantStatus, Stage
 from grants.models import Application, Call, Grant
 from grants.selectors import PUBLIC_GRANT_STATUSES, RANKED_STATUSES
@@ -59,8 +60,8 @@ DEFAULT_ROWS = 20_000
 DEFAULT_CALLS = 50
 REQUESTS_PER_CASE = 20
 BATCH = 1000
-RANKING_PAGE = 50  # grants.views_staff.PAGE_SIZE
-AWARDED_PAGE = 50  # grants.open_data.PAGE_SIZE
+RANKING_PAGE = views_staff.PAGE_SIZE  # the pages' own sizes, so the SQL fetches what they show
+AWARDED_PAGE = open_data.PAGE_SIZE
 
 S = ApplicationStatus
 STATUS_WEIGHTS = [
@@ -237,10 +238,8 @@ def seed(*, rows: int, calls: int, seed_value: int = 2026) -> dict:
 
 
 def _tables() -> dict:
-    from grants.models import Application as A
-
     return {
-        "application": A._meta.db_table,
+        "application": Application._meta.db_table,
         "grant": Grant._meta.db_table,
         "call": Call._meta.db_table,
         "organization": Organization._meta.db_table,
