@@ -163,3 +163,60 @@ class EmailOutbox(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class StatusChange(models.Model):
+    """One move of any object through its workflow (`core.workflow`): who, when, from
+    what, to what and why. The one audit row of every app's status changes."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+", verbose_name=_("kind")
+    )
+    object_id = models.PositiveBigIntegerField(_("object"))
+    workflow = models.CharField(_("workflow"), max_length=60)
+    from_status = models.CharField(_("from"), max_length=30)
+    to_status = models.CharField(_("to"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}: {self.from_status} → {self.to_status}"
+
+
+class IdempotencyKey(TimeStampedModel):
+    """A client's `Idempotency-Key` for a write (`core.api.idempotency`): a retried request
+    gets the first answer back instead of doing the write twice; the same key with another
+    body is refused. `client` names who sent it (e.g. "token:42"), so keys of two clients
+    never meet."""
+
+    client = models.CharField(_("client"), max_length=80)
+    scope = models.CharField(_("endpoint"), max_length=80)
+    key = models.CharField(_("key"), max_length=255)
+    request_hash = models.CharField(max_length=64)
+    # Empty while the first request is still running (a second one then gets 409).
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "scope", "key"], name="core_idempotencykey_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
