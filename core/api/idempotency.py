@@ -15,7 +15,8 @@ What a request with a key gets:
   `"abc"`, the draft's structured-field form, is the same key as `abc`);
 - a new key: the view runs; its response is stored (see below) and returned;
 - the key again, same request (method, path and JSON body, key order ignored): the stored
-  response, same status and body, with the header `Idempotent-Replayed: true`;
+  response, same status and body (the same JSON; PostgreSQL may order its keys otherwise),
+  with the header `Idempotent-Replayed: true`;
 - the key again with another request: 422;
 - the key again while the first request is still running: 409 with `Retry-After`.
 

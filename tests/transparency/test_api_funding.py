@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from organizations import services as org_services
 from core.models import IdempotencyKey
+from organizations import services as org_services
 from organizations.models import ApiToken, Organization
 from tests import factories
 from transparency.choices import FundingProcedure
