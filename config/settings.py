@@ -261,6 +261,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.report_jobs_requeue",
         "schedule": 60.0,
     },
+    "purge-idempotency-keys": {  # hourly; keys are kept 24 h (core.api.idempotency)
+        "task": "core.tasks.idempotency_keys_purge",
+        "schedule": 60 * 60.0,
+    },
     "recompute-transparency-badges": {  # daily: report deadlines pass without any event
         "task": "transparency.tasks.recompute_all_badges",
         "schedule": 24 * 60 * 60.0,

@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from core import exports, reports
-from core.models import EmailOutbox, ReportJob
+from core.api.idempotency import KEEP_FOR
+from core.models import EmailOutbox, IdempotencyKey, ReportJob
 
 logger = logging.getLogger(__name__)
 
@@ -190,3 +191,15 @@ def report_jobs_requeue() -> int:
         run_report_job.delay(str(pk))
         sent += 1
     return sent
+
+
+# --- Idempotency keys ----------------------------------------------------------------------
+
+
+@shared_task(name="core.tasks.idempotency_keys_purge")
+def idempotency_keys_purge() -> int:
+    """Celery beat, hourly: forget Idempotency-Keys older than 24 hours
+    (KEEP_FOR); a client retrying later gets a new write, as the
+    IETF draft allows. Returns how many were deleted."""
+    deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()
+    return deleted

@@ -285,27 +285,3 @@ class ApiToken(TimeStampedModel):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
-
-
-class IdempotencyKey(TimeStampedModel):
-    """A partner's `Idempotency-Key` for a write: a retried request gets the first answer
-    back instead of creating a second record; the same key with another body is refused."""
-
-    token = models.ForeignKey(
-        ApiToken, on_delete=models.CASCADE, related_name="+", verbose_name=_("API token")
-    )
-    key = models.CharField(_("key"), max_length=255)
-    scope = models.CharField(_("endpoint"), max_length=80)
-    request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("idempotency key")
-        verbose_name_plural = _("idempotency keys")
-        constraints = [
-            models.UniqueConstraint(fields=["token", "scope", "key"], name="core_idempotency_unique_key"),
-        ]
-
-    def __str__(self) -> str:
-        return self.key

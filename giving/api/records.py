@@ -1,27 +1,17 @@
 """The giving records API: public read of verified records; partner writes with a
-`giving:write` token and an `Idempotency-Key`.
-
-Idempotency (as in the IETF draft "The Idempotency-Key HTTP Header Field"): the first
-request with a key claims it in the same transaction that creates the record(s), under
-the unique constraint (token, endpoint, key). A retry with the same key and the same
-body gets the first answer back (same status and body, header `Idempotent-Replayed`),
-a retry with another body gets 422, and a retry while the first is still running waits
-for it (the unique index) and then replays it. A request refused as invalid (400)
-stores nothing, so the key may be used again with a corrected body.
+`giving:write` token and an `Idempotency-Key` (`core.api.idempotency`: a retry with the
+same key and body gets the first answer back, another body 422, a request still running
+409; a request refused as invalid (400) keeps nothing, so the key may be used again with
+a corrected body).
 """
-
-import hashlib
-import json
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -32,8 +22,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from simple_history.utils import bulk_create_with_history
 
+from core.api.idempotency import idempotency_schema, idempotent
 from core.api.permissions import HasTokenScope
-from core.api.schema import ErrorSerializer
 from core.models import Municipality
 from core.reference_data import MUNICIPALITIES
 from giving import imports, selectors, services
@@ -49,10 +39,7 @@ from giving.choices import Source, Status
 from giving.filters import GivingFilter
 from giving.models import GivingRecord
 from organizations.api.filters import NoBlankParametersForm
-from organizations.models import ApiToken, IdempotencyKey
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-MAX_KEY_LENGTH = 255
+from organizations.models import ApiToken
 
 
 class RecordCursorPagination(CursorPagination):
@@ -90,17 +77,6 @@ class RecordCursorPagination(CursorPagination):
         return parameters
 
 
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    IDEMPOTENCY_HEADER,
-    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
-    OpenApiParameter.HEADER,
-    required=True,
-    description=gettext_lazy(
-        "A unique key per submission (e.g. a UUID), at most 255 characters. Retrying with the same "
-        "key and body returns the first response and creates nothing new; the same key with another "
-        "body is refused with 422."
-    ),
-)
 # The shared filter takes municipality slugs and answers 400 for an unknown one: say which
 # slugs exist (the 38 municipalities are fixed reference data).
 MUNICIPALITY_PARAMETER = OpenApiParameter(
@@ -111,72 +87,10 @@ MUNICIPALITY_PARAMETER = OpenApiParameter(
     style="form",
     description=gettext_lazy("Municipality slugs (repeat the parameter for several)."),
 )
-CONFLICT_DESCRIPTION = gettext_lazy(
-    "The gift is already recorded (the body names the existing record), or a request with the "
-    "same Idempotency-Key is still being processed."
+DUPLICATE_DESCRIPTION = gettext_lazy("The gift is already recorded (the body names the existing record).")
+BULK_DUPLICATE_DESCRIPTION = gettext_lazy(
+    "Some of the gifts are already recorded or repeated (the body names them by position)."
 )
-KEY_REUSED_DESCRIPTION = gettext_lazy("The Idempotency-Key was already used with a different body.")
-
-
-def _canonical(data) -> str:
-    if hasattr(data, "lists"):
-        data = {key: values for key, values in data.lists()}
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
-
-
-def idempotent(request, scope: str, handler) -> Response:
-    """Run `handler() -> (status, body)` at most once per (token, scope, key); see the
-    module docstring. `handler` may raise (a 400): then nothing is stored."""
-    key = request.headers.get(IDEMPOTENCY_HEADER)
-    if key is None or not key.strip():
-        raise exceptions.ValidationError(
-            {IDEMPOTENCY_HEADER: [_("Send an Idempotency-Key header, e.g. a new UUID for each submission.")]}
-        )
-    if len(key) > MAX_KEY_LENGTH:
-        raise exceptions.ValidationError(
-            {IDEMPOTENCY_HEADER: [_("The Idempotency-Key may have at most 255 characters.")]}
-        )
-    token = request.auth
-    if not isinstance(token, ApiToken):  # HasTokenScope guarantees it; never store a key without one
-        raise exceptions.NotAuthenticated()
-    request_hash = hashlib.sha256(_canonical(request.data).encode()).hexdigest()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                entry = IdempotencyKey.objects.create(
-                    token=token, scope=scope, key=key, request_hash=request_hash
-                )
-        except IntegrityError:
-            entry = (
-                IdempotencyKey.objects.select_for_update().filter(token=token, scope=scope, key=key).first()
-            )
-            if entry is None or entry.response_status is None:
-                return Response(
-                    {
-                        "detail": _(
-                            "A request with this Idempotency-Key is still being processed; retry later."
-                        )
-                    },
-                    status=status.HTTP_409_CONFLICT,
-                )
-            if entry.request_hash != request_hash:
-                return Response(
-                    {
-                        "detail": _(
-                            "This Idempotency-Key was already used for a different request. "
-                            "Use a new key for a new submission."
-                        )
-                    },
-                    status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-                )
-            response = Response(entry.response_body, status=entry.response_status)
-            response["Idempotent-Replayed"] = "true"
-            return response
-        code, body = handler()
-        entry.response_status = code
-        entry.response_body = json.loads(json.dumps(body, default=str))
-        entry.save(update_fields=["response_status", "response_body", "updated_at"])
-    return Response(body, status=code)
 
 
 class _PartnerWriteMixin:
@@ -255,13 +169,12 @@ class RecordFilter(GivingFilter):
             "recorded on behalf of the token's organisation and waits for moderation "
             "(status reported)."
         ),
-        parameters=[IDEMPOTENCY_PARAMETER],
         request=GivingRecordWriteSerializer,
-        responses={
-            201: GivingRecordWriteSerializer,
-            409: OpenApiResponse(DuplicateErrorSerializer, description=CONFLICT_DESCRIPTION),
-            422: OpenApiResponse(ErrorSerializer, description=KEY_REUSED_DESCRIPTION),
-        },
+        **idempotency_schema(
+            {201: GivingRecordWriteSerializer},
+            conflict=DuplicateErrorSerializer,
+            conflict_description=DUPLICATE_DESCRIPTION,
+        ),
     ),
 )
 class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
@@ -277,26 +190,27 @@ class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
             return GivingRecordWriteSerializer
         return GivingRecordSerializer
 
+    @idempotent("giving.records.create")
     def create(self, request, *args, **kwargs):
-        def handler():
-            serializer = GivingRecordWriteSerializer(data=request.data, context=self.get_serializer_context())
-            serializer.is_valid(raise_exception=True)
-            try:
-                record = services.record_create(
-                    actor=request.user,
-                    data=serializer.validated_data,
-                    source=Source.PARTNER,
-                    entered_for=request.auth.organization,
-                    status=Status.REPORTED,
-                )
-            except services.DuplicateRecord as exc:
-                return status.HTTP_409_CONFLICT, {
+        serializer = GivingRecordWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        try:
+            record = services.record_create(
+                actor=request.user,
+                data=serializer.validated_data,
+                source=Source.PARTNER,
+                entered_for=request.auth.organization,
+                status=Status.REPORTED,
+            )
+        except services.DuplicateRecord as exc:
+            return Response(
+                {
                     "detail": _("This gift is already recorded as record %(id)s.") % {"id": exc.existing.pk},
                     "existing_id": exc.existing.pk,
-                }
-            return status.HTTP_201_CREATED, GivingRecordWriteSerializer(record).data
-
-        return idempotent(request, "giving.records.create", handler)
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(GivingRecordWriteSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(
@@ -306,23 +220,20 @@ class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
         "(409, naming the positions and existing records), none is recorded. Needs a token with "
         "the scope giving:write and an Idempotency-Key."
     ),
-    parameters=[IDEMPOTENCY_PARAMETER],
     request=GivingRecordBulkSerializer,
-    responses={
-        201: GivingRecordBulkResultSerializer,
-        409: OpenApiResponse(BulkDuplicateErrorSerializer, description=CONFLICT_DESCRIPTION),
-        422: OpenApiResponse(ErrorSerializer, description=KEY_REUSED_DESCRIPTION),
-    },
+    **idempotency_schema(
+        {201: GivingRecordBulkResultSerializer},
+        conflict=BulkDuplicateErrorSerializer,
+        conflict_description=BULK_DUPLICATE_DESCRIPTION,
+    ),
 )
 class GivingRecordBulkView(_PartnerWriteMixin, generics.GenericAPIView):
     serializer_class = GivingRecordBulkSerializer
     pagination_class = None
     filter_backends: list = []
 
+    @idempotent("giving.records.bulk")
     def post(self, request, *args, **kwargs):
-        return idempotent(request, "giving.records.bulk", lambda: self._create_all(request))
-
-    def _create_all(self, request):
         serializer = GivingRecordBulkSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         organization = request.auth.organization
@@ -364,22 +275,25 @@ class GivingRecordBulkView(_PartnerWriteMixin, generics.GenericAPIView):
             else:
                 first_index[record.fingerprint] = index
         if duplicates:
-            return status.HTTP_409_CONFLICT, {
-                "detail": _(
-                    "Nothing was recorded: %(count)s of the records are already recorded or repeated."
-                )
-                % {"count": len(duplicates)},
-                "duplicates": duplicates,
-            }
+            return Response(
+                {
+                    "detail": _(
+                        "Nothing was recorded: %(count)s of the records are already recorded or repeated."
+                    )
+                    % {"count": len(duplicates)},
+                    "duplicates": duplicates,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         for index, pk in imports.near_duplicates(records).items():
             records[index].possible_duplicate_of_id = pk
         bulk_create_with_history(
             records, GivingRecord, batch_size=imports.CHUNK_SIZE, default_user=request.user
         )
-        return status.HTTP_201_CREATED, {
-            "count": len(records),
-            "records": GivingRecordWriteSerializer(records, many=True).data,
-        }
+        return Response(
+            {"count": len(records), "records": GivingRecordWriteSerializer(records, many=True).data},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema(

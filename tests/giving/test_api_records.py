@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from core.models import Municipality
+from core.models import IdempotencyKey, Municipality
 from giving.choices import DonorType, Geography, RecipientType, Source, Status
 from giving.models import GivingRecord
 from organizations import services as org_services
-from organizations.models import ApiToken, IdempotencyKey, Membership
+from organizations.models import ApiToken, Membership
 from tests.conftest import member_of, t
 from tests.factories import OrganizationFactory, StaffFactory
 from tests.giving.factories import GivingRecordFactory
@@ -291,17 +291,19 @@ class TestWrite:
         assert GivingRecord.objects.count() == 2
 
     def test_a_request_in_progress_with_the_same_key_is_409(self, partner):
-        IdempotencyKey.objects.create(
-            token=partner.token, scope="giving.records.create", key="busy", request_hash="x"
-        )
-        response = partner.post(LIST_URL, gift(), format="json", HTTP_IDEMPOTENCY_KEY="busy")
-        assert response.status_code == 409
-        assert GivingRecord.objects.count() == 0
+        first = partner.post(LIST_URL, gift(amount="1.00"), format="json", HTTP_IDEMPOTENCY_KEY="busy")
+        # The first request is still running: its claim has no response yet.
+        IdempotencyKey.objects.filter(key="busy").update(response_status=None, response_body=None)
+        response = partner.post(LIST_URL, gift(amount="1.00"), format="json", HTTP_IDEMPOTENCY_KEY="busy")
+        assert first.status_code == 201 and response.status_code == 409
+        assert response["Retry-After"]
+        assert GivingRecord.objects.count() == 1
 
     def test_the_key_is_unique_in_the_database(self, partner):
-        IdempotencyKey.objects.create(token=partner.token, scope="s", key="k", request_hash="a")
+        client = f"token:{partner.token.pk}"
+        IdempotencyKey.objects.create(client=client, scope="s", key="k", request_hash="a")
         with pytest.raises(IntegrityError), transaction.atomic():
-            IdempotencyKey.objects.create(token=partner.token, scope="s", key="k", request_hash="a")
+            IdempotencyKey.objects.create(client=client, scope="s", key="k", request_hash="a")
 
     def test_validation_errors_are_400_and_release_the_key(self, partner):
         future = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()

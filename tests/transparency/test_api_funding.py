@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from core.models import IdempotencyKey
 from organizations import services as org_services
-from organizations.models import ApiToken, IdempotencyKey, Organization
+from organizations.models import ApiToken, Organization
 from tests import factories
 from transparency.choices import FundingProcedure
 from transparency.models import PublicFundingRecord
@@ -130,11 +131,11 @@ def test_same_key_same_body_replays_the_first_response(api, parties):
     assert PublicFundingRecord.objects.count() == 1
 
 
-def test_same_key_different_body_is_409(api, parties):
+def test_same_key_different_body_is_422(api, parties):
     _tok, key = token()
     post(api, key, body())
     response = post(api, key, body(amount="9999.00"))
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert PublicFundingRecord.objects.count() == 1
 
 
@@ -152,14 +153,15 @@ def test_the_same_grant_under_another_key_is_409(api, parties):
     assert response.status_code == 409 and response.data["id"] == PublicFundingRecord.objects.get().pk
 
 
-def test_invalid_body_is_400_and_is_remembered(api, parties):
+def test_invalid_body_is_400_and_releases_the_key(api, parties):
     _tok, key = token()
     response = post(api, key, body(amount="-1", institution="zeri", procedure="x"))
     assert response.status_code == 400
     assert {"amount", "institution", "procedure"} <= set(response.data)
-    assert post(api, key, body(amount="-1", institution="zeri", procedure="x")).status_code == 400
-    assert IdempotencyKey.objects.get().response_status == 400
-    assert not PublicFundingRecord.objects.exists()
+    assert not IdempotencyKey.objects.exists() and not PublicFundingRecord.objects.exists()
+    response = post(api, key, body())  # corrected, same key
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response
+    assert IdempotencyKey.objects.get().response_status == 201
 
 
 def test_unknown_recipient_needs_a_name(api, parties):

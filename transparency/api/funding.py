@@ -1,18 +1,14 @@
 """The public-funding API: anyone reads the records; a partner with a `transparency:write`
-token submits them, with an `Idempotency-Key` header so that a retried request never
-records a grant twice."""
+token submits them, with an `Idempotency-Key` header (`core.api.idempotency`) so that a
+retried request never records a grant twice."""
 
-import hashlib
-import json
 from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -24,17 +20,16 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from core.api.idempotency import idempotency_schema, idempotent
 from core.api.permissions import HasTokenScope
-from core.api.schema import VALIDATION_ERROR_SCHEMA, ErrorSerializer
+from core.api.schema import VALIDATION_ERROR_SCHEMA
 from organizations.api.filters import NoBlankParametersForm
-from organizations.models import IdempotencyKey, Organization
+from organizations.models import Organization
 from transparency import funding
 from transparency.choices import FundingProcedure, FundingSource
 from transparency.models import PublicFundingRecord
 
 BULK_MAX = 500
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_MAX_LENGTH = 255
 
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -228,59 +223,6 @@ class PublicFundingFilter(django_filters.FilterSet):
         return queryset.filter(recipient__slug=value) | queryset.filter(recipient__registration_number=value)
 
 
-# --- Idempotency ------------------------------------------------------------------------------
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("Conflict.")
-    default_code = "conflict"
-
-
-def _body_hash(data) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def idempotent(request, scope: str, handler):
-    """Run `handler() -> Response` once per (token, scope, Idempotency-Key): the same key
-    with the same body replays the first response; with another body it is a 409; a
-    missing key is a 400."""
-    key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
-    if not key:
-        raise exceptions.ValidationError({IDEMPOTENCY_HEADER: [_("This header is required.")]})
-    if len(key) > IDEMPOTENCY_MAX_LENGTH:
-        raise exceptions.ValidationError(
-            {IDEMPOTENCY_HEADER: [_("At most %(max)d characters.") % {"max": IDEMPOTENCY_MAX_LENGTH}]}
-        )
-    request_hash = _body_hash(request.data)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                entry, created = IdempotencyKey.objects.get_or_create(
-                    token=request.auth, scope=scope, key=key, defaults={"request_hash": request_hash}
-                )
-        except IntegrityError:  # a parallel request with the same key won the race
-            created = False
-        entry = IdempotencyKey.objects.select_for_update().get(token=request.auth, scope=scope, key=key)
-        if not created:
-            if entry.request_hash != request_hash:
-                raise Conflict(_("This Idempotency-Key was already used with a different request body."))
-            if entry.response_status is None:
-                raise Conflict(_("A request with this Idempotency-Key is still being processed."))
-            response = Response(entry.response_body, status=entry.response_status)
-            response["Idempotent-Replayed"] = "true"
-            return response
-        try:
-            with transaction.atomic():
-                response = handler()
-        except exceptions.ValidationError as exc:
-            response = Response(exc.detail, status=status.HTTP_400_BAD_REQUEST)
-        entry.response_status = response.status_code
-        entry.response_body = json.loads(json.dumps(response.data, default=str))
-        entry.save(update_fields=["response_status", "response_body", "updated_at"])
-        return response
-
-
 def _service_errors(exc) -> dict:
     if hasattr(exc, "error_dict"):
         return {k if k != "__all__" else "non_field_errors": v for k, v in exc.message_dict.items()}
@@ -289,20 +231,7 @@ def _service_errors(exc) -> dict:
 
 # --- Views ------------------------------------------------------------------------------------
 
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    IDEMPOTENCY_HEADER,
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description=_(
-        "A unique key per record (e.g. a UUID). Retrying with the same key and body returns the "
-        "first response; the same key with another body is refused (409)."
-    ),
-)
-CONFLICT_RESPONSE = OpenApiResponse(
-    response=ErrorSerializer,
-    description=_("The Idempotency-Key was used with another body, or the grant is already recorded."),
-)
+DUPLICATE_DESCRIPTION = _("The grant is already recorded (the body gives its id).")
 BAD_REQUEST = OpenApiResponse(
     response=VALIDATION_ERROR_SCHEMA, description=_("Invalid record or missing Idempotency-Key.")
 )
@@ -322,9 +251,10 @@ BAD_REQUEST = OpenApiResponse(
             "Partners with a `transparency:write` token. Needs an `Idempotency-Key` header. A grant "
             "already recorded (same institution, recipient, year, amount and programme) is a 409."
         ),
-        parameters=[IDEMPOTENCY_PARAMETER],
         request=PublicFundingWriteSerializer,
-        responses={201: PublicFundingRecordSerializer, 400: BAD_REQUEST, 409: CONFLICT_RESPONSE},
+        **idempotency_schema(
+            {201: PublicFundingRecordSerializer, 400: BAD_REQUEST}, conflict_description=DUPLICATE_DESCRIPTION
+        ),
     ),
 )
 class PublicFundingListCreateView(generics.ListCreateAPIView):
@@ -343,23 +273,21 @@ class PublicFundingListCreateView(generics.ListCreateAPIView):
             return [HasTokenScope()]
         return [AllowAny()]
 
+    @idempotent("transparency.public-funding.create")
     def create(self, request, *args, **kwargs):
-        def handler():
-            serializer = PublicFundingWriteSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            try:
-                record = funding.funding_record_create(
-                    actor=request.user, data=serializer.validated_data, token=request.auth
-                )
-            except funding.DuplicateFundingRecord as exc:
-                return Response(
-                    {"detail": str(exc.message), "id": exc.existing.pk}, status=status.HTTP_409_CONFLICT
-                )
-            except DjangoValidationError as exc:
-                raise exceptions.ValidationError(_service_errors(exc)) from None
-            return Response(PublicFundingRecordSerializer(record).data, status=status.HTTP_201_CREATED)
-
-        return idempotent(request, "transparency.public-funding.create", handler)
+        serializer = PublicFundingWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            record = funding.funding_record_create(
+                actor=request.user, data=serializer.validated_data, token=request.auth
+            )
+        except funding.DuplicateFundingRecord as exc:
+            return Response(
+                {"detail": str(exc.message), "id": exc.existing.pk}, status=status.HTTP_409_CONFLICT
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(_service_errors(exc)) from None
+        return Response(PublicFundingRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(
@@ -369,34 +297,31 @@ class PublicFundingListCreateView(generics.ListCreateAPIView):
         "each by its position. Grants already recorded are skipped and listed in `duplicates`. "
         "Needs a `transparency:write` token and an `Idempotency-Key` header."
     ),
-    parameters=[IDEMPOTENCY_PARAMETER],
     request=PublicFundingBulkSerializer,
-    responses={201: PublicFundingBulkResultSerializer, 400: BAD_REQUEST, 409: CONFLICT_RESPONSE},
+    **idempotency_schema({201: PublicFundingBulkResultSerializer, 400: BAD_REQUEST}),
 )
 class PublicFundingBulkView(generics.GenericAPIView):
     serializer_class = PublicFundingBulkSerializer
     permission_classes = [HasTokenScope]
     required_scopes = {"transparency:write"}
 
+    @idempotent("transparency.public-funding.bulk")
     def post(self, request, *args, **kwargs):
-        def handler():
-            serializer = PublicFundingBulkSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            try:
-                created, duplicates = funding.funding_records_create_bulk(
-                    actor=request.user, items=serializer.validated_data["records"], token=request.auth
-                )
-            except DjangoValidationError as exc:
-                raise exceptions.ValidationError({"records": _service_errors(exc)}) from None
-            return Response(
-                {
-                    "created": PublicFundingRecordSerializer(created, many=True).data,
-                    "duplicates": [{"index": i, "id": r.pk} for i, r in duplicates],
-                },
-                status=status.HTTP_201_CREATED,
+        serializer = PublicFundingBulkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            created, duplicates = funding.funding_records_create_bulk(
+                actor=request.user, items=serializer.validated_data["records"], token=request.auth
             )
-
-        return idempotent(request, "transparency.public-funding.bulk", handler)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError({"records": _service_errors(exc)}) from None
+        return Response(
+            {
+                "created": PublicFundingRecordSerializer(created, many=True).data,
+                "duplicates": [{"index": i, "id": r.pk} for i, r in duplicates],
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema(
