@@ -94,3 +94,10 @@ def format_number(value, *, language: str | None = None) -> str:
 
 def _forget_formats(**kwargs):
     _FORMATS.clear()
+
+
+def money_format_parts(language: str | None = None) -> dict:
+    """How `language` (default: the active one) writes an amount, for scripts that format
+    numbers in the browser: {"thousands": ".", "decimal": ",", "pattern": "{} €"}."""
+    table, pattern = _format_for(language or _active_language())
+    return {"thousands": table[ord(",")], "decimal": table[ord(".")], "pattern": pattern}

@@ -7,7 +7,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from core import money as core_money
-from core.money import format_money, format_number
+from core.money import format_money, format_number, money_format_parts
 
 register = template.Library()
 
@@ -109,3 +109,16 @@ def eur(value):
     """`value` as the active language writes an amount in euros, the € sign where the language
     puts it: "1.554.050,00 €" in sq and sr-Latn, "€1,554,050.00" in en. "" for empty."""
     return format_money(value)
+
+
+@register.simple_tag
+def money_format_attrs():
+    """The active language's way of writing an amount as data attributes (for <html>), so that
+    scripts write amounts as the page does (static/js/portal.js: window.ceaMoney)."""
+    parts = money_format_parts()
+    return format_html(
+        'data-money-thousands="{}" data-money-decimal="{}" data-money-pattern="{}"',
+        parts["thousands"],
+        parts["decimal"],
+        parts["pattern"],
+    )
