@@ -52,10 +52,11 @@ def test_call_questions_pdf(client, monkeypatch, language):
 
 
 @pytest.mark.parametrize(("language", "amount"), [("sq", "4.000,00 €"), ("en", "€4,000.00")])
-def test_decision_email(language, amount):
+def test_decision_email(django_capture_on_commit_callbacks, language, amount):
     applicant = UserFactory(preferred_language=language)
     mail.outbox.clear()
-    awarded_grant(applicant=applicant, staff=StaffFactory(), amount="4000")
+    with django_capture_on_commit_callbacks(execute=True):
+        awarded_grant(applicant=applicant, staff=StaffFactory(), amount="4000")
     bodies = [m.body for m in mail.outbox if applicant.email in m.to]
     assert any(amount in body for body in bodies), bodies
     assert not any("4000.00" in body or "4,000.00 EUR" in body for body in bodies)
