@@ -460,7 +460,7 @@ def test_approval_within_the_calls_maximum(english):
     case = bring_to(S.UNDER_REVIEW)  # 4,500 requested
     case.call.max_amount = Decimal("4000")
     case.call.save()
-    with pytest.raises(ValidationError, match="maximum per grant is €4,000.00"):
+    with pytest.raises(ValidationError, match=r"maximum per grant is €4,000\.00"):
         assessment.application_decide(
             actor=case.staff, application=case.application, decision="approve", amount="4000.01"
         )
