@@ -113,7 +113,7 @@ def eur(value):
 
 @register.simple_tag
 def money_format_attrs():
-    """The active language's way of writing an amount as data attributes (for <html>), so that
+    """The active language's way of writing an amount as data attributes (for <body>), so that
     scripts write amounts as the page does (static/js/portal.js: window.ceaMoney)."""
     parts = money_format_parts()
     return format_html(

@@ -5,9 +5,9 @@ document.addEventListener("htmx:responseError", function (evt) {
 });
 
 // An amount as the page writes it (core.money: "1.554.050,00 €" in sq and sr-Latn,
-// "€1,554,050.00" in en); the format comes from <html data-money-*>. `sign` false: no €.
+// "€1,554,050.00" in en); the format comes from <body data-money-*>. `sign` false: no €.
 window.ceaMoney = function (number, sign) {
-  var root = document.documentElement.dataset;
+  var root = document.body ? document.body.dataset : {};
   if (number === null || number === "" || !isFinite(Number(number))) { return ""; }
   var cents = Math.round(Math.abs(Number(number)) * 100);
   var whole = String(Math.floor(cents / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, root.moneyThousands || ",");

@@ -93,3 +93,16 @@ def test_the_template_filters(language, money, eur):
     template = Template("{% load core_tags %}[{{ a|money }}] [{{ a|eur }}] [{{ none|eur }}]")
     with translation.override(language):
         assert template.render(Context({"a": AMOUNT, "none": None})) == f"[{money}] [{eur}] []"
+
+
+@pytest.mark.parametrize(
+    ("language", "attrs"),
+    [
+        ("sq", 'data-money-thousands="." data-money-decimal="," data-money-pattern="{} €"'),
+        ("en", 'data-money-thousands="," data-money-decimal="." data-money-pattern="€{}"'),
+    ],
+)
+def test_pages_tell_scripts_the_format(client, language, attrs):
+    """portal.js's window.ceaMoney (charts, the budget editor) reads these from <body>."""
+    html = client.get(f"/{language}/").content.decode()
+    assert attrs in html
