@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_money
 from giving.choices import (
     DIASPORA_DONOR_TYPES,
     BeneficiaryGroup,
@@ -48,7 +49,7 @@ class _RecordRulesMixin:
         amount = self.cleaned_data.get("amount")
         if amount is not None and not (Decimal("0") < amount <= MAX_AMOUNT):
             raise ValidationError(
-                _("Enter an amount above 0 and at most %(max)s EUR.") % {"max": f"{MAX_AMOUNT:,}"},
+                _("Enter an amount above 0 and at most %(max)s.") % {"max": format_money(MAX_AMOUNT)},
                 code="amount_range",
             )
         return amount

@@ -11,6 +11,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, private_storage
+from core.money import format_money
 from giving.choices import (
     BeneficiaryGroup,
     Cause,
@@ -178,7 +179,7 @@ class GivingRecord(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} · {self.amount} EUR · {self.get_cause_display()}"
+        return f"{self.date:%Y-%m-%d} · {format_money(self.amount)} · {self.get_cause_display()}"
 
     @property
     def public_donor_name(self) -> str:

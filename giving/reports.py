@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from core import reports
+from core.money import format_money
 from core.notifications import enqueue_on_commit
 from giving import aggregates
 from giving.aggregates_models import GivingMonthlyMarginal, GivingYearlyReport
@@ -250,7 +251,7 @@ def bar_chart_svg(rows: list[tuple[str, Decimal]], *, width: int = 480, bar: int
 
 
 def _money(value) -> str:
-    return f"{Decimal(value):,.0f}".replace(",", " ")
+    return format_money(value)
 
 
 def yearly_report_context(year: int) -> dict:

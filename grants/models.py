@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Municipality, Sector, TimeStampedModel, private_storage
+from core.money import format_money
 from grants.choices import (
     PUBLIC_LABELS,
     STATUS_COLOURS,
@@ -803,7 +804,7 @@ class Grant(TimeStampedModel):
         indexes = [models.Index(fields=["call", "awarded_at"]), models.Index(fields=["-awarded_at"])]
 
     def __str__(self) -> str:
-        return f"{self.application.reference} ({self.amount} EUR)"
+        return f"{self.application.reference} ({format_money(self.amount)})"
 
     @property
     def identifier(self) -> str:

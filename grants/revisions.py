@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from core.money import format_money
 from grants.choices import ApplicantType, BudgetCategory, Stage
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
@@ -95,7 +96,7 @@ def _money(value) -> str:
             raise InvalidOperation
     except (InvalidOperation, ValueError, TypeError):
         return _text(value)
-    return formats.number_format(number, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return format_money(number)
 
 
 def _number(value) -> str:
@@ -134,8 +135,8 @@ def _budget_value(line: dict) -> str:
         except (InvalidOperation, ValueError, TypeError):
             amount = ""
     return _(
-        "%(item)s (%(category)s): %(quantity)s × %(unit_cost)s = %(amount)s EUR; requested %(requested)s EUR,"
-        " co-financing %(cofinancing)s EUR"
+        "%(item)s (%(category)s): %(quantity)s × %(unit_cost)s = %(amount)s; requested %(requested)s,"
+        " co-financing %(cofinancing)s"
     ) % {
         "item": _text(line.get("item")),
         "category": category,
@@ -268,8 +269,8 @@ def diff_snapshots(old: dict, new: dict, language: str | None = None) -> list[di
 
     old_totals, new_totals = _dict(old.get("totals")), _dict(new.get("totals"))
     for name, label in TOTAL_FIELDS:
-        before = f"{_money(old_totals[name])} EUR" if old_totals.get(name) not in (None, "") else ""
-        after = f"{_money(new_totals[name])} EUR" if new_totals.get(name) not in (None, "") else ""
+        before = _money(old_totals[name]) if old_totals.get(name) not in (None, "") else ""
+        after = _money(new_totals[name]) if new_totals.get(name) not in (None, "") else ""
         changes.append(_change("totals", str(label), before, after))
 
     changes += _rows(

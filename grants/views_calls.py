@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from core.exports import html_to_pdf
+from core.money import format_money
 from grants.choices import ApplicantType, BudgetCategory, QuestionKind, Stage
 from grants.filters import CLOSED, OPEN, PHASES, UPCOMING, CallFilter
 from grants.models import Application, BudgetLine, Call, CallDocument, PlannedActivity
@@ -344,11 +345,8 @@ def questions_docx(context: dict) -> bytes:
         _para(gettext("Apply on the portal: only what is sent there counts."), italic=True),
         _para(gettext("Who may apply") + ": " + ", ".join(context["who_may_apply"])),
         _para(
-            gettext("Amount per grant: %(min)s – %(max)s EUR")
-            % {
-                "min": formats.number_format(call.min_amount, 2),
-                "max": formats.number_format(call.max_amount, 2),
-            }
+            gettext("Amount per grant: %(min)s – %(max)s")
+            % {"min": format_money(call.min_amount), "max": format_money(call.max_amount)}
         ),
     ]
     if call.cofinancing_percent:

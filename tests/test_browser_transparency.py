@@ -77,7 +77,7 @@ def test_file_and_publish_a_transparency_report(
     page.get_by_label("Domestic businesses").fill("500")
     page.get_by_label("Domestic businesses").blur()
     expect(page.locator("#autosave-status")).to_contain_text("Saved at")
-    expect(page.locator("#report-totals [data-total=income]")).to_have_text("42,500.00 EUR")
+    expect(page.locator("#report-totals [data-total=income]")).to_have_text("€42,500.00")
     # a negative figure: the error shows inline and nothing of the section is saved
     page.get_by_label("Diaspora").fill("-20")
     page.get_by_label("Diaspora").blur()

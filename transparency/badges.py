@@ -28,11 +28,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.money import format_money
 from transparency.choices import BADGE_ORDER, BadgeLevel, DocumentKind, ReportStatus
 from transparency.models import OrganizationBadge, TransparencyReport
 
@@ -111,7 +112,7 @@ def _date(value) -> str:
 
 
 def _eur(value) -> str:
-    return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return format_money(value)
 
 
 # --- Rules ------------------------------------------------------------------------------
@@ -230,10 +231,10 @@ def check_income_complete(report, ctx) -> Check:
     if declared is not None and declared != total:
         return Check(
             False,
-            _("The income sources add up to %(sum)s EUR, but the total given is %(total)s EUR.")
+            _("The income sources add up to %(sum)s, but the total given is %(total)s.")
             % {"sum": _eur(total), "total": _eur(declared)},
         )
-    return Check(True, _("Income of %(sum)s EUR is reported by source.") % {"sum": _eur(total)})
+    return Check(True, _("Income of %(sum)s is reported by source.") % {"sum": _eur(total)})
 
 
 @_needs_current
@@ -242,9 +243,7 @@ def check_expenditure_split(report, ctx) -> Check:
         return Check(False, _("No expenditure is reported."))
     return Check(
         True,
-        _(
-            "Expenditure reported: programmes %(programs)s EUR, administration %(admin)s EUR, fundraising %(fund)s EUR."
-        )
+        _("Expenditure reported: programmes %(programs)s, administration %(admin)s, fundraising %(fund)s.")
         % {
             "programs": _eur(report.expenditure_programs),
             "admin": _eur(report.expenditure_administration),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, private_storage
+from core.money import format_money
 from transparency.choices import (
     OPEN_REPORT_STATUSES,
     BadgeLevel,
@@ -307,7 +308,7 @@ class PublicFundingRecord(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.institution} → {self.recipient_name} ({self.year}): {self.amount} EUR"
+        return f"{self.institution} → {self.recipient_name} ({self.year}): {format_money(self.amount)}"
 
 
 class TranslatedTitleMixin(models.Model):

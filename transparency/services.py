@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Municipality
+from core.money import format_money
 from core.notifications import email_user_template, enqueue_on_commit
 from core.permissions import require as _require
 from core.validators import DOCUMENT_CONTENT_TYPES, validate_document_upload
@@ -174,8 +175,8 @@ def report_set_form_size(*, actor, report: TransparencyReport, form_size: str) -
         raise ValidationError(_("Choose the short or the full form."))
     if form_size == FormSize.SHORT and report.total_income >= _threshold():
         raise ValidationError(
-            _("With a yearly income of %(limit)s EUR or more, the full form applies.")
-            % {"limit": f"{_threshold():,.0f}"},
+            _("With a yearly income of %(limit)s or more, the full form applies.")
+            % {"limit": format_money(_threshold())},
             code="too_large_for_short",
         )
     if report.form_size != form_size:
@@ -212,8 +213,8 @@ def report_save_section(*, actor, report: TransparencyReport, section: str, data
         report.form_size = FormSize.FULL
         fields.append("form_size")
         notices.append(
-            _("Your yearly income is %(limit)s EUR or more, so your organisation fills the full form.")
-            % {"limit": f"{_threshold():,.0f}"}
+            _("Your yearly income is %(limit)s or more, so your organisation fills the full form.")
+            % {"limit": format_money(_threshold())}
         )
     if fields:
         _save(report, actor, fields)
@@ -335,8 +336,8 @@ def section_problems(
         add(
             "income",
             "total_income_declared",
-            _("The sources add up to %(sum)s EUR, not to the total of %(total)s EUR you gave.")
-            % {"sum": f"{total:,.2f}", "total": f"{report.total_income_declared:,.2f}"},
+            _("The sources add up to %(sum)s, not to the total of %(total)s you gave.")
+            % {"sum": format_money(total), "total": format_money(report.total_income_declared)},
         )
     if report.total_expenditure <= 0:
         add("spending", "spending", _("Give your spending of the year."))

@@ -15,12 +15,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
+from core.money import format_money
 from core.permissions import error_text, require
 from organizations.forms import add_service_errors
 from organizations.models import Organization
@@ -64,7 +64,7 @@ def _refused(request, report, error: ValidationError, *, back_url: str = ""):
 
 
 def _money(value) -> str:
-    return f"{formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)} EUR"
+    return format_money(value)
 
 
 # --- progress of the editor --------------------------------------------------------------
@@ -104,7 +104,7 @@ def _prefill_notes(report) -> dict[str, str]:
         value = entry.get("value", "")
         if name in INCOME_FIELDS or name in EXPENDITURE_FIELDS:
             try:
-                shown = _money(value)
+                shown = _money(value) or value
             except (TypeError, ValueError):
                 shown = value
             notes[name] = _("From %(source)s: %(value)s") % {"source": source, "value": shown}

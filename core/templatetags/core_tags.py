@@ -1,17 +1,15 @@
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import get_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from core import money as core_money
+from core.money import format_money, format_number, money_format_parts
+
 register = template.Library()
-CENT = Decimal("0.01")
 
 
 @register.simple_tag(takes_context=True)
@@ -46,7 +44,6 @@ def report_export_formats(context, kind):
     return [(fmt, labels.get(fmt, fmt.upper())) for fmt in report.formats]
 
 
-_MONEY_FORMATS: dict = {}  # language -> (grouping, str.translate table); see `money`
 _HEADERS: dict = {}  # (language, what the user may see) -> the site header's HTML; see `site_header`
 # What `site_header` fills in per request (the header is rendered with these in their place).
 CSRF_PLACEHOLDER = "cea-csrf-token-placeholder"
@@ -56,7 +53,7 @@ _CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 
 @receiver(setting_changed)
 def _forget_memos(**kwargs):
-    _MONEY_FORMATS.clear()
+    core_money._forget_formats()
     _HEADERS.clear()
 
 
@@ -98,37 +95,30 @@ def site_header(context):
     )
 
 
-def _money_format():
-    language = translation.get_language()
-    try:
-        return _MONEY_FORMATS[language]
-    except KeyError:
-        table = {ord(","): get_format("THOUSAND_SEPARATOR"), ord("."): get_format("DECIMAL_SEPARATOR")}
-        _MONEY_FORMATS[language] = found = (get_format("NUMBER_GROUPING"), table)
-        return found
+@register.filter(is_safe=True)
+def money(value):
+    """`value` as the active language writes an amount, without the € sign ("1.554.050,00" in
+    sq and sr-Latn, "1,554,050.00" in en): for cells whose column heading names the currency.
+    "" for empty or non-numbers. Fast (core.money memoises the format per language): ranking
+    tables print hundreds of amounts."""
+    return format_number(value)
 
 
 @register.filter(is_safe=True)
-def money(value):
-    """`value` with two decimals in the active language's number format (thousands grouped
-    where the language groups them): the same text as `floatformat:"2g"` at a fraction of
-    its cost, for tables that print hundreds of amounts. "" for empty or non-numbers."""
-    if value is None or value == "":
-        return ""
-    try:
-        number = (
-            value
-            if isinstance(value, Decimal)
-            else Decimal(repr(value) if isinstance(value, float) else str(value))
-        )
-        number = number.quantize(CENT, ROUND_HALF_UP)
-    except (InvalidOperation, ValueError, TypeError):
-        return floatformat(value, "2g")  # whatever floatformat makes of it (usually "")
-    grouping, table = _money_format()
-    if grouping == 3:
-        text = f"{abs(number) if number.is_zero() else number:,.2f}"
-    elif grouping == 0:
-        text = f"{abs(number) if number.is_zero() else number:.2f}"
-    else:  # no language of ours groups otherwise
-        return floatformat(value, "2g")
-    return text.translate(table)
+def eur(value):
+    """`value` as the active language writes an amount in euros, the € sign where the language
+    puts it: "1.554.050,00 €" in sq and sr-Latn, "€1,554,050.00" in en. "" for empty."""
+    return format_money(value)
+
+
+@register.simple_tag
+def money_format_attrs():
+    """The active language's way of writing an amount as data attributes (for <body>), so that
+    scripts write amounts as the page does (static/js/portal.js: window.ceaMoney)."""
+    parts = money_format_parts()
+    return format_html(
+        'data-money-thousands="{}" data-money-decimal="{}" data-money-pattern="{}"',
+        parts["thousands"],
+        parts["decimal"],
+        parts["pattern"],
+    )

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.models import Municipality
+from core.money import format_money
 from core.validators import validate_document_upload
 from grants.choices import (
     ApplicantType,
@@ -621,27 +622,27 @@ def budget_problems(application: Application, call: Call) -> list[str]:
         return [_("Add at least one line to the budget.")]
     if requested < call.min_amount:
         problems.append(
-            _("The amount requested (%(requested)s EUR) is below the minimum of this call (%(min)s EUR).")
-            % {"requested": requested, "min": call.min_amount}
+            _("The amount requested (%(requested)s) is below the minimum of this call (%(min)s).")
+            % {"requested": format_money(requested), "min": format_money(call.min_amount)}
         )
     if requested > call.max_amount:
         problems.append(
-            _("The amount requested (%(requested)s EUR) is above the maximum of this call (%(max)s EUR).")
-            % {"requested": requested, "max": call.max_amount}
+            _("The amount requested (%(requested)s) is above the maximum of this call (%(max)s).")
+            % {"requested": format_money(requested), "max": format_money(call.max_amount)}
         )
     if call.cofinancing_percent and total > 0:
         needed = (total * call.cofinancing_percent / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
         if cofinancing < needed:
             problems.append(
                 _(
-                    "This call asks for at least %(percent)s%% co-financing: %(needed)s EUR of the total cost of"
-                    " %(total)s EUR. The budget has %(cofinancing)s EUR."
+                    "This call asks for at least %(percent)s%% co-financing: %(needed)s of the total cost of"
+                    " %(total)s. The budget has %(cofinancing)s."
                 )
                 % {
                     "percent": call.cofinancing_percent.normalize(),
-                    "needed": needed,
-                    "total": total,
-                    "cofinancing": cofinancing,
+                    "needed": format_money(needed),
+                    "total": format_money(total),
+                    "cofinancing": format_money(cofinancing),
                 }
             )
     return problems

@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import format_money
 from core.notifications import email_user_template
 from grants.choices import ApplicationStatus, AssignmentStatus, Eligibility, Recommendation, Stage
 from grants.models import Application, Grant, ReviewAssignment, Score
@@ -330,19 +331,26 @@ def application_decide(
         if amount > application.requested_amount:
             raise ValidationError(
                 {
-                    "amount": _("The approved amount cannot exceed the amount requested (%(requested)s EUR).")
-                    % {"requested": application.requested_amount}
+                    "amount": _("The approved amount cannot exceed the amount requested (%(requested)s).")
+                    % {"requested": format_money(application.requested_amount)}
                 }
             )
         if amount > call.max_amount:
             raise ValidationError(
-                {"amount": _("The call's maximum per grant is %(max)s EUR.") % {"max": call.max_amount}}
+                {
+                    "amount": _("The call's maximum per grant is %(max)s.")
+                    % {"max": format_money(call.max_amount)}
+                }
             )
         left = call.total_budget - committed_total(call)
         if amount > left:
             over = _(
-                "Approving %(amount)s EUR would exceed the call's budget: %(left)s EUR of %(budget)s EUR is left."
-            ) % {"amount": amount, "left": max(left, Decimal("0.00")), "budget": call.total_budget}
+                "Approving %(amount)s would exceed the call's budget: %(left)s of %(budget)s is left."
+            ) % {
+                "amount": format_money(amount),
+                "left": format_money(max(left, Decimal("0.00"))),
+                "budget": format_money(call.total_budget),
+            }
             raise ValidationError({"amount": ValidationError(over, code="over_budget")})
         now = timezone.now()
         application.decided_at, application.decided_by, application.decision_note = now, actor, note

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
+from core.money import format_money
 from core.notifications import email_user_template
 from core.validators import validate_document_upload
 from grants.choices import (
@@ -289,8 +290,8 @@ def tranches_set_plan(*, actor, grant: Grant, rows: list[dict]) -> list[Tranche]
         clean.append((number, amount, planned_on, condition, after_report))
     if not errors and total != grant.amount:
         errors.append(
-            _("The tranches add up to %(total)s EUR; they must add up to the grant's %(amount)s EUR exactly.")
-            % {"total": total, "amount": grant.amount}
+            _("The tranches add up to %(total)s; they must add up to the grant's %(amount)s exactly.")
+            % {"total": format_money(total), "amount": format_money(grant.amount)}
         )
     if errors:
         raise _rows_error(errors)
@@ -634,8 +635,12 @@ def open_items(grant: Grant) -> list[str]:
     for tranche in tranches:
         if tranche.status != T.PAID:
             items.append(
-                _("Tranche %(n)s (%(amount)s EUR) is “%(status)s”, not paid.")
-                % {"n": tranche.number, "amount": tranche.amount, "status": T(tranche.status).label}
+                _("Tranche %(n)s (%(amount)s) is “%(status)s”, not paid.")
+                % {
+                    "n": tranche.number,
+                    "amount": format_money(tranche.amount),
+                    "status": T(tranche.status).label,
+                }
             )
     for report in reports:
         if report.status != R.ACCEPTED:

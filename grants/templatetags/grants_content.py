@@ -4,16 +4,16 @@ amounts in EUR and ISO dates. Snapshots are stored data: every filter takes anyt
 never raises."""
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
 from django.utils.translation import get_language
 
+from core.money import format_money
 from grants.choices import ApplicantType, BudgetCategory, Stage
 
 register = template.Library()
-CENT = Decimal("0.01")
 
 
 def _language_key() -> str:
@@ -62,12 +62,10 @@ def _decimal(value) -> Decimal | None:
 
 @register.filter
 def eur(value):
-    """An amount with two decimals, grouped as the language writes numbers, and "EUR"."""
-    number = _decimal(value)
-    if number is None:
+    """An amount as the language writes it, with the € sign (core.money.format_money)."""
+    if _decimal(value) is None:
         return value if value not in (None, "") else "—"
-    number = number.quantize(CENT, rounding=ROUND_HALF_UP)
-    return f"{formats.number_format(number, decimal_pos=2, use_l10n=True, force_grouping=True)} EUR"
+    return format_money(value)
 
 
 @register.filter

@@ -3,3 +3,16 @@ document.addEventListener("htmx:responseError", function (evt) {
   var box = document.getElementById("htmx-error");
   if (box) { box.hidden = false; }
 });
+
+// An amount as the page writes it (core.money: "1.554.050,00 €" in sq and sr-Latn,
+// "€1,554,050.00" in en); the format comes from <body data-money-*>. `sign` false: no €.
+window.ceaMoney = function (number, sign) {
+  var root = document.body ? document.body.dataset : {};
+  if (number === null || number === "" || !isFinite(Number(number))) { return ""; }
+  var cents = Math.round(Math.abs(Number(number)) * 100);
+  var whole = String(Math.floor(cents / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, root.moneyThousands || ",");
+  var fraction = String(cents % 100).padStart(2, "0");
+  var text = whole + (root.moneyDecimal || ".") + fraction;
+  if (sign !== false) { text = (root.moneyPattern || "{} €").replace("{}", text); }
+  return (Number(number) < 0 && cents !== 0 ? "-" : "") + text;
+};

@@ -99,7 +99,7 @@ def test_applicant_sees_only_public_notes(client, english):
 @pytest.mark.parametrize(
     "status,shown",
     [
-        (S.APPROVED, ["4,000.00 EUR", "Send monthly photos."]),
+        (S.APPROVED, ["€4,000.00", "Send monthly photos."]),
         (S.REJECTED, ["The plan is too vague."]),
         (S.INELIGIBLE, ["The organisation is not registered."]),
     ],

@@ -135,13 +135,13 @@ def test_budget_lines_by_item_then_position_and_totals(english):
     changes = [c for c in diff_snapshots(old, new) if c["section"] in ("budget", "totals")]
     budget = {c["label"]: c for c in changes if c["section"] == "budget"}
     assert budget["Budget line: Coordinator"]["kind"] == "changed"
-    assert "2 × 2,000.00 = 4,000.00 EUR" in budget["Budget line: Coordinator"]["new"]
+    assert "2 × €2,000.00 = €4,000.00" in budget["Budget line: Coordinator"]["new"]
     assert budget["Budget line: Training workshops"]["kind"] == "changed"
     assert "Workshops" in budget["Budget line: Training workshops"]["old"]
     assert budget["Budget line: Bus"]["kind"] == "added"
     totals = {c["label"]: c for c in changes if c["section"] == "totals"}
-    assert totals["Amount requested"]["old"] == "4,500.00 EUR"
-    assert totals["Amount requested"]["new"] == "6,600.00 EUR"
+    assert totals["Amount requested"]["old"] == "€4,500.00"
+    assert totals["Amount requested"]["new"] == "€6,600.00"
     assert "Co-financing" not in totals
 
 

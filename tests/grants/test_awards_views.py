@@ -143,7 +143,7 @@ def test_matrix_grant_detail(client, world):
     matrix(client, world, "get", reverse("grants:grant_detail", args=[grant.pk]), VIEW)
     response = as_(client, world["people"]["grantee"]).get(reverse("grants:grant_detail", args=[grant.pk]))
     content = response.content.decode()
-    assert "4,000.00 EUR" in content and "Report monthly." in content
+    assert "€4,000.00" in content and "Report monthly." in content
     assert reverse("grants:grant_agreement", args=[grant.pk]) in content
     assert "Manage this grant" not in content
     assert "Released for payment" in content and "Interim" in content

@@ -90,7 +90,7 @@ def test_an_award_updates_what_is_committed_and_left(staff_client):
     grant.amount = Decimal("3000.00")
     grant.save(update_fields=["amount"])
     html = ranking(staff_client, call)
-    assert "3,000.00 EUR" in html
+    assert "€3,000.00" in html
 
 
 def test_a_smaller_budget_moves_the_cut_off(staff_client, call):
@@ -106,14 +106,14 @@ def test_a_smaller_budget_moves_the_cut_off(staff_client, call):
 def test_a_renamed_call_and_a_new_budget_show_in_the_header_at_once(staff_client, call):
     ranked(call, score="50", requested="1000")
     with translation.override("en"):
-        assert 'Call budget</dt><dd class="col-6 col-md-3">10,000.00 EUR' in ranking(staff_client, call)
+        assert 'Call budget</dt><dd class="col-6 col-md-3">€10,000.00' in ranking(staff_client, call)
     call.title_sq = call.title_sr = call.title_en = "Renamed call"
     call.total_budget = Decimal("12000.00")
     call.save(update_fields=["title_sq", "title_sr", "title_en", "total_budget"])
     with translation.override("en"):
         html = ranking(staff_client, call)
     assert html.count("Renamed call") >= 3  # <title>, breadcrumb, heading
-    assert "12,000.00 EUR" in html and "10,000.00 EUR" not in html
+    assert "€12,000.00" in html and "€10,000.00" not in html
 
 
 def test_renamed_people_and_organisations_show_at_once(staff_client, call):

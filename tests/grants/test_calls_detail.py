@@ -56,7 +56,7 @@ def test_eligibility_and_description(client, english):
     assert "Registered CSO" in body and "Informal group (community initiative)" in body
     assert "Individual</li>" not in body
     assert prishtine.name_en in body and sector.name_en in body
-    assert "1,500.00 EUR" in body and "8,000.00 EUR" in body and "90,000.00 EUR" in body
+    assert "€1,500.00" in body and "€8,000.00" in body and "€90,000.00" in body
     assert "At least 15% of the total project cost" in body
 
 

@@ -460,7 +460,7 @@ def test_approval_within_the_calls_maximum(english):
     case = bring_to(S.UNDER_REVIEW)  # 4,500 requested
     case.call.max_amount = Decimal("4000")
     case.call.save()
-    with pytest.raises(ValidationError, match="maximum per grant is 4000"):
+    with pytest.raises(ValidationError, match=r"maximum per grant is €4,000\.00"):
         assessment.application_decide(
             actor=case.staff, application=case.application, decision="approve", amount="4000.01"
         )
@@ -479,7 +479,7 @@ def test_approvals_never_exceed_the_calls_budget(english):
         actor=first.staff, application=first.application, decision="approve", amount="4000"
     )
     before = footprint(second.application)
-    with pytest.raises(ValidationError, match=r"2000\.00 EUR of 6000\.00 EUR is left") as refused:
+    with pytest.raises(ValidationError, match=r"€2,000\.00 of €6,000\.00 is left") as refused:
         assessment.application_decide(
             actor=second.staff, application=second.application, decision="approve", amount="2000.01"
         )
@@ -490,7 +490,7 @@ def test_approvals_never_exceed_the_calls_budget(english):
         actor=second.staff, application=second.application, decision="approve", amount="2000"
     )
     assert committed_total(call) == call.total_budget
-    with pytest.raises(ValidationError, match=r" 0\.00 EUR of 6000\.00 EUR is left"):
+    with pytest.raises(ValidationError, match=r" €0\.00 of €6,000\.00 is left"):
         assessment.application_decide(
             actor=third.staff, application=third.application, decision="approve", amount="1000"
         )

@@ -91,7 +91,7 @@ def test_page_shows_cutoff_and_budget(client, table):
     assert html.count("ranking-cutoff") == 1
     assert html.index("ranking-cutoff") < html.index(apps["c"].reference)
     assert html.index(apps["a"].reference) < html.index("ranking-cutoff")
-    assert "11,000.00 EUR" in html  # 2,000 awarded + 9,000 requested so far at the cut-off
+    assert "€11,000.00" in html  # 2,000 awarded + 9,000 requested so far at the cut-off
     assert "8,000.00" in html  # left of the budget
 
 

@@ -194,8 +194,8 @@ def test_each_rule_alone_met(org):
     expected = {
         "recent_report": "The report for 2025 is published.",
         "on_time": "by the deadline of",
-        "income_complete": "Income of 42,000.00 EUR is reported by source.",
-        "expenditure_split": "programmes 33,000.00 EUR",
+        "income_complete": "Income of €42,000.00 is reported by source.",
+        "expenditure_split": "programmes €33,000.00",
         "governance": "3 board members are listed with their roles.",
         "people": "4 paid staff and 12 volunteers (480 hours) are reported.",
         "activities": "350 beneficiaries reached",

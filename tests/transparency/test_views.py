@@ -85,7 +85,7 @@ def test_section_page_shows_the_form_the_progress_and_the_prefill_note(client, e
     assert 'hx-post="' + section_url(draft, "income") + '"' in html
     assert 'id="report-progress"' in html and "<progress" in html
     assert 'id="report-totals"' in html
-    assert "From the giving tracker: 1,200.00 EUR" in html
+    assert "From the giving tracker: €1,200.00" in html
     assert "report-editor.js" in html
 
 
@@ -102,7 +102,7 @@ def test_autosave_with_htmx_returns_the_fragment_and_saves(client, editor, draft
     assert draft.income_municipal_public == Decimal("2500")
     assert draft.income_diaspora == 0
     assert draft.total_income == Decimal("44500")
-    assert "44,500.00 EUR" in html  # the live total
+    assert "€44,500.00" in html  # the live total
 
 
 def test_autosave_failed_validation_keeps_the_draft(client, editor, draft):

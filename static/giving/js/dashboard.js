@@ -37,7 +37,14 @@
         responsive: true,
         indexAxis: horizontal ? "y" : "x",
         animation: false,
-        plugins: { legend: { display: type === "doughnut", position: narrow ? "bottom" : "right" } },
+        plugins: {
+          legend: { display: type === "doughnut", position: narrow ? "bottom" : "right" },
+          // Amounts as the page writes them (core.money, through portal.js's ceaMoney).
+          tooltip: { callbacks: { label: function (ctx) {
+            var v = typeof ctx.parsed === "object" ? (horizontal ? ctx.parsed.x : ctx.parsed.y) : ctx.parsed;
+            return ctx.dataset.label + ": " + (window.ceaMoney ? window.ceaMoney(v) : v);
+          } } }
+        },
         scales: type === "doughnut" ? {} : { x: { ticks: { autoSkip: true, maxRotation: 0 } }, y: { ticks: { autoSkip: !horizontal } } }
       }
     });

@@ -40,7 +40,11 @@
   } catch (e) {
     money = new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
-  function format(number) { return isNaN(number) ? "?" : money.format(number) + " EUR"; }
+  function format(number) {
+    if (isNaN(number)) { return "?"; }
+    // As the server writes it (core.money through portal.js); the old way if that is missing.
+    return window.ceaMoney ? window.ceaMoney(number) : money.format(number) + " EUR";
+  }
 
   // --- budget -----------------------------------------------------------------------------
   function updateBudget() {

@@ -31,7 +31,7 @@
           legend: { display: datasets.length > 1 || type === "doughnut" },
           tooltip: { callbacks: { label: function (ctx) {
             var v = typeof ctx.parsed === "object" ? (horizontal ? ctx.parsed.x : ctx.parsed.y) : ctx.parsed;
-            return ctx.dataset.label + ": " + money.format(v) + " €";
+            return ctx.dataset.label + ": " + (window.ceaMoney ? window.ceaMoney(v) : money.format(v) + " €");
           } } }
         },
         scales: type === "doughnut" ? {} : { x: { ticks: { autoSkip: true } }, y: { beginAtZero: true } }
