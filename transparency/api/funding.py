@@ -24,9 +24,9 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from core.api.filters import NoBlankParametersForm
 from core.api.permissions import HasTokenScope
 from core.api.schema import VALIDATION_ERROR_SCHEMA, ErrorSerializer
-from organizations.api.filters import NoBlankParametersForm
 from organizations.models import IdempotencyKey, Organization
 from transparency import funding
 from transparency.choices import FundingProcedure, FundingSource
