@@ -9,19 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm
-from organizations import selectors as org_selectors
+from accounts.pages import DASHBOARD
 
 
 @login_required
 def dashboard(request):
-    return render(
-        request,
-        "accounts/dashboard.html",
-        {
-            "memberships": org_selectors.memberships_for_user(user=request.user),
-            "invitations": org_selectors.pending_invitations_for_user(user=request.user),
-        },
-    )
+    """My portal; the apps above accounts fill it (accounts.pages.DASHBOARD)."""
+    return render(request, "accounts/dashboard.html", DASHBOARD.context(request))
 
 
 def _remember_language(response, language: str) -> None:

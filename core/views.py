@@ -15,20 +15,14 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from core import exports, reports, services
 from core.models import ReportJob
-from organizations import selectors as org_selectors
+from core.pages import HOME
 
 REPORT_LIST_PAGE_SIZE = 25
 
 
 def home(request):
-    return render(
-        request,
-        "core/home.html",
-        {
-            "stats": org_selectors.directory_stats(),
-            "latest": org_selectors.latest_verified(limit=6),
-        },
-    )
+    """The home page; the apps above core fill it (core.pages.HOME)."""
+    return render(request, "core/home.html", HOME.context(request))
 
 
 @never_cache

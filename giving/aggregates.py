@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from giving.aggregates_models import GivingMonthlyMarginal, GivingMonthlySummary, GivingSummaryState
 from giving.choices import Status
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 REFRESH_DEBOUNCE_SECONDS = 10
+REFRESH_TASK = "giving.tasks.refresh_aggregates"
 
 # Dimensions of the cube (filterable); `municipality` is stored as municipality_id.
 CUBE_DIMENSIONS = (
@@ -572,9 +574,12 @@ def refresh_on_commit(dates: Iterable[date | None] = ()) -> None:
 
 
 def _enqueue(months: list[str]) -> None:
+    # The task by its name, as every write queues its task (core.notifications.enqueue_on_commit):
+    # importing giving.tasks here closed the cycle aggregates -> tasks -> imports -> services
+    # -> aggregates.
     from kombu.exceptions import OperationalError
 
-    from giving.tasks import refresh_aggregates
+    refresh_aggregates = import_string(REFRESH_TASK)
 
     if months:
         months = [m for m in months if cache.add(f"giving:refresh:{m}", 1, REFRESH_DEBOUNCE_SECONDS * 6)]

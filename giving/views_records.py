@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
+from core.forms import add_service_errors
 from core.permissions import error_text, require
 from giving import selectors, services
 from giving.choices import Status
@@ -34,7 +35,6 @@ from giving.forms import (
 )
 from giving.models import GivingRecord
 from giving.rules import editable_org_ids
-from organizations.forms import add_service_errors
 
 MY_RECORDS_PAGE_SIZE = 20
 MODERATION_PAGE_SIZE = 50

@@ -23,12 +23,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from core.permissions import error_text
 from grants import forms as apply_forms
 from grants.choices import EDITABLE_STATUSES, ApplicantType, ApplicationStatus, QuestionKind
 from grants.models import Application, Attachment, AttachmentRequirement, Call, Question, StatusChange
 from grants.services import applications as services
-from organizations.forms import add_service_errors
 
 S = ApplicationStatus
 

@@ -23,12 +23,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
+from core.forms import add_service_errors
 from core.permissions import require
 from grants import forms_awards as forms
 from grants.choices import GrantReportStatus, GrantStatus, TrancheStatus
 from grants.models import Grant, GrantReport, Tranche
 from grants.services import awards
-from organizations.forms import add_service_errors
 
 STAFF_PAGE_SIZE = 25
 OPEN_REPORT_STATUSES = (GrantReportStatus.DUE, GrantReportStatus.RETURNED)

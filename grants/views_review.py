@@ -13,13 +13,13 @@ from django.template.loader import select_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.forms import add_service_errors
 from grants import selectors
 from grants.choices import IN_ASSESSMENT_STATUSES, ApplicationStatus, AssignmentStatus
 from grants.forms_staff import ConflictForm, ReviewForm
 from grants.models import Application, ReviewAssignment, Score
 from grants.services import applications as app_services
 from grants.services import assessment
-from organizations.forms import add_service_errors
 
 A = AssignmentStatus
 PAGE_SIZE = 25

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import staff_mfa_required
 from core import fragments
 from core import services as core_services
+from core.forms import add_service_errors
 from core.permissions import require
 from grants import selectors, signals
 from grants.choices import IN_ASSESSMENT_STATUSES, STATUS_COLOURS, ApplicationStatus, AssignmentStatus
@@ -33,7 +34,6 @@ from grants.models import Application, Call, ReviewAssignment, Score
 from grants.services import applications as app_services
 from grants.services import assessment
 from grants.workflow import available_transitions
-from organizations.forms import add_service_errors
 
 S = ApplicationStatus
 PAGE_SIZE = 50

@@ -1,7 +1,7 @@
 """Forms of the organisation pages. They validate input; the writes are done by services."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -107,18 +107,6 @@ class OrganizationForm(forms.ModelForm):
         elif logo and not getattr(logo, "_committed", False):  # a new upload
             data["logo"] = logo
         return data, list(self.cleaned_data.get("sectors") or [])
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on a form: field errors on their fields, the rest
-    (and errors about fields the form does not have) above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-            for err in errors:
-                form.add_error(target, err)
-    else:
-        form.add_error(None, error)
 
 
 class InvitationForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from organizations import services
 from organizations.models import ApiToken, Organization
 
@@ -41,13 +42,6 @@ def _organization_for_manager(request, slug: str) -> Organization:
     return organization
 
 
-def _add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for field, messages_ in errors.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -64,7 +58,7 @@ def token_list(request, slug):
                 scopes=form.cleaned_data["scopes"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             form = ApiTokenForm()
     tokens = organization.api_tokens.select_related("created_by").order_by("-created_at", "-pk")

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from core.permissions import error_text, require
 from organizations import selectors, services
 from organizations.filters import OrganizationFilter
-from organizations.forms import InvitationForm, OrganizationForm, add_service_errors
+from organizations.forms import InvitationForm, OrganizationForm
 from organizations.models import Invitation, Membership, Organization
 
 DIRECTORY_PAGE_SIZE = 20

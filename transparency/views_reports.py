@@ -20,9 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
+from core.forms import add_service_errors
 from core.money import format_money
 from core.permissions import error_text, require
-from organizations.forms import add_service_errors
 from organizations.models import Organization
 from transparency import selectors, services, workflow
 from transparency.choices import FormSize, ReportStatus

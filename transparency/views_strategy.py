@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
 from core import services as core_services
-from organizations.forms import add_service_errors
+from core.forms import add_service_errors
 from transparency import strategy
 from transparency.forms_funding import MeasureCommentForm, StrategyFilterForm, StrategyReportForm
 

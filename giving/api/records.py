@@ -16,12 +16,13 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import exceptions, generics, status, views
+from rest_framework import exceptions, generics, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from simple_history.utils import bulk_create_with_history
 
+from core.api.filters import NoBlankParametersForm
 from core.api.idempotency import idempotency_schema, idempotent
 from core.api.permissions import HasTokenScope
 from core.models import Municipality
@@ -38,7 +39,6 @@ from giving.api.serializers import (
 from giving.choices import Source, Status
 from giving.filters import GivingFilter
 from giving.models import GivingRecord
-from organizations.api.filters import NoBlankParametersForm
 from organizations.models import ApiToken
 
 
@@ -306,13 +306,3 @@ class GivingRecordDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.public_records()
-
-
-@extend_schema(exclude=True)
-class NotFoundView(views.APIView):
-    """Any other address under /api/v1/giving/records/: a JSON 404, not the HTML page."""
-
-    def get(self, request, *args, **kwargs):
-        raise exceptions.NotFound()
-
-    post = put = patch = delete = get

@@ -2,12 +2,8 @@
 
 from django.urls import path, re_path
 
-from giving.api.records import (
-    GivingRecordBulkView,
-    GivingRecordDetailView,
-    GivingRecordListView,
-    NotFoundView,
-)
+from core.api.views import NotFoundView
+from giving.api.records import GivingRecordBulkView, GivingRecordDetailView, GivingRecordListView
 
 urlpatterns = [
     path("records/", GivingRecordListView.as_view(), name="giving-record-list"),

@@ -2,8 +2,8 @@
 
 from django.urls import path, re_path
 
+from core.api.views import NotFoundView
 from grants.api.views import AwardedGrantViewSet, CallViewSet
-from organizations.api.views import NotFoundView
 
 urlpatterns = [
     path("calls/", CallViewSet.as_view({"get": "list"}), name="grants-call-list"),

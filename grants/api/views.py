@@ -20,6 +20,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import NotFound
 
+from core.api.filters import NoBlankParametersForm, StrictBooleanFilter
 from core.api.permissions import HasTokenScope
 from core.models import Municipality, Sector
 from core.reference_data import MUNICIPALITIES, SECTORS
@@ -27,7 +28,6 @@ from grants import selectors
 from grants.api.serializers import AwardedGrantSerializer, CallSerializer, PartnerApplicationSerializer
 from grants.choices import ApplicantType, ApplicationStatus, Eligibility, Stage
 from grants.models import Application, Call, Grant
-from organizations.api.filters import NoBlankParametersForm, StrictBooleanFilter
 from organizations.models import ApiToken
 
 # --- filters --------------------------------------------------------------------------------

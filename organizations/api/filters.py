@@ -6,67 +6,21 @@ an unknown ordering) makes the filterset invalid, and DjangoFilterBackend answer
 """
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
+from core.api.filters import NoBlankParametersForm, StableOrderingFilter, StrictBooleanFilter
 from organizations import extensions
 from organizations.models import Organization
 
 
-class StrictBooleanField(forms.Field):
-    """true/false/1/0; anything else is an error (Django's NullBooleanField would
-    silently read it as "no filter")."""
-
-    default_error_messages = {"invalid": _("Enter true or false.")}
-    TRUE_VALUES = frozenset({"true", "1"})
-    FALSE_VALUES = frozenset({"false", "0"})
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        if isinstance(value, bool):
-            return value
-        value = str(value).strip().lower()
-        if value in self.TRUE_VALUES:
-            return True
-        if value in self.FALSE_VALUES:
-            return False
-        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """django-filter's OrderingFilter with the primary key as last tie-breaker, so that
-    pages never overlap."""
-
-    def filter(self, qs, value):
-        if value in EMPTY_VALUES:
-            return qs
-        ordering = [self.get_ordering_value(param) for param in value]
-        return qs.order_by(*ordering, "pk")
-
-
-class NoBlankParametersForm(forms.Form):
-    """A parameter given with an empty value (`?kind=`) is an error for the parameters
-    whose values are constrained (enums, booleans): leave it out to mean "any"."""
+class DirectoryFilterForm(NoBlankParametersForm):
+    """The directory's constrained parameters, and those other apps add
+    (extensions.register_directory_filter), which are enums too."""
 
     NON_BLANK = ("kind", "verified", "ordering")
 
-    def clean(self):
-        cleaned = super().clean()
-        getlist = getattr(self.data, "getlist", None)
-        # The parameters other apps add (extensions.register_directory_filter) are enums too.
-        for name in (*self.NON_BLANK, *extensions.directory_filter_names()):
-            if name not in self.fields:  # a form of another filterset (the same rule, reused)
-                continue
-            values = getlist(name) if getlist else [self.data.get(name)]
-            if name in self.data and all(value in ("", None) for value in values):
-                self.add_error(name, _("Leave this parameter out, or give it a value."))
-        return cleaned
+    def non_blank_names(self):
+        return (*self.NON_BLANK, *extensions.directory_filter_names())
 
 
 @extensions.extensible_filterset
@@ -87,7 +41,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Organization
-        form = NoBlankParametersForm
+        form = DirectoryFilterForm
         fields = ["q", "municipality", "sector", "kind", "verified"]
 
     def filter_verified(self, queryset, name, value):

@@ -2,7 +2,8 @@
 
 from django.urls import path, re_path
 
-from organizations.api.views import NotFoundView, OrganizationViewSet
+from core.api.views import NotFoundView
+from organizations.api.views import OrganizationViewSet
 
 app_name = "organizations-api"
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, views, viewsets
+from rest_framework import viewsets
 
 from organizations import selectors
 from organizations.api.filters import OrganizationFilter
@@ -41,12 +41,3 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.public_organizations().order_by("name", "pk")
-
-
-@extend_schema(exclude=True)
-class NotFoundView(views.APIView):
-    """Any other address under /api/v1/organizations/ (e.g. a malformed slug): a JSON 404
-    instead of the HTML error page."""
-
-    def get(self, request, *args, **kwargs):
-        raise exceptions.NotFound()

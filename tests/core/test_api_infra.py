@@ -110,6 +110,32 @@ class TestHasTokenScope:
         force_authenticate(request, user=UserFactory(), token="some-other-credential")
         assert GivingWriteView.as_view()(request).status_code == 403
 
+    def test_the_kernel_knows_tokens_by_shape_not_by_model(self):
+        """core does not import organizations: any `request.auth` with `is_active` and
+        `has_scope` is a token; half the shape, or an inactive one, is refused."""
+
+        class Token:
+            def __init__(self, active, scopes):
+                self.is_active, self.scopes = active, set(scopes)
+
+            def has_scope(self, scope):
+                return scope in self.scopes
+
+        class ActiveWithoutScopes:
+            is_active = True
+
+        def status(token, view=AnyTokenView):
+            request = factory.post("/test-only/")
+            force_authenticate(request, user=UserFactory(), token=token)
+            return view.as_view()(request)
+
+        assert status(Token(True, ["giving:write"]), GivingWriteView).status_code == 201
+        refused = status(Token(True, ["grants:read"]), GivingWriteView)
+        assert refused.status_code == 403
+        assert "giving:write" in str(refused.data["detail"])
+        assert status(Token(False, ["giving:write"]), GivingWriteView).status_code == 403
+        assert status(ActiveWithoutScopes()).status_code == 403
+
     def test_without_required_scopes_any_token_passes(self):
         _token, key = make_token()
         assert call(AnyTokenView, key=key).status_code == 200

@@ -2,13 +2,13 @@
 thresholds) as JSON; plus the `badge_level` field of the organisations API."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, views
 from rest_framework.response import Response
 
+from core.api.filters import NoBlankParametersForm
 from transparency import badges
 from transparency.choices import BadgeLevel
 from transparency.models import OrganizationBadge
@@ -70,17 +70,10 @@ class BadgeSerializer(serializers.ModelSerializer):
         return [code for code in badges.WEIGHTS if rules.get(code)]
 
 
-class BadgeFilterForm(forms.Form):
+class BadgeFilterForm(NoBlankParametersForm):
     """`?level=` (blank) is an error: leave the parameter out to mean "any level"."""
 
     NON_BLANK = ("level", "min_level")
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in self.NON_BLANK:
-            if name in self.data and all(value in ("", None) for value in self.data.getlist(name)):
-                self.add_error(name, _("Leave this parameter out, or give it a value."))
-        return cleaned
 
 
 class BadgeFilter(django_filters.FilterSet):

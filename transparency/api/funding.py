@@ -20,10 +20,10 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from core.api.filters import NoBlankParametersForm
 from core.api.idempotency import idempotency_schema, idempotent
 from core.api.permissions import HasTokenScope
 from core.api.schema import VALIDATION_ERROR_SCHEMA
-from organizations.api.filters import NoBlankParametersForm
 from organizations.models import Organization
 from transparency import funding
 from transparency.choices import FundingProcedure, FundingSource

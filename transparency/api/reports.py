@@ -8,8 +8,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from core.api.filters import NoBlankParametersForm
 from core.models import Municipality
-from organizations.api.filters import NoBlankParametersForm
 from transparency.api.serializers import TransparencyReportSerializer
 from transparency.choices import ReportStatus
 from transparency.models import BoardMember, ReportDocument, TransparencyReport

@@ -8,7 +8,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
 
-from organizations.api.filters import NoBlankParametersForm
+from core.api.filters import NoBlankParametersForm
 from transparency.choices import CommentStatus, MeasureStatus
 from transparency.models import StrategyMeasure, StrategyObjective
 

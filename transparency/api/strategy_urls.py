@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from organizations.api.views import NotFoundView
+from core.api.views import NotFoundView
 from transparency.api import strategy
 
 urlpatterns = [

@@ -1,0 +1,71 @@
+"""Strict query parameters for every app's API filters (django-filter).
+
+A malformed value (`verified=maybe`, `?kind=` with nothing) makes the filterset invalid,
+and DjangoFilterBackend answers 400 with the parameter's name and messages, instead of
+silently reading it as "no filter".
+"""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+
+
+class StrictBooleanField(forms.Field):
+    """true/false/1/0; anything else is an error (Django's NullBooleanField would
+    silently read it as "no filter")."""
+
+    default_error_messages = {"invalid": _("Enter true or false.")}
+    TRUE_VALUES = frozenset({"true", "1"})
+    FALSE_VALUES = frozenset({"false", "0"})
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        value = str(value).strip().lower()
+        if value in self.TRUE_VALUES:
+            return True
+        if value in self.FALSE_VALUES:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """django-filter's OrderingFilter with the primary key as last tie-breaker, so that
+    pages never overlap."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(*ordering, "pk")
+
+
+class NoBlankParametersForm(forms.Form):
+    """A parameter given with an empty value (`?kind=`) is an error for the parameters
+    whose values are constrained (enums, booleans): leave it out to mean "any".
+
+    A filterset's form names them in `NON_BLANK` (or returns them from
+    `non_blank_names()` when they are known only at run time)."""
+
+    NON_BLANK: tuple[str, ...] = ()
+
+    def non_blank_names(self):
+        return self.NON_BLANK
+
+    def clean(self):
+        cleaned = super().clean()
+        getlist = getattr(self.data, "getlist", None)
+        for name in self.non_blank_names():
+            if name not in self.fields:  # a form of another filterset (the same rule, reused)
+                continue
+            values = getlist(name) if getlist else [self.data.get(name)]
+            if name in self.data and all(value in ("", None) for value in values):
+                self.add_error(name, _("Leave this parameter out, or give it a value."))
+        return cleaned
