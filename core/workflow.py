@@ -62,6 +62,7 @@ class Workflow:
     permission_object: Callable | None = None
     refusal: object = gettext_lazy("“%(current)s” cannot become “%(target)s”.")
     status_field: str = "status"
+    code: str = "transition_not_allowed"  # the ValidationError's code of a refused move
 
     def __post_init__(self):
         _WORKFLOWS[self.model.lower()] = self
@@ -90,7 +91,7 @@ class Workflow:
                     refusal = self.refusal(current_label, target_label)
                 else:
                     refusal = str(self.refusal) % {"current": current_label, "target": target_label}
-            raise TransitionNotAllowed(refusal, code="transition_not_allowed") from None
+            raise TransitionNotAllowed(refusal, code=self.code) from None
 
     def allows(self, current, target) -> bool:
         return target in self.moves.get(current, {})
