@@ -41,25 +41,8 @@ STATUS_CODES = {
     "waits_for_report",
     "open_items",
     "not_found",
+    "transition_not_allowed",
 }
-GRANT_COLOURS = {
-    GrantStatus.AWARDED: "warning",
-    GrantStatus.ACTIVE: "primary",
-    GrantStatus.CLOSED: "success",
-    GrantStatus.TERMINATED: "dark",
-}
-TRANCHE_COLOURS = {
-    TrancheStatus.PLANNED: "secondary",
-    TrancheStatus.RELEASED: "primary",
-    TrancheStatus.PAID: "success",
-}
-REPORT_COLOURS = {
-    GrantReportStatus.DUE: "secondary",
-    GrantReportStatus.SUBMITTED: "info",
-    GrantReportStatus.RETURNED: "warning",
-    GrantReportStatus.ACCEPTED: "success",
-}
-
 
 # --- helpers --------------------------------------------------------------------------------
 
@@ -107,7 +90,6 @@ def _refused(request, grant, error: ValidationError, *, back_url: str = ""):
 def _tranches(grant) -> list[Tranche]:
     tranches = list(grant.tranches.select_related("after_report").order_by("number"))
     for tranche in tranches:
-        tranche.colour = TRANCHE_COLOURS[tranche.status]
         tranche.waiting = False
         if tranche.after_report_id:
             tranche.after_label = awards.report_label(tranche.after_report)
@@ -119,7 +101,6 @@ def _reports(grant) -> list[GrantReport]:
     today = timezone.localdate()
     reports = list(grant.reports.order_by("due_on", "pk"))
     for report in reports:
-        report.colour = REPORT_COLOURS[report.status]
         report.label = awards.report_label(report)
         report.overdue = report.status in OPEN_REPORT_STATUSES and report.due_on < today
     return reports
@@ -145,7 +126,6 @@ def _grant_context(request, grant) -> dict:
         "grant": grant,
         "application": grant.application,
         "call": grant.call,
-        "grant_colour": GRANT_COLOURS[grant.status],
         "tranches": tranches,
         "reports": _reports(grant),
         "paid_total": sum((t.amount for t in tranches if t.status == TrancheStatus.PAID), 0),
@@ -182,7 +162,6 @@ def _report(request, pk, report_pk) -> GrantReport:
     report = get_object_or_404(GrantReport, pk=report_pk, grant=grant)
     report.grant = grant
     report.label = awards.report_label(report)
-    report.colour = REPORT_COLOURS[report.status]
     report.overdue = report.status in OPEN_REPORT_STATUSES and report.due_on < timezone.localdate()
     return report
 
@@ -336,8 +315,6 @@ def staff_grants(request):
         STAFF_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     grants = list(page_obj.object_list)
-    for grant in grants:
-        grant.colour = GRANT_COLOURS[grant.status]
     return render(
         request,
         "grants/grant_manage_list.html",
