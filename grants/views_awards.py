@@ -28,6 +28,7 @@ from grants import forms_awards as forms
 from grants.choices import GrantReportStatus, GrantStatus, TrancheStatus
 from grants.models import Grant, GrantReport, Tranche
 from grants.services import awards
+from grants.workflow import GRANT, GRANT_REPORT, TRANCHE
 from organizations.forms import add_service_errors
 
 STAFF_PAGE_SIZE = 25
@@ -168,16 +169,12 @@ def _report(request, pk, report_pk) -> GrantReport:
 
 def _report_page(request, report, *, form=None, review_form=None, status=200):
     grant = report.grant
-    can_submit = (
-        request.user.has_perm("grants.submit_grant_report", grant)
-        and grant.status == GrantStatus.ACTIVE
-        and report.status in OPEN_REPORT_STATUSES
+    # The moves the user may make on the report now (grants.workflow), on an active grant.
+    moves = (
+        dict(GRANT_REPORT.available_moves(request.user, report)) if grant.status == GrantStatus.ACTIVE else {}
     )
-    can_review = (
-        request.user.has_perm("grants.manage_grant", grant)
-        and grant.status == GrantStatus.ACTIVE
-        and report.status == GrantReportStatus.SUBMITTED
-    )
+    can_submit = GrantReportStatus.SUBMITTED in moves
+    can_review = GrantReportStatus.ACCEPTED in moves
     if can_submit and form is None:
         form = forms.ReportSubmitForm(initial={"text": report.text})
     if can_review and review_form is None:
@@ -330,6 +327,10 @@ def _staff_page(request, grant, *, status=200, section="", errors=None, **forms_
     tranches, reports = context["tranches"], context["reports"]
     plan_locked = any(t.status != TrancheStatus.PLANNED for t in tranches)
     editable = grant.status in (GrantStatus.AWARDED, GrantStatus.ACTIVE)
+    # The buttons of the page: the moves the user may make now (grants.workflow).
+    moves = dict(GRANT.available_moves(request.user, grant))
+    for tranche in tranches:
+        tranche.moves = dict(TRANCHE.available_moves(request.user, tranche))
     context.update(
         {
             "section": section,
@@ -346,8 +347,8 @@ def _staff_page(request, grant, *, status=200, section="", errors=None, **forms_
             "can_edit_plan": editable and not plan_locked,
             "can_edit_duties": editable,
             "can_pay": grant.status == GrantStatus.ACTIVE,
-            "can_close": grant.status == GrantStatus.ACTIVE,
-            "can_terminate": editable,
+            "can_close": GrantStatus.CLOSED in moves,
+            "can_terminate": GrantStatus.TERMINATED in moves,
             "open_items": awards.open_items(grant) if grant.status == GrantStatus.ACTIVE else [],
         }
     )
