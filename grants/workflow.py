@@ -144,7 +144,7 @@ TRANCHE = Workflow(
         T.RELEASED: {T.PAID: "grants.manage_grant"},
         T.PAID: {},
     },
-    labels={T.RELEASED: gettext_lazy("Release for payment"), T.PAID: gettext_lazy("Mark as paid")},
+    labels={T.RELEASED: gettext_lazy("Release"), T.PAID: gettext_lazy("Mark as paid")},
     colours={T.PLANNED: "secondary", T.RELEASED: "primary", T.PAID: "success"},
     permission_object=lambda tranche: tranche.grant,
     refusal=gettext_lazy("A tranche that is “%(current)s” cannot become “%(target)s”."),
