@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import get_language
@@ -173,6 +174,7 @@ class StatusChange(models.Model):
         "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+", verbose_name=_("kind")
     )
     object_id = models.PositiveBigIntegerField(_("object"))
+    subject = GenericForeignKey("content_type", "object_id")  # the object that moved
     workflow = models.CharField(_("workflow"), max_length=60)
     from_status = models.CharField(_("from"), max_length=30)
     to_status = models.CharField(_("to"), max_length=30)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -148,6 +149,8 @@ class GivingRecord(TimeStampedModel):
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Its moves through its workflow (core.StatusChange rows, oldest first).
+    status_changes = GenericRelation("core.StatusChange")
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -16,6 +16,7 @@ from core.permissions import require as _require
 from giving.aggregates import refresh_on_commit
 from giving.choices import DIASPORA_DONOR_TYPES, Confidence, Geography, Source, Status
 from giving.models import GivingRecord
+from giving.workflow import ACTION_TARGET, RECORD, REJECT, REOPEN, VERIFY  # noqa: F401  (REOPEN: re-exported)
 
 NEAR_DUPLICATE_DAYS = 7
 NEAR_DUPLICATE_AMOUNT_SHARE = Decimal("0.02")  # amounts within 2 % of each other
@@ -255,37 +256,17 @@ def record_report_public(*, data: dict, reporter_email: str = "") -> GivingRecor
 
 # --- Moderation -----------------------------------------------------------------------------
 
-VERIFY, REJECT, REOPEN = "verify", "reject", "reopen"
-
-# The whole workflow: (from, to) → the permission the move needs. A rejection needs a reason.
-TRANSITIONS = {
-    (Status.REPORTED, Status.VERIFIED): "giving.moderate_record",
-    (Status.REPORTED, Status.REJECTED): "giving.moderate_record",
-    (Status.VERIFIED, Status.REJECTED): "giving.moderate_record",
-    (Status.REJECTED, Status.REPORTED): "giving.moderate_record",
-}
-ACTION_TARGET = {VERIFY: Status.VERIFIED, REJECT: Status.REJECTED, REOPEN: Status.REPORTED}
-_MODERATION_FIELDS = ["status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"]
+_MODERATION_FIELDS = ["rejection_reason", "reviewed_by", "reviewed_at"]
 
 
 def available_transitions(user, record: GivingRecord) -> list[str]:
     """The moderation actions `user` may take on `record` now (for drawing buttons)."""
-    return [
-        action
-        for action, target in ACTION_TARGET.items()
-        if (perm := TRANSITIONS.get((record.status, target))) and user.has_perm(perm, record)
-    ]
+    actions = {target: action for action, target in ACTION_TARGET.items()}
+    return [actions[target] for target, _label in RECORD.available_moves(user, record)]
 
 
 def _check_move(actor, record: GivingRecord, target: str) -> None:
-    perm = TRANSITIONS.get((record.status, target))
-    if perm is None:
-        raise ValidationError(
-            _("A record that is %(from)s cannot become %(to)s.")
-            % {"from": record.get_status_display().lower(), "to": Status(target).label.lower()},
-            code="invalid_transition",
-        )
-    _require(actor, perm, record)
+    _require(actor, RECORD.check(record.status, target), record)
 
 
 def _apply_move(
@@ -309,14 +290,13 @@ def _apply_move(
     else:
         record.reviewed_by = actor
         record.reviewed_at = timezone.now()
-    record.status = target
-    record._history_user = actor
     record._change_reason = {
         Status.VERIFIED: "verified",
         Status.REJECTED: "rejected",
         Status.REPORTED: "reopened",
     }[target]
-    record.save(update_fields=_MODERATION_FIELDS)
+    note = record.rejection_reason if target == Status.REJECTED else ""
+    RECORD.move(record, target, actor=actor, note=note, fields=_MODERATION_FIELDS, check_perm=False)
     if refresh and (was_public or target == Status.VERIFIED):
         refresh_on_commit([record.date])
     if target in (Status.VERIFIED, Status.REJECTED):

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -23,7 +24,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import workflow as workflows
 from core.admin_actions import export_as_csv
+from core.models import StatusChange as CoreStatusChange
 from grants.choices import ApplicantType, ApplicationStatus, QuestionKind, Stage
 from grants.models import (
     Application,
@@ -44,7 +47,6 @@ from grants.models import (
     Revision,
     Score,
     SentReminder,
-    StatusChange,
     Tranche,
 )
 
@@ -472,13 +474,25 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     show_change_link = False
 
 
-class StatusChangeInline(ReadOnlyInline):
-    model = StatusChange
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+class StatusChangeInline(ReadOnlyAdminMixin, GenericTabularInline):
+    """The moves of the object (core.StatusChange rows of its workflow), read-only."""
+
+    model = CoreStatusChange
+    extra = 0
+    show_change_link = False
+    fields = ["created_at", "from_label", "to_label", "actor", "note"]
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("from"))
+    def from_label(self, change):
+        return workflows.by_name(change.workflow).label(change.from_status) if change.from_status else ""
+
+    @admin.display(description=_("to"))
+    def to_label(self, change):
+        return workflows.by_name(change.workflow).label(change.to_status)
 
 
 class GroupMemberInline(ReadOnlyInline):
@@ -678,7 +692,7 @@ class GrantAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "call"]
     search_fields = ["application__reference", "application__title", "application__organization__name"]
     date_hierarchy = "awarded_at"
-    inlines = [TrancheInline, GrantReportInline]
+    inlines = [StatusChangeInline, TrancheInline, GrantReportInline]
     exclude = ["agreement_file"]  # private: served by the portal's pages to who may see it
     actions = [export_as_csv]
     csv_export_fields = [

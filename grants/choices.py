@@ -45,19 +45,6 @@ PUBLIC_LABELS = {
     S.WITHDRAWN: _("Withdrawn"),
 }
 
-# Bootstrap colour of each status badge.
-STATUS_COLOURS = {
-    S.DRAFT: "secondary",
-    S.SUBMITTED: "info",
-    S.UNDER_REVIEW: "primary",
-    S.CHANGES_REQUESTED: "warning",
-    S.INVITED: "warning",
-    S.INELIGIBLE: "dark",
-    S.APPROVED: "success",
-    S.REJECTED: "danger",
-    S.WITHDRAWN: "light",
-}
-
 # The applicant may change the answers, budget, plan and attachments.
 EDITABLE_STATUSES = (S.DRAFT, S.CHANGES_REQUESTED, S.INVITED)
 # Submitted and waiting for KCSF: counted in the ranking table.

@@ -37,7 +37,6 @@ from grants.models import (
     ReviewAssignment,
     Revision,
     Score,
-    StatusChange,
     Tranche,
 )
 from grants.services.applications import snapshot
@@ -229,13 +228,14 @@ def seed() -> int:
         application.save()
         previous = S.DRAFT
         for step, target in enumerate(path):
-            StatusChange.objects.create(
-                application=application,
+            change = application.status_changes.create(
+                workflow="grants.application",
                 from_status=previous,
                 to_status=target,
                 actor=who if target == S.SUBMITTED else admin,
-                created_at=when + timedelta(days=10 * step),
             )
+            # created_at is set on insert (auto_now_add): back-date it like the rest of the demo.
+            type(change).objects.filter(pk=change.pk).update(created_at=when + timedelta(days=10 * step))
             previous = target
         if path:
             submitted_stage = Stage.CONCEPT if status == S.INVITED else stage

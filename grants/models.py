@@ -10,6 +10,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -22,7 +23,6 @@ from core.models import Municipality, Sector, TimeStampedModel, private_storage
 from core.money import format_money
 from grants.choices import (
     PUBLIC_LABELS,
-    STATUS_COLOURS,
     ApplicantType,
     ApplicationStatus,
     AssignmentStatus,
@@ -38,6 +38,7 @@ from grants.choices import (
     Stage,
     TrancheStatus,
 )
+from grants.workflow import APPLICATION
 from organizations.models import Organization
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -471,6 +472,9 @@ class Application(TimeStampedModel):
     reviews_assigned = models.PositiveSmallIntegerField(_("reviews assigned"), default=0)
 
     history = HistoricalRecords(excluded_fields=["answers"])
+    # Its moves through grants.workflow.APPLICATION (core.StatusChange rows, oldest first);
+    # `core.StatusChange.objects.filter(application=...)` reads them too.
+    status_changes = GenericRelation("core.StatusChange", related_query_name="application")
 
     class Meta:
         ordering = ["-created_at"]
@@ -510,7 +514,7 @@ class Application(TimeStampedModel):
 
     @property
     def status_colour(self) -> str:
-        return STATUS_COLOURS[ApplicationStatus(self.status)]
+        return APPLICATION.colour(self.status)
 
     @property
     def applicant_name(self) -> str:
@@ -657,27 +661,6 @@ class Revision(models.Model):
         return f"{self.application} r{self.number}"
 
 
-class StatusChange(models.Model):
-    """One move of an application's state machine: who, when, from, to, why."""
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(_("from"), max_length=20, choices=ApplicationStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=ApplicationStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
-
-
 class Message(models.Model):
     """A message on the thread between the applicant and KCSF staff."""
 
@@ -793,6 +776,8 @@ class Grant(TimeStampedModel):
     closing_note = models.TextField(_("note on closing or termination"), blank=True)
 
     history = HistoricalRecords()
+    # Its moves through grants.workflow (core.StatusChange rows, oldest first).
+    status_changes = GenericRelation("core.StatusChange")
 
     class Meta:
         ordering = ["-awarded_at"]
@@ -835,6 +820,8 @@ class Tranche(models.Model):
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
 
     history = HistoricalRecords()
+    # Its moves through grants.workflow (core.StatusChange rows, oldest first).
+    status_changes = GenericRelation("core.StatusChange")
 
     class Meta:
         ordering = ["grant", "number"]
@@ -875,6 +862,8 @@ class GrantReport(TimeStampedModel):
     staff_comment = models.TextField(_("comment of KCSF"), blank=True)
 
     history = HistoricalRecords()
+    # Its moves through grants.workflow (core.StatusChange rows, oldest first).
+    status_changes = GenericRelation("core.StatusChange")
 
     class Meta:
         ordering = ["grant", "due_on", "pk"]

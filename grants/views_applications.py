@@ -28,7 +28,6 @@ from grants import selectors, workflow
 from grants.choices import (
     EDITABLE_STATUSES,
     PUBLIC_LABELS,
-    STATUS_COLOURS,
     WITHDRAWABLE_STATUSES,
     ApplicantType,
     ApplicationStatus,
@@ -212,7 +211,7 @@ def _timeline(application, *, staff: bool) -> list[dict]:
                 "from_label": from_label,
                 "to_label": to_label,
                 "to_status": change.to_status,
-                "colour": STATUS_COLOURS.get(change.to_status, "secondary"),
+                "colour": workflow.APPLICATION.colour(change.to_status),
                 "note": change.note if show_note else "",
                 "actor": (change.actor.get_full_name() if change.actor else _("(removed account)"))
                 if staff
@@ -253,7 +252,7 @@ def _detail_context(request, application, *, message_body: str = "", message_err
     user = request.user
     staff = _as_staff(user, application)
     buttons = []
-    moves = dict(workflow.available_transitions(user, application))
+    moves = dict(workflow.APPLICATION.available_moves(user, application))
     can_edit = user.has_perm("grants.edit_application", application)
     if can_edit:
         label = _("Respond to the request") if application.status == S.CHANGES_REQUESTED else _("Edit")

@@ -27,7 +27,7 @@ from core.forms import add_service_errors
 from core.permissions import error_text
 from grants import forms as apply_forms
 from grants.choices import EDITABLE_STATUSES, ApplicantType, ApplicationStatus, QuestionKind
-from grants.models import Application, Attachment, AttachmentRequirement, Call, Question, StatusChange
+from grants.models import Application, Attachment, AttachmentRequirement, Call, Question
 from grants.services import applications as services
 
 S = ApplicationStatus
@@ -194,7 +194,7 @@ def _status_notes(application) -> dict:
     notes = {"deadline": application.deadline, "deadline_passed": _deadline_passed(application)}
     if application.status == S.CHANGES_REQUESTED:
         change = (
-            StatusChange.objects.filter(application=application, to_status=S.CHANGES_REQUESTED)
+            application.status_changes.filter(to_status=S.CHANGES_REQUESTED)
             .order_by("-created_at", "-pk")
             .first()
         )

@@ -29,6 +29,7 @@ from grants import forms_awards as forms
 from grants.choices import GrantReportStatus, GrantStatus, TrancheStatus
 from grants.models import Grant, GrantReport, Tranche
 from grants.services import awards
+from grants.workflow import GRANT, GRANT_REPORT, TRANCHE
 
 STAFF_PAGE_SIZE = 25
 OPEN_REPORT_STATUSES = (GrantReportStatus.DUE, GrantReportStatus.RETURNED)
@@ -41,25 +42,8 @@ STATUS_CODES = {
     "waits_for_report",
     "open_items",
     "not_found",
+    "transition_not_allowed",
 }
-GRANT_COLOURS = {
-    GrantStatus.AWARDED: "warning",
-    GrantStatus.ACTIVE: "primary",
-    GrantStatus.CLOSED: "success",
-    GrantStatus.TERMINATED: "dark",
-}
-TRANCHE_COLOURS = {
-    TrancheStatus.PLANNED: "secondary",
-    TrancheStatus.RELEASED: "primary",
-    TrancheStatus.PAID: "success",
-}
-REPORT_COLOURS = {
-    GrantReportStatus.DUE: "secondary",
-    GrantReportStatus.SUBMITTED: "info",
-    GrantReportStatus.RETURNED: "warning",
-    GrantReportStatus.ACCEPTED: "success",
-}
-
 
 # --- helpers --------------------------------------------------------------------------------
 
@@ -107,7 +91,6 @@ def _refused(request, grant, error: ValidationError, *, back_url: str = ""):
 def _tranches(grant) -> list[Tranche]:
     tranches = list(grant.tranches.select_related("after_report").order_by("number"))
     for tranche in tranches:
-        tranche.colour = TRANCHE_COLOURS[tranche.status]
         tranche.waiting = False
         if tranche.after_report_id:
             tranche.after_label = awards.report_label(tranche.after_report)
@@ -119,7 +102,6 @@ def _reports(grant) -> list[GrantReport]:
     today = timezone.localdate()
     reports = list(grant.reports.order_by("due_on", "pk"))
     for report in reports:
-        report.colour = REPORT_COLOURS[report.status]
         report.label = awards.report_label(report)
         report.overdue = report.status in OPEN_REPORT_STATUSES and report.due_on < today
     return reports
@@ -145,7 +127,6 @@ def _grant_context(request, grant) -> dict:
         "grant": grant,
         "application": grant.application,
         "call": grant.call,
-        "grant_colour": GRANT_COLOURS[grant.status],
         "tranches": tranches,
         "reports": _reports(grant),
         "paid_total": sum((t.amount for t in tranches if t.status == TrancheStatus.PAID), 0),
@@ -182,23 +163,18 @@ def _report(request, pk, report_pk) -> GrantReport:
     report = get_object_or_404(GrantReport, pk=report_pk, grant=grant)
     report.grant = grant
     report.label = awards.report_label(report)
-    report.colour = REPORT_COLOURS[report.status]
     report.overdue = report.status in OPEN_REPORT_STATUSES and report.due_on < timezone.localdate()
     return report
 
 
 def _report_page(request, report, *, form=None, review_form=None, status=200):
     grant = report.grant
-    can_submit = (
-        request.user.has_perm("grants.submit_grant_report", grant)
-        and grant.status == GrantStatus.ACTIVE
-        and report.status in OPEN_REPORT_STATUSES
+    # The moves the user may make on the report now (grants.workflow), on an active grant.
+    moves = (
+        dict(GRANT_REPORT.available_moves(request.user, report)) if grant.status == GrantStatus.ACTIVE else {}
     )
-    can_review = (
-        request.user.has_perm("grants.manage_grant", grant)
-        and grant.status == GrantStatus.ACTIVE
-        and report.status == GrantReportStatus.SUBMITTED
-    )
+    can_submit = GrantReportStatus.SUBMITTED in moves
+    can_review = GrantReportStatus.ACCEPTED in moves
     if can_submit and form is None:
         form = forms.ReportSubmitForm(initial={"text": report.text})
     if can_review and review_form is None:
@@ -336,8 +312,6 @@ def staff_grants(request):
         STAFF_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     grants = list(page_obj.object_list)
-    for grant in grants:
-        grant.colour = GRANT_COLOURS[grant.status]
     return render(
         request,
         "grants/grant_manage_list.html",
@@ -353,6 +327,10 @@ def _staff_page(request, grant, *, status=200, section="", errors=None, **forms_
     tranches, reports = context["tranches"], context["reports"]
     plan_locked = any(t.status != TrancheStatus.PLANNED for t in tranches)
     editable = grant.status in (GrantStatus.AWARDED, GrantStatus.ACTIVE)
+    # The buttons of the page: the moves the user may make now (grants.workflow).
+    moves = dict(GRANT.available_moves(request.user, grant))
+    for tranche in tranches:
+        tranche.moves = dict(TRANCHE.available_moves(request.user, tranche))
     context.update(
         {
             "section": section,
@@ -369,8 +347,8 @@ def _staff_page(request, grant, *, status=200, section="", errors=None, **forms_
             "can_edit_plan": editable and not plan_locked,
             "can_edit_duties": editable,
             "can_pay": grant.status == GrantStatus.ACTIVE,
-            "can_close": grant.status == GrantStatus.ACTIVE,
-            "can_terminate": editable,
+            "can_close": GrantStatus.CLOSED in moves,
+            "can_terminate": GrantStatus.TERMINATED in moves,
             "open_items": awards.open_items(grant) if grant.status == GrantStatus.ACTIVE else [],
         }
     )

@@ -20,7 +20,7 @@ from core import services as core_services
 from core.forms import add_service_errors
 from core.permissions import require
 from grants import selectors, signals
-from grants.choices import IN_ASSESSMENT_STATUSES, STATUS_COLOURS, ApplicationStatus, AssignmentStatus
+from grants.choices import IN_ASSESSMENT_STATUSES, ApplicationStatus, AssignmentStatus
 from grants.forms_staff import (
     ApplicationFilterForm,
     AssignForm,
@@ -33,7 +33,7 @@ from grants.forms_staff import (
 from grants.models import Application, Call, ReviewAssignment, Score
 from grants.services import applications as app_services
 from grants.services import assessment
-from grants.workflow import available_transitions
+from grants.workflow import APPLICATION
 
 S = ApplicationStatus
 PAGE_SIZE = 50
@@ -76,7 +76,7 @@ def staff_calls(request):
     for call in page_obj.object_list:
         call.left = call.total_budget - call.awarded
         call.status_counts = [
-            (status.label, STATUS_COLOURS[status], getattr(call, f"n_{status.value}"))
+            (status.label, APPLICATION.colour(status), getattr(call, f"n_{status.value}"))
             for status in S
             if getattr(call, f"n_{status.value}")
         ]
@@ -210,7 +210,7 @@ def _timeline(application) -> list[dict]:
             else "",
             "to_label": str(labels.get(change.to_status, change.to_status)),
             "to_status": change.to_status,
-            "colour": STATUS_COLOURS.get(change.to_status, "secondary"),
+            "colour": APPLICATION.colour(change.to_status),
             "note": change.note,
             "actor": change.actor.get_full_name() if change.actor else _("(removed account)"),
         }
@@ -221,7 +221,7 @@ def _timeline(application) -> list[dict]:
 def _page(request, application, *, status=200, **forms):
     """The staff page of one application; `forms` replaces the blank forms (with errors)."""
     call = application.call
-    transitions = dict(available_transitions(request.user, application))
+    transitions = dict(APPLICATION.available_moves(request.user, application))
     revisions = list(application.revisions.order_by("-number").only("pk", "number", "stage", "created_at"))
     latest = revisions[0] if revisions else None
     snapshot = (
@@ -261,7 +261,7 @@ def _page(request, application, *, status=200, **forms):
         "revisions": revisions,
         "attachments": snapshot.get("attachments", []) if isinstance(snapshot, dict) else [],
         "transitions": transitions,
-        # The moves staff may make now (workflow.available_transitions), each a link to its form.
+        # The moves staff may make now (APPLICATION.available_moves), each a link to its form.
         "actions": [(label, ANCHORS.get(target, "")) for target, label in transitions.items()],
         "can_screen": S.UNDER_REVIEW in transitions or S.INELIGIBLE in transitions,
         "can_assign": application.status in IN_ASSESSMENT_STATUSES

@@ -4,6 +4,7 @@ Cooperation with Civil Society and its monitoring."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -139,6 +140,8 @@ class TransparencyReport(TimeStampedModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Its moves through its workflow (core.StatusChange rows, oldest first).
+    status_changes = GenericRelation("core.StatusChange")
 
     class Meta:
         ordering = ["organization", "-year", "-version"]

@@ -1,7 +1,8 @@
 """Every write that matters to transparency reports: start (pre-filled), autosave of a
 section, board and documents, submit, return, publish and correct. Each runs in one
 transaction, locks the report it changes, checks permission again (defence in depth),
-checks the move against `transparency.workflow` and records who did it (history).
+moves the report through `transparency.workflow.REPORT` (one core.StatusChange per move)
+and records who did it (history).
 """
 
 import logging
@@ -32,7 +33,7 @@ from transparency.models import (
     ReportDocument,
     TransparencyReport,
 )
-from transparency.workflow import EDITABLE_STATUSES, check_transition
+from transparency.workflow import EDITABLE_STATUSES, REPORT
 
 logger = logging.getLogger(__name__)
 
@@ -369,14 +370,13 @@ def report_submit(*, actor, report: TransparencyReport) -> TransparencyReport:
     as it is when something is missing)."""
     _require(actor, "transparency.submit_report", report)
     report = _lock(report)
-    check_transition(report.status, S.SUBMITTED)
+    REPORT.check(report.status, S.SUBMITTED)
     problems = section_problems(report)
     if problems:
         raise _problems_error(problems)
-    report.status = S.SUBMITTED
     report.submitted_by = actor
     report.submitted_at = timezone.now()
-    _save(report, actor, ["status", "submitted_by", "submitted_at"])
+    REPORT.move(report, S.SUBMITTED, actor=actor, fields=["submitted_by", "submitted_at"], check_perm=False)
     from accounts.models import User
 
     for staff in User.objects.filter(is_staff=True, is_active=True).exclude(email=""):
@@ -398,12 +398,18 @@ def report_return(*, actor, report: TransparencyReport, comments: str) -> Transp
     if not comments:
         raise ValidationError({"comments": _("Say what the organisation should change.")}, code="required")
     report = _lock(report)
-    check_transition(report.status, S.RETURNED)
-    report.status = S.RETURNED
+    REPORT.check(report.status, S.RETURNED)
     report.review_comments = comments
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
-    _save(report, actor, ["status", "review_comments", "reviewed_by", "reviewed_at"])
+    REPORT.move(
+        report,
+        S.RETURNED,
+        actor=actor,
+        note=comments,
+        fields=["review_comments", "reviewed_by", "reviewed_at"],
+        check_perm=False,
+    )
     for user in _editors(report.organization):
         email_user_template(
             user=user,
@@ -439,22 +445,25 @@ def report_publish(*, actor, report: TransparencyReport) -> TransparencyReport:
     stays public, as history)."""
     _require(actor, "transparency.publish_report", report)
     report = _lock(report)
-    check_transition(report.status, S.PUBLISHED)
+    REPORT.check(report.status, S.PUBLISHED)
     previous = list(
         TransparencyReport.objects.select_for_update()
         .filter(organization_id=report.organization_id, year=report.year, status=S.PUBLISHED)
         .exclude(pk=report.pk)
     )
-    for old in previous:
-        check_transition(old.status, S.SUPERSEDED)
-        old.status = S.SUPERSEDED
-        _save(old, actor, ["status"])
+    for old in previous:  # a consequence of this publication: the permission is the one above
+        REPORT.move(old, S.SUPERSEDED, actor=actor, check_perm=False)
     now = timezone.now()
-    report.status = S.PUBLISHED
     report.reviewed_by = actor
     report.reviewed_at = now
     report.published_at = now
-    _save(report, actor, ["status", "reviewed_by", "reviewed_at", "published_at"])
+    REPORT.move(
+        report,
+        S.PUBLISHED,
+        actor=actor,
+        fields=["reviewed_by", "reviewed_at", "published_at"],
+        check_perm=False,
+    )
     for user in _editors(report.organization):
         email_user_template(
             user=user,

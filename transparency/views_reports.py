@@ -498,6 +498,7 @@ def report_preview(request, pk):
     report = _private_report(request, pk)
     report = selectors.report_for_editing(report.pk)
     progress = _progress(report)
+    moves = dict(workflow.REPORT.available_moves(request.user, report))  # the buttons of this page
     return render(
         request,
         "transparency/report_preview.html",
@@ -508,10 +509,8 @@ def report_preview(request, pk):
             "totals": _totals(report),
             "editable": report.status in workflow.EDITABLE_STATUSES
             and request.user.has_perm("transparency.edit_report", report),
-            "can_submit": request.user.has_perm("transparency.submit_report", report)
-            and report.status in workflow.EDITABLE_STATUSES,
-            "can_review": request.user.has_perm("transparency.review_report", report)
-            and report.status == ReportStatus.SUBMITTED,
+            "can_submit": ReportStatus.SUBMITTED in moves,
+            "can_review": ReportStatus.RETURNED in moves,
             "can_correct": report.status == ReportStatus.PUBLISHED
             and request.user.has_perm("transparency.correct_report", report),
             "section_titles": SECTION_TITLES,
@@ -595,6 +594,7 @@ def report_review_queue(request):
 
 def _review_page(request, report, *, return_form=None, status=200):
     report = selectors.report_for_editing(report.pk)
+    moves = dict(workflow.REPORT.available_moves(request.user, report))  # the buttons of this page
     return render(
         request,
         "transparency/report_review.html",
@@ -604,7 +604,8 @@ def _review_page(request, report, *, return_form=None, status=200):
             "progress": _progress(report),
             "totals": _totals(report),
             "return_form": return_form or ReturnForm(),
-            "can_act": report.status == ReportStatus.SUBMITTED,
+            "can_publish": ReportStatus.PUBLISHED in moves,
+            "can_return": ReportStatus.RETURNED in moves,
             "versions": list(selectors.report_versions(report)) if report.corrects_id else [],
             "section_titles": SECTION_TITLES,
         },

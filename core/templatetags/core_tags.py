@@ -122,3 +122,34 @@ def money_format_attrs():
         parts["decimal"],
         parts["pattern"],
     )
+
+
+# --- workflows (core.workflow) ----------------------------------------------------------------
+
+
+@register.inclusion_tag("core/includes/_status_badge.html")
+def status_badge(obj=None, *, status=None, workflow=None, label=None, css=""):
+    """The status of `obj` as a badge in its workflow's colour: `{% status_badge report %}`.
+    Without an object: `{% status_badge status="paid" workflow="grants.tranche" %}`.
+    `label` replaces the status's own label (e.g. the applicant's public label)."""
+    from core import workflow as workflows
+
+    flow = workflows.for_model(obj) if obj is not None else workflows.by_name(workflow)
+    if obj is not None and status is None:
+        status = getattr(obj, flow.status_field)
+    return {
+        "label": label if label not in (None, "") else flow.label(status),
+        "colour": flow.colour(status),
+        "css": css,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def available_moves(context, obj):
+    """`{% available_moves obj as moves %}`: [(target, button label)] of the moves the
+    signed-in user may make on `obj` now (core.workflow)."""
+    from core import workflow as workflows
+
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return workflows.available_moves(user, obj)

@@ -12,7 +12,9 @@ the grant.
 
 Every service runs in one transaction, checks the permission (`grants.manage_grant` for
 KCSF, `grants.submit_grant_report` for the grantee), locks the grant first and then the row
-it changes, records who did it (history) and emails the other side after commit.
+it changes, and emails the other side after commit. The moves follow the tables of
+`grants.workflow` (GRANT, TRANCHE, GRANT_REPORT) and go through their `move`, which records
+who did it (one core.StatusChange per move, and simple_history).
 Refusals are `ValidationError`s with a translated reason.
 """
 
@@ -41,6 +43,7 @@ from grants.choices import (
 )
 from grants.models import Grant, GrantReport, SentReminder, Tranche
 from grants.services.common import email_applicant, require
+from grants.workflow import GRANT, GRANT_REPORT, TRANCHE
 
 G = GrantStatus
 T = TrancheStatus
@@ -84,7 +87,10 @@ def _grant_label(status: str) -> str:
 
 
 def _require_status(grant: Grant, allowed, message: str) -> None:
-    if grant.status not in allowed:
+    """`allowed`: the statuses in which the grant may be changed so, or the status the grant
+    moves to (then the table of grants.workflow.GRANT decides)."""
+    ok = GRANT.allows(grant.status, allowed) if isinstance(allowed, str) else grant.status in allowed
+    if not ok:
         raise ValidationError(
             message % {"status": _grant_label(grant.status)}, code="grant_status_not_allowed"
         )
@@ -201,9 +207,9 @@ def grant_upload_agreement(*, actor, grant: Grant, upload, signed_on, release_fi
     fields = ["agreement_file", "agreement_signed_on", "updated_at"]
     activated = grant.status == G.AWARDED
     if activated:
-        grant.status = G.ACTIVE
-        fields.append("status")
-    _save(grant, actor, fields)
+        GRANT.move(grant, G.ACTIVE, actor=actor, fields=fields, check_perm=False)  # checked above
+    else:
+        _save(grant, actor, fields)
     released = []
     if activated and release_first:
         first = Tranche.objects.select_for_update().filter(grant=grant).order_by("number").first()
@@ -316,9 +322,9 @@ def tranches_set_plan(*, actor, grant: Grant, rows: list[dict]) -> list[Tranche]
 
 
 def _release(tranche: Tranche, actor) -> Tranche:
-    tranche.status = T.RELEASED
+    """Release a locked tranche (the caller checked `grants.manage_grant`)."""
     tranche.released_at = timezone.now()
-    _save(tranche, actor, ["status", "released_at"])
+    TRANCHE.move(tranche, T.RELEASED, actor=actor, fields=["released_at"], check_perm=False)
     return tranche
 
 
@@ -339,7 +345,7 @@ def tranche_release(*, actor, tranche: Tranche) -> Tranche:
         grant, (G.ACTIVE,), _("Tranches are released on active grants only; this grant is “%(status)s”.")
     )
     tranche = _lock_tranche(grant, tranche)
-    if tranche.status != T.PLANNED:
+    if not TRANCHE.allows(tranche.status, T.RELEASED):
         raise ValidationError(
             _("Tranche %(n)s is “%(status)s”: only a planned tranche can be released.")
             % {"n": tranche.number, "status": T(tranche.status).label},
@@ -366,7 +372,7 @@ def tranche_mark_paid(*, actor, tranche: Tranche, paid_on) -> Tranche:
         grant, (G.ACTIVE,), _("Payments are recorded on active grants only; this grant is “%(status)s”.")
     )
     tranche = _lock_tranche(grant, tranche)
-    if tranche.status != T.RELEASED:
+    if not TRANCHE.allows(tranche.status, T.PAID):
         raise ValidationError(
             _("Tranche %(n)s is “%(status)s”: only a released tranche can be marked as paid.")
             % {"n": tranche.number, "status": T(tranche.status).label},
@@ -377,9 +383,8 @@ def tranche_mark_paid(*, actor, tranche: Tranche, paid_on) -> Tranche:
         raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
     if tranche.released_at and paid_on < timezone.localdate(tranche.released_at):
         raise ValidationError({"paid_on": _("The payment date cannot be before the tranche was released.")})
-    tranche.status = T.PAID
     tranche.paid_on = paid_on
-    _save(tranche, actor, ["status", "paid_on"])
+    TRANCHE.move(tranche, T.PAID, actor=actor, fields=["paid_on"], check_perm=False)  # checked above
     _email_grantee(grant, "grants/email/grant_tranche_paid", tranche=tranche)
     return tranche
 
@@ -505,7 +510,7 @@ def grant_report_submit(*, actor, report: GrantReport, text: str = "", upload=No
         grant, (G.ACTIVE,), _("Reports are sent on active grants only; this grant is “%(status)s”.")
     )
     report = _lock_report(grant, report)
-    if report.status not in (R.DUE, R.RETURNED):
+    if not GRANT_REPORT.allows(report.status, R.SUBMITTED):
         raise ValidationError(
             _("This report is “%(status)s”: it cannot be sent again.") % {"status": R(report.status).label},
             code="report_status",
@@ -528,7 +533,7 @@ def grant_report_submit(*, actor, report: GrantReport, text: str = "", upload=No
         errors["text"] = _("Write the report or attach it as a file.")
     if errors:
         raise ValidationError(errors)
-    fields = ["text", "status", "submitted_at", "submitted_by", "updated_at"]
+    fields = ["text", "submitted_at", "submitted_by"]
     if upload:
         _delete_file_on_commit(report.file)
         report.original_name = _original_name(upload)
@@ -536,10 +541,9 @@ def grant_report_submit(*, actor, report: GrantReport, text: str = "", upload=No
         report.file = upload
         fields += ["file", "original_name"]
     report.text = text
-    report.status = R.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = actor
-    _save(report, actor, fields)
+    GRANT_REPORT.move(report, R.SUBMITTED, actor=actor, fields=fields, check_perm=False)  # checked above
     for person in grant_staff_followers(grant):
         email_user_template(
             template="grants/email/grant_report_submitted",
@@ -564,17 +568,23 @@ def grant_report_accept(*, actor, report: GrantReport, comment: str = "") -> Gra
         grant, (G.ACTIVE,), _("Reports are reviewed on active grants only; this grant is “%(status)s”.")
     )
     report = _lock_report(grant, report)
-    if report.status != R.SUBMITTED:
+    if not GRANT_REPORT.allows(report.status, R.ACCEPTED):
         raise ValidationError(
             _("This report is “%(status)s”: only a submitted report can be accepted.")
             % {"status": R(report.status).label},
             code="report_status",
         )
-    report.status = R.ACCEPTED
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor
     report.staff_comment = (comment or "").strip()[:5000]
-    _save(report, actor, ["status", "reviewed_at", "reviewed_by", "staff_comment", "updated_at"])
+    GRANT_REPORT.move(
+        report,
+        R.ACCEPTED,
+        actor=actor,
+        note=report.staff_comment,
+        fields=["reviewed_at", "reviewed_by", "staff_comment"],
+        check_perm=False,  # checked above
+    )
     released = [
         _release(tranche, actor)
         for tranche in Tranche.objects.select_for_update()
@@ -601,7 +611,7 @@ def grant_report_return(*, actor, report: GrantReport, comment: str) -> GrantRep
         grant, (G.ACTIVE,), _("Reports are reviewed on active grants only; this grant is “%(status)s”.")
     )
     report = _lock_report(grant, report)
-    if report.status != R.SUBMITTED:
+    if not GRANT_REPORT.allows(report.status, R.RETURNED):
         raise ValidationError(
             _("This report is “%(status)s”: only a submitted report can be returned.")
             % {"status": R(report.status).label},
@@ -609,11 +619,17 @@ def grant_report_return(*, actor, report: GrantReport, comment: str) -> GrantRep
         )
     if not comment:
         raise ValidationError({"comment": _("Say what the grantee should change.")})
-    report.status = R.RETURNED
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor
     report.staff_comment = comment[:5000]
-    _save(report, actor, ["status", "reviewed_at", "reviewed_by", "staff_comment", "updated_at"])
+    GRANT_REPORT.move(
+        report,
+        R.RETURNED,
+        actor=actor,
+        note=report.staff_comment,
+        fields=["reviewed_at", "reviewed_by", "staff_comment"],
+        check_perm=False,  # checked above
+    )
     _email_grantee(
         grant, "grants/email/grant_report_returned", report=report, report_label=report_label(report)
     )
@@ -657,14 +673,20 @@ def grant_close(*, actor, grant: Grant, note: str = "") -> Grant:
     otherwise refuse, listing what is still open."""
     require(actor, "grants.manage_grant", grant)
     grant = lock_grant(grant)
-    _require_status(grant, (G.ACTIVE,), _("Only an active grant can be closed; this grant is “%(status)s”."))
+    _require_status(grant, G.CLOSED, _("Only an active grant can be closed; this grant is “%(status)s”."))
     items = open_items(grant)
     if items:
         raise ValidationError([_("The grant cannot be closed yet:"), *items], code="open_items")
-    grant.status = G.CLOSED
     grant.closed_at = timezone.now()
     grant.closing_note = (note or "").strip()[:5000]
-    _save(grant, actor, ["status", "closed_at", "closing_note", "updated_at"])
+    GRANT.move(
+        grant,
+        G.CLOSED,
+        actor=actor,
+        note=grant.closing_note,
+        fields=["closed_at", "closing_note"],
+        check_perm=False,
+    )
     _email_grantee(grant, "grants/email/grant_closed")
     return grant
 
@@ -678,14 +700,20 @@ def grant_terminate(*, actor, grant: Grant, reason: str) -> Grant:
     grant = lock_grant(grant)
     _require_status(
         grant,
-        (G.AWARDED, G.ACTIVE),
+        G.TERMINATED,
         _("Only an awarded or active grant can be terminated; this grant is “%(status)s”."),
     )
     if not reason:
         raise ValidationError({"reason": _("Give the reason of the termination.")})
-    grant.status = G.TERMINATED
     grant.closed_at = timezone.now()
     grant.closing_note = reason[:5000]
-    _save(grant, actor, ["status", "closed_at", "closing_note", "updated_at"])
+    GRANT.move(
+        grant,
+        G.TERMINATED,
+        actor=actor,
+        note=grant.closing_note,
+        fields=["closed_at", "closing_note"],
+        check_perm=False,
+    )
     _email_grantee(grant, "grants/email/grant_terminated", reason=grant.closing_note)
     return grant

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.notifications import email_user_template
-from core.permissions import require
+from core.permissions import require  # noqa: F401  (the services import it from here)
 from grants.choices import EDITABLE_STATUSES
-from grants.models import Application, Call, ReferenceCounter, StatusChange
-from grants.workflow import check_transition
+from grants.models import Application, Call, ReferenceCounter
+from grants.workflow import APPLICATION
 from organizations.models import Membership
 
 
@@ -42,17 +42,11 @@ def save(application: Application, actor, fields: list[str]) -> None:
 
 
 def move(application: Application, *, actor, target: str, note: str = "", fields=(), check_perm: bool = True):
-    """Move a locked application to `target`: check the table and the permission, save the
-    status with `fields`, and record who, when, from what, to what and why."""
-    perm = check_transition(application.status, target)
-    if check_perm:
-        require(actor, perm, application)
-    previous = application.status
-    application.status = target
-    save(application, actor, ["status", *fields])
-    StatusChange.objects.create(
-        application=application, from_status=previous, to_status=target, actor=actor, note=(note or "")[:5000]
-    )
+    """Move a locked application (lock first: `lock_application`) to `target` through
+    `grants.workflow.APPLICATION`: check the table and the permission, save the status with
+    `fields` and `updated_at`, and record who, when, from what, to what and why (one
+    core.StatusChange)."""
+    APPLICATION.move(application, target, actor=actor, note=note, fields=fields, check_perm=check_perm)
     return application
 
 

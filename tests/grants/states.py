@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.models import EmailOutbox
+from core.models import EmailOutbox, StatusChange
 from grants.choices import ApplicantType, ApplicationStatus, Stage
-from grants.models import Application, Call, StatusChange
+from grants.models import Application, Call
 from grants.services import applications as app_services
 from grants.services import assessment
 from tests.factories import StaffFactory, UserFactory

@@ -6,8 +6,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from core.models import StatusChange
 from grants.choices import ApplicationStatus
-from grants.models import Application, StatusChange
+from grants.models import Application
 from tests.grants.test_applications_support import (  # noqa: F401  (cast_fixture: the `cast` fixture)
     LOGIN,
     cast_fixture,

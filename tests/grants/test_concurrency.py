@@ -12,8 +12,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from core.models import StatusChange
 from grants.choices import ApplicationStatus
-from grants.models import Application, Grant, Revision, StatusChange
+from grants.models import Application, Grant, Revision
 from grants.services import applications as app_services
 from grants.services import assessment
 from tests.grants.factories import CallFactory

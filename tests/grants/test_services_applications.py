@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from core.models import EmailOutbox, Municipality
+from core.models import EmailOutbox, Municipality, StatusChange
 from grants.choices import ApplicantType, ApplicationStatus, BudgetCategory, QuestionKind, Stage
 from grants.models import (
     Application,
@@ -24,7 +24,6 @@ from grants.models import (
     Question,
     ReferenceCounter,
     Revision,
-    StatusChange,
 )
 from grants.services import applications as services
 from grants.services import assessment

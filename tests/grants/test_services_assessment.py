@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from core.models import EmailOutbox
+from core.models import EmailOutbox, StatusChange
 from grants.choices import ApplicantType, ApplicationStatus, AssignmentStatus, Eligibility, Stage
-from grants.models import Criterion, Grant, ReviewAssignment, Score, StatusChange
+from grants.models import Criterion, Grant, ReviewAssignment, Score
 from grants.services import assessment
 from grants.services.assessment import committed_total, weighted_score
 from organizations.models import Membership

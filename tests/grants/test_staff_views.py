@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from core.models import StatusChange
 from grants.choices import ApplicationStatus, AssignmentStatus, Eligibility, Stage
-from grants.models import Application, Grant, Message, ReviewAssignment, StatusChange
+from grants.models import Application, Grant, Message, ReviewAssignment
 from grants.services import assessment
 from organizations.models import Membership
 from tests.factories import StaffFactory, UserFactory

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
+from core.models import StatusChange
 from grants.choices import ApplicantType, ApplicationStatus, Eligibility, Stage
-from grants.models import StatusChange
 from grants.services import applications as app_services
 from grants.services import assessment
 from grants.workflow import TRANSITIONS, TransitionNotAllowed, available_transitions, check_transition
