@@ -207,6 +207,7 @@ def parse_amount(
 
 from django import forms  # noqa: E402
 from django.utils import translation  # noqa: E402
+from django.utils.translation import gettext_lazy  # noqa: E402
 
 
 def amount_for_input(value, language: str | None = None) -> str:
@@ -257,3 +258,35 @@ class MoneyField(forms.DecimalField):
         attrs = super().widget_attrs(widget)
         attrs.pop("step", None)
         return attrs
+
+
+def page_amount_format() -> str:
+    """The amount format of the active language: "sq" (1.500,00, also for sr-Latn) or "en"."""
+    return "sq" if DECIMAL_SEPARATOR.get(amount_language(translation.get_language()) or "") == "," else "en"
+
+
+class AmountFormatField(forms.ChoiceField):
+    """ "How amounts are written in this file" for an import: the convention that decides
+    ambiguous amounts ("1.500"), by default the page's language. The value is a language
+    code for `parse_amount(language=…)`; a form posted without it gets the page's format."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("How amounts are written in this file"))
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy("Decides amounts such as 1.500: one thousand five hundred, or one and a half."),
+        )
+        kwargs.setdefault("initial", page_amount_format)
+        kwargs.setdefault("widget", forms.Select(attrs={"class": "form-select"}))
+        kwargs.setdefault("required", False)
+        super().__init__(
+            choices=[
+                ("sq", gettext_lazy("Albanian or Serbian: 1.500,00")),
+                ("en", gettext_lazy("English: 1,500.00")),
+            ],
+            **kwargs,
+        )
+
+    def clean(self, value):
+        """The chosen format; when none was sent, the page's."""
+        return super().clean(value) or page_amount_format()

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exports import CONTENT_TYPES
+from core.money import AmountFormatField
 from giving import imports
 from giving.models import ImportBatch
 from organizations.models import Organization
@@ -41,6 +42,7 @@ class ImportUploadForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
         help_text=gettext_lazy("The organisation whose records these are."),
     )
+    amount_format = AmountFormatField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,6 +101,7 @@ def import_upload(request):
                 actor=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 entered_for=form.cleaned_data["entered_for"],
+                amount_language=form.cleaned_data["amount_format"],
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):

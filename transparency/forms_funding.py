@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality
+from core.money import AmountFormatField
 from organizations.models import Organization
 from transparency import funding
 from transparency.choices import FundingProcedure, FundingSource, MeasureStatus
@@ -29,6 +30,7 @@ class FundingImportForm(forms.Form):
             }
         ),
     )
+    amount_format = AmountFormatField()
 
 
 def _year_choices(blank_label):
