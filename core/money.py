@@ -178,7 +178,11 @@ def parse_amount(
         number = _from_text(str(value), language, field)
     if not number.is_finite():
         raise _error(_("Enter an amount in EUR, e.g. 1500.00."), field, "invalid")
-    if number != number.quantize(CENT):
+    try:
+        exact = number == number.quantize(CENT)
+    except ArithmeticError:  # more digits than the context holds: far too large
+        exact, number = True, Decimal("Infinity") if number > 0 else Decimal("-Infinity")
+    if not exact:
         raise _too_many_decimals(str(value), field)
     if number < 0 and not allow_negative:
         if allow_zero:
@@ -186,9 +190,9 @@ def parse_amount(
         raise _error(_("The amount must be positive."), field, "negative")
     if number == 0 and not allow_zero:
         raise _error(_("The amount must be positive."), field, "zero")
-    if maximum is not None and abs(number) >= maximum:
+    if (maximum is not None and abs(number) >= maximum) or not number.is_finite():
         raise _error(
-            _("The amount is too large: it must be less than %(max)s EUR.") % {"max": f"{maximum:,.0f}"},
+            _("The amount is too large: it must be less than %(max)s EUR.") % {"max": f"{maximum or MAX_AMOUNT:,.0f}"},
             field,
             "too_large",
         )
