@@ -192,7 +192,8 @@ def parse_amount(
         raise _error(_("The amount must be positive."), field, "zero")
     if (maximum is not None and abs(number) >= maximum) or not number.is_finite():
         raise _error(
-            _("The amount is too large: it must be less than %(max)s EUR.") % {"max": f"{maximum or MAX_AMOUNT:,.0f}"},
+            _("The amount is too large: it must be less than %(max)s EUR.")
+            % {"max": f"{maximum or MAX_AMOUNT:,.0f}"},
             field,
             "too_large",
         )

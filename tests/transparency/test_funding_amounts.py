@@ -8,11 +8,16 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.transparency.test_funding import csv_file, parties, row, xlsx_file  # noqa: F401 (parties: a fixture)
+from tests.transparency.test_funding import (
+    csv_file,
+    parties,  # noqa: F401 (a fixture, used by every test)
+    row,
+    xlsx_file,
+)
 from transparency import funding
 from transparency.models import PublicFundingRecord
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "parties")]
 
 CASES = [
     ("1.500,00", "sq", Decimal("1500.00")),
@@ -41,7 +46,7 @@ def _check(result, cell, expected):
 
 
 @pytest.mark.parametrize(("cell", "language", "expected"), CASES)
-def test_csv(parties, staff_user, cell, language, expected):  # noqa: F811
+def test_csv(staff_user, cell, language, expected):
     upload = csv_file([row(amount=cell)])
     result = funding.funding_import(
         actor=staff_user, uploaded_file=upload, dry_run=False, amount_language=language
@@ -50,7 +55,7 @@ def test_csv(parties, staff_user, cell, language, expected):  # noqa: F811
 
 
 @pytest.mark.parametrize(("cell", "language", "expected"), CASES)
-def test_xlsx_text_cells(parties, staff_user, cell, language, expected):  # noqa: F811
+def test_xlsx_text_cells(staff_user, cell, language, expected):
     upload = xlsx_file([row(amount=cell)])
     result = funding.funding_import(
         actor=staff_user, uploaded_file=upload, dry_run=False, amount_language=language
@@ -79,16 +84,14 @@ def _post(client, page, cell, chosen=None):
         ("en", None, "1.500,00", Decimal("1500.00")),
     ],
 )
-def test_import_page_reads_amounts_in_the_chosen_format(
-    client, parties, staff_user, page, chosen, cell, expected
-):  # noqa: F811
+def test_import_page_reads_amounts_in_the_chosen_format(client, staff_user, page, chosen, cell, expected):
     client.force_login(staff_user)
     response = _post(client, page, cell, chosen)
     assert response.status_code == 200
     assert PublicFundingRecord.objects.get().amount == expected
 
 
-def test_import_page_names_the_refused_cell(client, parties, staff_user):  # noqa: F811
+def test_import_page_names_the_refused_cell(client, staff_user):
     client.force_login(staff_user)
     response = _post(client, "en", "1.500")
     assert response.status_code == 400
