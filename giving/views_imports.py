@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import tabular
 from core.exports import CONTENT_TYPES
 from core.money import AmountFormatField
 from giving import imports
@@ -26,14 +27,13 @@ from giving.models import ImportBatch
 from organizations.models import Organization
 
 ERRORS_PAGE_SIZE = 200
-UPLOAD_ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy("CSV (UTF-8) or Excel workbook (.xlsx), at most 10 MB and 20,000 rows."),
-        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": UPLOAD_ACCEPT}),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": tabular.ACCEPT}),
     )
     entered_for = forms.ModelChoiceField(
         label=gettext_lazy("On behalf of"),

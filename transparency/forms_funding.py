@@ -4,6 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import tabular
 from core.models import Municipality
 from core.money import AmountFormatField
 from organizations.models import Organization
@@ -26,7 +27,7 @@ class FundingImportForm(forms.Form):
         widget=forms.ClearableFileInput(
             attrs={
                 "class": "form-control",
-                "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "accept": tabular.ACCEPT,
             }
         ),
     )
