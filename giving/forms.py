@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.money import format_money
+from core.money import MoneyField, format_money
 from giving.choices import (
     DIASPORA_DONOR_TYPES,
     BeneficiaryGroup,
@@ -121,11 +121,10 @@ class GivingRecordForm(_RecordRulesMixin, forms.ModelForm):
     class Meta:
         model = GivingRecord
         fields = [name for name in EDITABLE_FIELDS if name != "source_url"]  # declared above
+        field_classes = {"amount": MoneyField}
         widgets = {
             "date": forms.DateInput(attrs={**_text, "type": "date"}, format="%Y-%m-%d"),
-            "amount": forms.NumberInput(
-                attrs={**_text, "min": "0.01", "step": "0.01", "inputmode": "decimal"}
-            ),
+            "amount": forms.TextInput(attrs={**_text, "inputmode": "decimal"}),
             "support_kind": forms.Select(attrs=_select),
             "donor_type": forms.Select(attrs=_select),
             "donor_name": forms.TextInput(attrs=_text),
@@ -200,11 +199,9 @@ class PublicReportForm(_RecordRulesMixin, forms.Form):
         choices=GivingRecord._meta.get_field("support_kind").choices,
         widget=forms.Select(attrs=_select),
     )
-    amount = forms.DecimalField(
+    amount = MoneyField(
         label=_("Amount or estimated value (EUR)"),
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={**_text, "min": "0.01", "step": "0.01", "inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={**_text, "inputmode": "decimal"}),
     )
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={**_text, "type": "date"}))
     donor_type = forms.ChoiceField(

@@ -4,11 +4,13 @@ Two steps, each one service:
 
 - `import_validate()` reads the whole file, validates every row with the same rules as
   `services.prepare_record` (plus friendly parsing: codes or labels in sq/sr/en, dates
-  as 2024-03-31 or 31.03.2024, amounts as 1500, 1500.50 or 1.500,50), finds exact
+  as 2024-03-31 or 31.03.2024, amounts with `core.money.parse_amount` in the convention
+  the person chose for the file: 1.500,50 or 1,500.50), finds exact
   duplicates (within the file and against the database, by fingerprint) and flags near
   duplicates. It stores the validated rows and the row-by-row errors on an
   `ImportBatch`; nothing else is written. A problem with the file as a whole (size,
-  encoding, columns, too many rows) raises `ImportFileError` and stores nothing.
+  encoding, columns, too many rows: `core.tabular`) raises `TabularFileError` and stores
+  nothing.
 - `import_commit()` creates the records of a validated batch in one transaction,
   either every valid row ("valid_only") or, if any row is invalid, none
   ("all_or_nothing"). A batch is committed at most once; rows whose gift is already
@@ -20,11 +22,9 @@ import csv
 import datetime
 import hashlib
 import io
-import re
 import unicodedata
-import zipfile
-from collections.abc import Iterable, Iterator
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,7 +39,9 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history
 
+from core import tabular
 from core.models import Municipality
+from core.money import AmountError, parse_amount
 from giving import services
 from giving.aggregates import refresh_on_commit
 from giving.choices import (
@@ -58,8 +60,8 @@ from giving.choices import (
 from giving.models import GivingRecord, ImportBatch
 from organizations.models import Organization
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_COLUMNS = 60
+MAX_FILE_BYTES = tabular.MAX_FILE_BYTES
+MAX_COLUMNS = tabular.MAX_COLUMNS
 CHUNK_SIZE = 500
 PROGRESS_EVERY = 500  # rows between two progress updates of a background import
 
@@ -181,11 +183,7 @@ EXAMPLE_ROW = {
 }
 
 
-class ImportFileError(ValidationError):
-    """The file as a whole cannot be imported (size, type, encoding, columns, rows)."""
-
-
-# --- Reading the file ---------------------------------------------------------------------
+# --- Reading the file: core.tabular -------------------------------------------------------
 
 
 def _norm(value) -> str:
@@ -198,172 +196,19 @@ def _plain(value) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-# Letters of Albanian and Serbian Latin that the two Windows code pages disagree on.
-_CP1250_LETTERS = set("čćđšžČĆĐŠŽëçËÇ")
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark), else Windows-1250 or Windows-1252
-    (whichever reads as more Albanian/Serbian letters). UTF-16 and binary files are
-    refused with a message saying how to save the file."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFileError(
-            _(
-                "The file is in UTF-16 (“Unicode text”). Save it as “CSV UTF-8 (comma delimited)” "
-                "or as an Excel workbook (.xlsx) and upload it again."
-            ),
-            code="encoding",
-        )
-    if b"\x00" in data[:4096]:
-        raise ImportFileError(
-            _("This does not look like a CSV file. Upload a CSV (UTF-8) or an Excel workbook (.xlsx)."),
-            code="encoding",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    candidates = []
-    for encoding in ("cp1250", "cp1252"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        candidates.append((sum(ch in _CP1250_LETTERS for ch in text), encoding == "cp1250", text))
-    if not candidates:
-        raise ImportFileError(
-            _(
-                "The file is not in UTF-8 and not in a Windows encoding we can read. "
-                "Save it as “CSV UTF-8 (comma delimited)” and upload it again."
-            ),
-            code="encoding",
-        )
-    return max(candidates)[2]
-
-
-def _sniff_delimiter(text: str) -> str:
-    first_line = text.split("\n", 1)[0]
-    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
-    return max(counts, key=lambda d: (counts[d], d == ","))
-
-
-def _csv_rows(data: bytes) -> Iterator[list]:
-    text = decode_csv(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("The CSV file is malformed near line %(line)s: %(error)s")
-            % {"line": reader.line_num, "error": exc},
-            code="malformed",
-        ) from None
-
-
-def _xlsx_rows(data: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise ImportFileError(
-            _("The Excel file cannot be read. Save it again as an Excel workbook (.xlsx)."),
-            code="malformed",
-        ) from None
-    try:
-        if not workbook.worksheets:
-            return
-        for row in workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
-            yield list(row)
-    finally:
-        workbook.close()
-
-
-def _is_blank(row: list) -> bool:
-    return all(cell is None or str(cell).strip() == "" for cell in row)
-
-
-def _file_kind(name: str, data: bytes) -> str:
-    lower = (name or "").lower()
-    if data.startswith(b"PK\x03\x04"):
-        if lower.endswith(".csv"):
-            raise ImportFileError(_("This file is not a CSV file."), code="type")
-        return "xlsx"
-    if lower.endswith((".xlsx", ".xlsm")):
-        raise ImportFileError(_("The Excel file cannot be read. Save it again as an Excel workbook (.xlsx)."))
-    if lower.endswith((".xls", ".ods", ".numbers", ".pdf", ".doc", ".docx")):
-        raise ImportFileError(
-            _("Upload a CSV file or an Excel workbook (.xlsx); other file types cannot be imported."),
-            code="type",
-        )
-    return "csv"
-
-
-def read_rows(name: str, data: bytes) -> tuple[list[str], list[tuple[int, list]]]:
-    """The header (column names) and the data rows with their row numbers as a
-    spreadsheet shows them (the header is row 1). Blank rows and rows whose first cell
-    starts with "#" (the template's notes) are skipped. Raises ImportFileError."""
-    if not data:
-        raise ImportFileError(_("The file is empty."), code="empty")
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(size)s MB. Split it into smaller files.")
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)},
-            code="size",
-        )
-    kind = _file_kind(name, data)
-    rows = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
-    max_rows = settings.GIVING_IMPORT_MAX_ROWS
-    header = None
-    body: list[tuple[int, list]] = []
-    for number, row in enumerate(rows, start=1):
-        if header is None:
-            if _is_blank(row):
-                raise ImportFileError(
-                    _("The first row must hold the column names, as in the template."), code="columns"
-                )
-            header = row
-            continue
-        if _is_blank(row) or str(row[0] or "").lstrip().startswith("#"):
-            continue
-        body.append((number, row))
-        if len(body) > max_rows:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows. Split it into files of at most %(max)s rows.")
-                % {"max": max_rows},
-                code="rows",
-            )
-    if header is None:
-        raise ImportFileError(_("The file is empty."), code="empty")
-    columns = check_columns(header)
-    if not body:
-        raise ImportFileError(_("The file has column names but no rows of data."), code="empty")
-    return columns, body
-
-
-def check_columns(header: list) -> list[str]:
-    """The header as column names; refuses missing required, unknown and repeated columns."""
-    columns = [_norm(cell if cell is not None else "").lstrip("\ufeff") for cell in header]
-    while columns and columns[-1] == "":
-        columns.pop()
-    if len(columns) > MAX_COLUMNS:
-        raise ImportFileError(_("The file has too many columns."), code="columns")
-    problems = []
-    unknown = [c or _("(empty)") for c in columns if c not in COLUMN_NAMES]
-    if unknown:
-        problems.append(
-            _("Unknown or extra columns: %(columns)s. Remove them or use the template's column names.")
-            % {"columns": ", ".join(unknown)}
-        )
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        problems.append(_("Missing required columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
-    if repeated:
-        problems.append(_("Columns given more than once: %(columns)s.") % {"columns": ", ".join(repeated)})
-    if problems:
-        raise ImportFileError(problems, code="columns")
-    return columns
+def read_table(name: str, data: bytes) -> tabular.Table:
+    """The checked header and the data rows of an import file (core.tabular's rules: the
+    template's columns, GIVING_IMPORT_MAX_ROWS rows, notes rows starting with "#" skipped).
+    Raises TabularFileError."""
+    return tabular.read_table(
+        name,
+        data,
+        columns=COLUMN_NAMES,
+        required=REQUIRED_COLUMNS,
+        max_rows=settings.GIVING_IMPORT_MAX_ROWS,
+        max_bytes=MAX_FILE_BYTES,
+        max_columns=MAX_COLUMNS,
+    )
 
 
 # --- Parsing cells ---------------------------------------------------------------------------
@@ -411,8 +256,6 @@ class _Lookups:
         return self._organizations[key]
 
 
-_AMOUNT_PLAIN = re.compile(r"^-?\d+([.,]\d+)?$")
-_AMOUNT_GROUPED = re.compile(r"^-?\d{1,3}(?P<sep>[.,' ])\d{3}((?P=sep)\d{3})*(?P<dec>[.,]\d+)?$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y", "%Y/%m/%d")
 
 
@@ -436,35 +279,6 @@ def parse_date(cell) -> datetime.date:
         except ValueError:
             continue
     raise ValueError(_("Enter a date as 2024-03-31 or 31.03.2024."))
-
-
-def parse_amount(cell) -> Decimal:
-    if isinstance(cell, bool):
-        raise ValueError(_("Enter an amount in EUR, e.g. 1500 or 1500.50."))
-    if isinstance(cell, int | float | Decimal):
-        value = Decimal(str(cell))
-    else:
-        text = re.sub(r"(?i)\s*(eur|€)\s*", "", _text(cell)).replace("\u00a0", " ").strip()
-        grouped = _AMOUNT_GROUPED.match(text)
-        if grouped and not (grouped.group("dec") and grouped.group("dec")[0] == grouped.group("sep")):
-            decimals = grouped.group("dec") or ""
-            whole = text[: len(text) - len(decimals)].replace(grouped.group("sep"), "")
-            text = whole + ("." + decimals[1:] if decimals else "")
-        elif _AMOUNT_PLAIN.match(text):
-            text = text.replace(",", ".")
-        else:
-            raise ValueError(_("Enter an amount in EUR, e.g. 1500 or 1500.50."))
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(_("Enter an amount in EUR, e.g. 1500 or 1500.50.")) from None
-    if not value.is_finite():
-        raise ValueError(_("Enter an amount in EUR, e.g. 1500 or 1500.50."))
-    if value <= 0:
-        raise ValueError(_("The amount must be positive."))
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(_("Give the amount with at most two decimals (cents)."))
-    return value.quantize(Decimal("0.01"))
 
 
 def parse_country(text: str) -> str:
@@ -497,8 +311,12 @@ def _choice(lookups: _Lookups, column: str, cell) -> str:
     return value
 
 
-def parse_row(lookups: _Lookups, cells: dict) -> tuple[dict, dict[str, str]]:
-    """Model field values from the cells of one row, and the errors by column."""
+def parse_row(
+    lookups: _Lookups, cells: dict, amount_language: str | None = None
+) -> tuple[dict, dict[str, str]]:
+    """Model field values from the cells of one row, and the errors by column. Amounts are
+    read with `core.money.parse_amount` in the convention `amount_language` (how the file
+    writes amounts: "sq"/"sr-latn" 1.500,00, "en" 1,500.00; None refuses "1.500")."""
     values: dict = {}
     errors: dict[str, str] = {}
 
@@ -507,7 +325,9 @@ def parse_row(lookups: _Lookups, cells: dict) -> tuple[dict, dict[str, str]]:
             return parse(cells.get(column))
         except ValueError as exc:
             errors[column] = str(exc)
-            return None
+        except AmountError as exc:
+            errors[column] = exc.messages[0]
+        return None
 
     def required(cell):
         if _text(cell) == "" and not isinstance(cell, datetime.date):
@@ -515,7 +335,9 @@ def parse_row(lookups: _Lookups, cells: dict) -> tuple[dict, dict[str, str]]:
         return cell
 
     values["date"] = attempt("date", lambda c: parse_date(required(c)))
-    values["amount"] = attempt("amount", lambda c: parse_amount(required(c)))
+    values["amount"] = attempt(
+        "amount", lambda c: parse_amount(required(c), language=amount_language, allow_zero=False)
+    )
     for column in CHOICE_COLUMNS:
         values[column] = attempt(column, lambda c, col=column: _choice(lookups, col, c))
     for column in ("donor_name", "recipient_name", "description", "source_url"):
@@ -796,42 +618,36 @@ def _check_actor(actor, entered_for: Organization | None) -> None:
 
 
 def _read_upload(uploaded_file) -> tuple[str, bytes]:
-    size = getattr(uploaded_file, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(size)s MB. Split it into smaller files.")
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)},
-            code="size",
-        )
-    name = getattr(uploaded_file, "name", "") or "import.csv"
-    if hasattr(uploaded_file, "seek"):
-        uploaded_file.seek(0)
-    return name, uploaded_file.read(MAX_FILE_BYTES + 1)
+    name, data = tabular.read_upload(uploaded_file, max_bytes=MAX_FILE_BYTES)
+    return name or "import.csv", data
 
 
-def validate_rows(*, actor, name: str, data: bytes, entered_for=None, progress=None) -> dict:
+def validate_rows(
+    *, actor, name: str, data: bytes, entered_for=None, progress=None, amount_language: str | None = None
+) -> dict:
     """The validation itself: the ImportBatch field values for file `name` holding `data`.
-    `progress(done, total)` is called every PROGRESS_EVERY rows. Raises ImportFileError."""
-    columns, rows = read_rows(name, data)
+    `progress(done, total)` is called every PROGRESS_EVERY rows; `amount_language` says how
+    the file writes amounts (see `parse_row`). Raises TabularFileError."""
+    rows = read_table(name, data).rows
 
     lookups = _Lookups()
-    errors: list[dict] = []
+    errors = tabular.ErrorReport()
     payload: list[dict] = []
     first_row_of: dict[str, int] = {}
     records: list[tuple[dict, GivingRecord]] = []
     today = timezone.localdate()
-    for done, (number, row) in enumerate(rows):
+    for done, row in enumerate(rows):
         if progress is not None and done and done % PROGRESS_EVERY == 0:
             progress(done, len(rows))
-        cells = {column: row[index] if index < len(row) else None for index, column in enumerate(columns)}
+        number, cells = row.number, row.cells
         row_errors: dict[str, str] = {}
-        if len(row) > len(columns) and not _is_blank(row[len(columns) :]):
+        if row.extra:
             row_errors[""] = _("This row has more values than the file has columns.")
         if _is_example(cells):
             row_errors[""] = _(
                 "This is the template's example row: replace it with a real gift or delete it."
             )
-        values, parse_errors = parse_row(lookups, cells)
+        values, parse_errors = parse_row(lookups, cells, amount_language)
         row_errors.update(parse_errors)
         record = GivingRecord(
             **values,
@@ -854,7 +670,7 @@ def validate_rows(*, actor, name: str, data: bytes, entered_for=None, progress=N
                     row_errors[column] = " ".join(messages)
         if row_errors:
             for column, message in row_errors.items():
-                errors.append({"row": number, "column": column, "message": str(message)})
+                errors.add(number, column, message)
             continue
         entry = {"row": number, "values": _payload_values(record), "duplicate_of": None}
         if record.fingerprint in first_row_of:
@@ -881,49 +697,53 @@ def validate_rows(*, actor, name: str, data: bytes, entered_for=None, progress=N
         "rows_total": len(rows),
         "rows_valid": len(payload) - duplicates,
         "rows_duplicate": duplicates,
-        "errors": errors,
+        "errors": errors.as_dicts(),
         "payload": payload,
     }
 
 
-def import_validate(*, actor, uploaded_file, entered_for: Organization | None = None) -> ImportBatch:
+def import_validate(
+    *,
+    actor,
+    uploaded_file,
+    entered_for: Organization | None = None,
+    amount_language: str | None = None,
+) -> ImportBatch:
     """Read and validate a whole CSV/XLSX file; return a `validated` ImportBatch holding
-    the rows to import and the errors by row. Raises ImportFileError when the file as a
+    the rows to import and the errors by row. Raises TabularFileError when the file as a
     whole cannot be read, PermissionDenied when the actor may not import. (The synchronous
     core; the web pages use `import_start` and the Celery task `validate_batch`.)"""
     _check_actor(actor, entered_for)
     name, data = _read_upload(uploaded_file)
-    fields = validate_rows(actor=actor, name=name, data=data, entered_for=entered_for)
+    fields = validate_rows(
+        actor=actor, name=name, data=data, entered_for=entered_for, amount_language=amount_language
+    )
     return ImportBatch.objects.create(uploaded_by=actor, entered_for=entered_for, progress=100, **fields)
 
 
 def check_header(name: str, data: bytes) -> None:
     """The quick checks of an upload, before it is queued: size, type, encoding and the
-    column names. Reading the first row only, it takes milliseconds. Raises ImportFileError."""
-    if not data:
-        raise ImportFileError(_("The file is empty."), code="empty")
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(size)s MB. Split it into smaller files.")
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)},
-            code="size",
-        )
-    kind = _file_kind(name, data)
-    rows = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
-    header = next(iter(rows), None)
-    if header is None:
-        raise ImportFileError(_("The file is empty."), code="empty")
-    if _is_blank(header):
-        raise ImportFileError(
-            _("The first row must hold the column names, as in the template."), code="columns"
-        )
-    check_columns(header)
+    column names. Reading the first row only, it takes milliseconds. Raises TabularFileError."""
+    tabular.read_header(
+        name,
+        data,
+        columns=COLUMN_NAMES,
+        required=REQUIRED_COLUMNS,
+        max_bytes=MAX_FILE_BYTES,
+        max_columns=MAX_COLUMNS,
+    )
 
 
-def import_start(*, actor, uploaded_file, entered_for: Organization | None = None) -> ImportBatch:
+def import_start(
+    *,
+    actor,
+    uploaded_file,
+    entered_for: Organization | None = None,
+    amount_language: str | None = None,
+) -> ImportBatch:
     """Check the upload quickly, store the file in private storage and queue its
-    validation (`giving.tasks.import_validate_task`) after commit. Raises like
-    `import_validate` for what can be seen without reading the whole file."""
+    validation (`giving.tasks.import_validate_task`, with `amount_language`) after commit.
+    Raises like `import_validate` for what can be seen without reading the whole file."""
     from core.notifications import enqueue_on_commit
 
     _check_actor(actor, entered_for)
@@ -938,10 +758,10 @@ def import_start(*, actor, uploaded_file, entered_for: Organization | None = Non
             state=ImportBatch.State.VALIDATING,
             progress=0,
         )
-        suffix = ".xlsx" if _file_kind(name, data) == "xlsx" else ".csv"
+        suffix = ".xlsx" if tabular.file_kind(name, data) == "xlsx" else ".csv"
         batch.file.save(f"import{suffix}", ContentFile(data), save=False)
         batch.save()
-        enqueue_on_commit("giving.tasks.import_validate_task", batch.pk)
+        enqueue_on_commit("giving.tasks.import_validate_task", batch.pk, amount_language)
     return batch
 
 
@@ -971,9 +791,9 @@ def _fail(batch_id: int, state: str, message: str) -> None:
     )
 
 
-def validate_batch(batch_id: int) -> ImportBatch | None:
-    """The Celery side of the upload: validate the stored file of a `validating` batch and
-    store the result. Idempotent: a batch in any other state is left as it is, and of two
+def validate_batch(batch_id: int, amount_language: str | None = None) -> ImportBatch | None:
+    """The Celery side of the upload: validate the stored file of a `validating` batch
+    (amounts written as `amount_language` writes them) and store the result. Idempotent: a batch in any other state is left as it is, and of two
     runs at once only the first to finish writes (a conditional update under a row lock)."""
     batch = ImportBatch.objects.select_related("uploaded_by", "entered_for").filter(pk=batch_id).first()
     if batch is None or batch.state != ImportBatch.State.VALIDATING:
@@ -991,6 +811,7 @@ def validate_batch(batch_id: int) -> ImportBatch | None:
                 data=data,
                 entered_for=batch.entered_for,
                 progress=lambda done, total: _set_progress(batch_id, state, done, total),
+                amount_language=amount_language,
             )
     except (ValidationError, PermissionDenied) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]

@@ -36,12 +36,13 @@ def build_yearly_report(job_id: str) -> str:
 
 
 @shared_task(name="giving.tasks.import_validate_task", acks_late=True, soft_time_limit=900, time_limit=960)
-def import_validate_task(batch_id: int) -> str | None:
-    """Validate the uploaded file of a `validating` ImportBatch (queued by the upload page).
-    Idempotent: a batch no longer `validating` is left as it is."""
+def import_validate_task(batch_id: int, amount_language: str | None = None) -> str | None:
+    """Validate the uploaded file of a `validating` ImportBatch (queued by the upload page),
+    reading amounts as `amount_language` writes them. Idempotent: a batch no longer
+    `validating` is left as it is."""
     from giving import imports
 
-    batch = imports.validate_batch(batch_id)
+    batch = imports.validate_batch(batch_id, amount_language)
     return batch.state if batch is not None else None
 
 

@@ -19,20 +19,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import tabular
 from core.exports import CONTENT_TYPES
+from core.money import AmountFormatField
 from giving import imports
 from giving.models import ImportBatch
 from organizations.models import Organization
 
 ERRORS_PAGE_SIZE = 200
-UPLOAD_ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy("CSV (UTF-8) or Excel workbook (.xlsx), at most 10 MB and 20,000 rows."),
-        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": UPLOAD_ACCEPT}),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": tabular.ACCEPT}),
     )
     entered_for = forms.ModelChoiceField(
         label=gettext_lazy("On behalf of"),
@@ -41,6 +42,7 @@ class ImportUploadForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
         help_text=gettext_lazy("The organisation whose records these are."),
     )
+    amount_format = AmountFormatField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,6 +101,7 @@ def import_upload(request):
                 actor=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 entered_for=form.cleaned_data["entered_for"],
+                amount_language=form.cleaned_data["amount_format"],
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):

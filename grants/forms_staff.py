@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality
+from core.money import MoneyField
 from grants.choices import ApplicantType, ApplicationStatus, Eligibility, Recommendation, Stage
 from grants.services.assessment import reviewer_pool
 
@@ -133,13 +134,11 @@ class DecideForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    amount = forms.DecimalField(
+    amount = MoneyField(
         label=_("Approved amount (EUR)"),
         required=False,
-        max_digits=14,
-        decimal_places=2,
         min_value=0,
-        widget=forms.NumberInput(attrs={**TEXT, "step": "0.01", "min": "0"}),
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "decimal"}),
     )
     note = forms.CharField(
         label=_("Conditions (approval) or reason (rejection)"),

@@ -258,9 +258,7 @@ def _budget_check(application) -> dict:
         application.cofinancing_amount,
         application.total_cost,
     )
-    needed = (
-        (total * call.cofinancing_percent / 100).quantize(services.CENT) if call.cofinancing_percent else 0
-    )
+    needed = services.cofinancing_needed(call, total)
     return {
         "requested": requested,
         "cofinancing": cofinancing,

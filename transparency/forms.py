@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality
+from core.money import MoneyField
 from transparency.choices import DocumentKind, FormSize
 from transparency.models import EXPENDITURE_FIELDS, INCOME_FIELDS, TransparencyReport
 
@@ -52,17 +53,13 @@ def section_fields(section: str, form_size: str) -> list[str]:
     return []
 
 
-def _money_field(model_field) -> forms.DecimalField:
-    return forms.DecimalField(
+def _money_field(model_field) -> MoneyField:
+    return MoneyField(
         label=model_field.verbose_name,
         required=False,
         min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
         error_messages={"min_value": NEGATIVE},
-        widget=forms.NumberInput(
-            attrs={"class": "form-control", "min": "0", "step": "0.01", "inputmode": "decimal"}
-        ),
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
         help_text=model_field.help_text,
     )
 

@@ -4,7 +4,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import tabular
 from core.models import Municipality
+from core.money import AmountFormatField
 from organizations.models import Organization
 from transparency import funding
 from transparency.choices import FundingProcedure, FundingSource, MeasureStatus
@@ -25,10 +27,11 @@ class FundingImportForm(forms.Form):
         widget=forms.ClearableFileInput(
             attrs={
                 "class": "form-control",
-                "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "accept": tabular.ACCEPT,
             }
         ),
     )
+    amount_format = AmountFormatField()
 
 
 def _year_choices(blank_label):

@@ -7,14 +7,11 @@ importing the same file twice creates nothing the second time, and the partner A
 answers a repeated record with a conflict.
 """
 
-import csv
 import hashlib
-import io
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 import rules
 from django.conf import settings
@@ -27,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from core import tabular
+from core.money import AmountError, parse_amount
 from organizations.models import ApiToken, Organization
 from transparency.choices import FundingProcedure, FundingSource
 from transparency.models import PublicFundingRecord
@@ -200,10 +199,6 @@ TRUE_WORDS = {"1", "true", "yes", "y", "x", "po", "da", "po/yes"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "jo", "ne"}
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (type, encoding, columns, size)."""
-
-
 @dataclass
 class RowError:
     line: int
@@ -227,104 +222,6 @@ class ImportResult:
     @property
     def to_create(self) -> int:
         return self.valid - len(self.duplicates)
-
-
-def _read_csv(raw: bytes) -> list[list[str]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _(
-                "The file is not in UTF-8 encoding. In your spreadsheet program choose "
-                "“CSV UTF-8” when saving, or upload an XLSX file."
-            )
-        ) from None
-    if "\x00" in text:
-        raise ImportFileError(_("The file is not a text CSV file."))
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as exc:
-        raise ImportFileError(_("The CSV file could not be read: %(error)s") % {"error": exc}) from None
-
-
-def _xlsx_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return str(value)
-
-
-def _read_xlsx(raw: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportFileError(_("The XLSX file could not be read. Is it an Excel workbook?")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_xlsx_text(v) for v in row])
-            if len(rows) > IMPORT_MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def read_table(uploaded_file) -> list[list[str]]:
-    """The rows of an uploaded CSV or XLSX file as lists of strings (header first)."""
-    name = (getattr(uploaded_file, "name", "") or "").lower()
-    size = getattr(uploaded_file, "size", None)
-    if size is not None and size > IMPORT_MAX_BYTES:
-        raise ImportFileError(_("The file is larger than %(mb)d MB.") % {"mb": IMPORT_MAX_BYTES // 2**20})
-    uploaded_file.seek(0)
-    raw = uploaded_file.read(IMPORT_MAX_BYTES + 1)
-    if len(raw) > IMPORT_MAX_BYTES:
-        raise ImportFileError(_("The file is larger than %(mb)d MB.") % {"mb": IMPORT_MAX_BYTES // 2**20})
-    if not raw.strip():
-        raise ImportFileError(_("The file is empty."))
-    is_zip = raw[:4] == b"PK\x03\x04"
-    if name.endswith(".xlsx"):
-        if not is_zip:
-            raise ImportFileError(_("The XLSX file could not be read. Is it an Excel workbook?"))
-        return _read_xlsx(raw)
-    if name.endswith(".csv"):
-        if is_zip:
-            raise ImportFileError(_("This file is not a CSV file. Upload a CSV or XLSX file."))
-        return _read_csv(raw)
-    raise ImportFileError(_("Upload a CSV or XLSX file."))
-
-
-def _header(row: list[str]) -> list[str]:
-    names = [_norm(cell).replace(" ", "_") for cell in row]
-    while names and not names[-1]:
-        names.pop()
-    missing = [c for c in IMPORT_COLUMNS if c not in names]
-    extra = [n or "(empty)" for n in names if n not in IMPORT_COLUMNS]
-    repeated = sorted({n for n in names if names.count(n) > 1 and n})
-    problems = []
-    if missing:
-        problems.append(_("missing column(s): %(names)s") % {"names": ", ".join(missing)})
-    if extra:
-        problems.append(_("unknown column(s): %(names)s") % {"names": ", ".join(extra)})
-    if repeated:
-        problems.append(_("repeated column(s): %(names)s") % {"names": ", ".join(repeated)})
-    if problems:
-        raise ImportFileError(
-            _("The columns of the file are not the expected ones (%(problems)s). Expected: %(expected)s.")
-            % {"problems": "; ".join(problems), "expected": ", ".join(IMPORT_COLUMNS)}
-        )
-    return names
 
 
 def _choice_lookup(choices) -> dict[str, str]:
@@ -390,25 +287,6 @@ class _Registry:
         return self._one(key, slug=False)
 
 
-def _parse_amount(text: str) -> Decimal:
-    cleaned = "".join(str(text).replace("€", "").replace("EUR", "").replace("eur", "").split())
-    if "," in cleaned and "." in cleaned:
-        cleaned = cleaned.replace(",", "")
-    elif "," in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except (InvalidOperation, ValueError):
-        raise ValueError(_("“%(value)s” is not an amount.") % {"value": text}) from None
-    if not value.is_finite() or value <= 0:
-        raise ValueError(_("The amount must be more than 0."))
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(_("The amount has more than two decimals."))
-    if value >= Decimal("1e12"):
-        raise ValueError(_("The amount is too large."))
-    return value.quantize(Decimal("0.01"))
-
-
 def _parse_bool(text: str, label: str) -> bool:
     value = _norm(text)
     if value in TRUE_WORDS:
@@ -418,7 +296,9 @@ def _parse_bool(text: str, label: str) -> bool:
     raise ValueError(_("%(column)s: write yes or no, not “%(value)s”.") % {"column": label, "value": text})
 
 
-def _parse_row(row: dict, registry: _Registry, procedures: dict, sources: dict) -> tuple[dict, list[str]]:
+def _parse_row(
+    row: dict, registry: _Registry, procedures: dict, sources: dict, amount_language: str | None = None
+) -> tuple[dict, list[str]]:
     errors: list[str] = []
     data: dict = {}
     inst_key = (row.get("institution") or "").strip()
@@ -459,9 +339,11 @@ def _parse_row(row: dict, registry: _Registry, procedures: dict, sources: dict) 
     except ValueError:
         errors.append(_("year: “%(value)s” is not a year between 2000 and 2100.") % {"value": year_text})
     try:
-        data["amount"] = _parse_amount(row.get("amount") or "")
-    except ValueError as exc:
-        errors.append(_("amount: %(error)s") % {"error": exc})
+        data["amount"] = parse_amount(
+            row.get("amount"), language=amount_language, field="amount", allow_zero=False
+        )
+    except AmountError as exc:
+        errors.extend(exc.messages)
     programme = (row.get("programme") or "").strip()
     if len(programme) > 255:
         errors.append(_("programme: at most 255 characters."))
@@ -490,44 +372,49 @@ def _parse_row(row: dict, registry: _Registry, procedures: dict, sources: dict) 
     return data, errors
 
 
-def funding_import(*, actor, uploaded_file, dry_run: bool = True) -> ImportResult:
+def read_table(uploaded_file) -> tabular.Table:
+    """The checked header and the rows of an uploaded CSV/XLSX file (`core.tabular`: every
+    column required, at most IMPORT_MAX_ROWS rows). Raises TabularFileError."""
+    name, data = tabular.read_upload(uploaded_file, max_bytes=IMPORT_MAX_BYTES)
+    return tabular.read_table(
+        name,
+        data,
+        columns=IMPORT_COLUMNS,
+        max_rows=IMPORT_MAX_ROWS,
+        max_bytes=IMPORT_MAX_BYTES,
+        skip_comments=False,
+    )
+
+
+def _row_values(cells: dict) -> dict:
+    """Cells as text (an XLSX year 2024.0 as "2024"), but the amount as the cell holds it."""
+    return {name: value if name == "amount" else tabular.cell_text(value) for name, value in cells.items()}
+
+
+def funding_import(
+    *, actor, uploaded_file, dry_run: bool = True, amount_language: str | None = None
+) -> ImportResult:
     """Validate a whole CSV/XLSX file of funding records, then (unless `dry_run`, and only
     when every row is valid) create its new records in one transaction. Rows already
     recorded (same fingerprint, in the database or earlier in the file) are skipped and
-    reported. Raises ImportFileError when the file itself cannot be used."""
+    reported. Amounts are read as `amount_language` writes them ("sq"/"sr-latn" 1.500,00,
+    "en" 1,500.00; None refuses the ambiguous "1.500"). Raises TabularFileError when the file
+    itself cannot be used."""
     _require_writer(actor)
     table = read_table(uploaded_file)
-    # Blank lines (trailing ones from spreadsheets) are not rows.
-    numbered = [(i + 1, row) for i, row in enumerate(table) if any(str(c).strip() for c in row)]
-    if not numbered:
-        raise ImportFileError(_("The file is empty."))
-    _line, header_row = numbered[0]
-    names = _header(header_row)
-    body = numbered[1:]
-    if not body:
-        raise ImportFileError(_("The file has a header but no rows."))
-    if len(body) > IMPORT_MAX_ROWS:
-        raise ImportFileError(
-            _("The file has more than %(max)s rows. Split it into smaller files.")
-            % {"max": f"{IMPORT_MAX_ROWS:,}"}
-        )
-    rows = []
-    for line, cells in body:
-        if len([c for c in cells[len(names) :] if str(c).strip()]):
-            rows.append((line, None))
-            continue
-        rows.append((line, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(names)}))
+    rows = [(row.number, None if row.extra else _row_values(row.cells)) for row in table.rows]
 
     registry = _Registry([r for _l, r in rows if r])
     procedures = _choice_lookup(FundingProcedure.choices)
     sources = _choice_lookup(FundingSource.choices)
     result = ImportResult(rows=len(rows), dry_run=dry_run)
+    report = tabular.ErrorReport(limit=IMPORT_ERROR_LIMIT)
     prepared: list[tuple[int, PublicFundingRecord]] = []
     for line, row in rows:
         if row is None:
             errors = [_("This row has more cells than the header has columns.")]
         else:
-            data, errors = _parse_row(row, registry, procedures, sources)
+            data, errors = _parse_row(row, registry, procedures, sources, amount_language)
             if not errors:
                 try:
                     prepared.append((line, funding_record_prepare(data=data, actor=actor)))
@@ -537,10 +424,12 @@ def funding_import(*, actor, uploaded_file, dry_run: bool = True) -> ImportResul
                         for name, messages in exc.message_dict.items()
                         for message in messages
                     ]
-        if errors:
-            result.error_count += 1
-            if len(result.errors) < IMPORT_ERROR_LIMIT:
-                result.errors.append(RowError(line=line, messages=[str(e) for e in errors]))
+        for error in errors:
+            report.add(line, "", error)
+    result.error_count = report.row_count
+    result.errors = [
+        RowError(line=line, messages=[e.message for e in errors]) for line, errors in report.by_row().items()
+    ]
     result.valid = len(prepared)
     if not result.ok:
         return result

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import staff_mfa_required
 from core import exports
 from core.permissions import require
+from core.tabular import TabularFileError
 from transparency import funding
 from transparency.forms_funding import FundingDashboardForm, FundingImportForm, ReconciliationForm
 from transparency.reports import RECONCILIATION_COLUMNS, reconciliation_table
@@ -216,10 +217,14 @@ def funding_import(request):
             dry_run = request.POST.get("action") != "import"
             try:
                 result = funding.funding_import(
-                    actor=request.user, uploaded_file=form.cleaned_data["file"], dry_run=dry_run
+                    actor=request.user,
+                    uploaded_file=form.cleaned_data["file"],
+                    dry_run=dry_run,
+                    amount_language=form.cleaned_data["amount_format"],
                 )
-            except funding.ImportFileError as exc:
-                form.add_error("file", str(exc))
+            except TabularFileError as exc:
+                for message in exc.messages:
+                    form.add_error("file", message)
             else:
                 if not result.ok:
                     messages.error(

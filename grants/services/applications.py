@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.models import Municipality
-from core.money import format_money
+from core.money import AmountError, format_money, parse_amount
 from core.validators import validate_document_upload
 from grants.choices import (
     ApplicantType,
@@ -284,19 +284,22 @@ def application_save_answers(*, actor, application: Application, answers: dict) 
 
 
 def _decimal(value, *, field: str, row: int) -> Decimal:
+    """An amount (or a quantity) of a budget row, written as the page's language writes it
+    ("1.500,00" in sq and sr-Latn, "1,500.00" in en; `core.money.parse_amount`)."""
     try:
-        number = Decimal(str(value).replace(",", ".").replace(" ", "")).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError(
-            _("Row %(row)s: “%(field)s” must be a number.") % {"row": row, "field": field},
-            code="invalid_number",
-        ) from None
-    if not number.is_finite() or number < 0 or number >= Decimal("1e12"):  # NaN: no comparison
-        raise ValidationError(
-            _("Row %(row)s: “%(field)s” must be a positive amount.") % {"row": row, "field": field},
-            code="invalid_number",
-        )
-    return number
+        return parse_amount(value, language=translation.get_language())
+    except AmountError as error:
+        if error.code in ("invalid", "empty"):
+            message = _("Row %(row)s: “%(field)s” must be a number.")
+        elif error.code == "negative":
+            message = _("Row %(row)s: “%(field)s” must be a positive amount.")
+        else:  # ambiguous, too many decimals, too large: the parser's own words
+            raise ValidationError(
+                _("Row %(row)s, %(field)s: %(message)s")
+                % {"row": row, "field": field, "message": error.messages[0]},
+                code="invalid_number",
+            ) from None
+        raise ValidationError(message % {"row": row, "field": field}, code="invalid_number") from None
 
 
 def parse_budget_rows(rows: list[dict]) -> list[BudgetLine]:
@@ -614,6 +617,13 @@ def answer_problem(question: Question, value, *, has_file: bool = False) -> str 
     return None
 
 
+def cofinancing_needed(call: Call, total: Decimal) -> Decimal:
+    """The co-financing a call asks of a budget whose total cost is `total` (0 when none)."""
+    if not call.cofinancing_percent:
+        return Decimal("0.00")
+    return (total * call.cofinancing_percent / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def budget_problems(application: Application, call: Call) -> list[str]:
     problems = []
     requested, cofinancing = application.requested_amount, application.cofinancing_amount
@@ -631,7 +641,7 @@ def budget_problems(application: Application, call: Call) -> list[str]:
             % {"requested": format_money(requested), "max": format_money(call.max_amount)}
         )
     if call.cofinancing_percent and total > 0:
-        needed = (total * call.cofinancing_percent / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+        needed = cofinancing_needed(call, total)
         if cofinancing < needed:
             problems.append(
                 _(

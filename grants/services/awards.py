@@ -20,17 +20,17 @@ Refusals are `ValidationError`s with a translated reason.
 
 import datetime
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
-from core.money import format_money
+from core.money import format_money, parse_amount
 from core.notifications import email_user_template
 from core.validators import validate_document_upload
 from grants.choices import (
@@ -116,24 +116,6 @@ def parse_date(value, *, field_label: str = "") -> datetime.date:
             code="invalid_date",
         )
     return value
-
-
-def parse_amount(value) -> Decimal:
-    """A positive amount in EUR with at most two decimals."""
-    try:
-        amount = Decimal(str(value).strip().replace(" ", ""))
-        if not amount.is_finite():
-            raise InvalidOperation
-        if abs(amount) >= Decimal("1e12"):
-            raise ValidationError(_("the amount is too large."), code="invalid_amount")
-        if amount != amount.quantize(CENT):
-            raise ValidationError(_("enter the amount with at most two decimals."), code="invalid_amount")
-        amount = amount.quantize(CENT)
-    except (InvalidOperation, ValueError, TypeError, ArithmeticError):
-        raise ValidationError(_("enter an amount in EUR, e.g. 1500.00."), code="invalid_amount") from None
-    if amount <= 0:
-        raise ValidationError(_("the amount must be more than zero."), code="invalid_amount")
-    return amount
 
 
 def validate_upload(upload, allowed: tuple[str, ...], message: str) -> str:
@@ -271,7 +253,7 @@ def tranches_set_plan(*, actor, grant: Grant, rows: list[dict]) -> list[Tranche]
                 )
             numbers.add(number)
         try:
-            amount = parse_amount(row.get("amount"))
+            amount = parse_amount(row.get("amount"), language=translation.get_language(), allow_zero=False)
             total += amount
         except ValidationError as exc:
             errors.append(f"{prefix}: {exc.messages[0]}")

@@ -254,7 +254,7 @@ def test_upload_stores_the_file_and_enqueues_validation(
         response = client.post(UPLOAD, {"file": SimpleUploadedFile("g.csv", csv_bytes([row()]))})
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == review_url(batch)
-    delay.assert_called_once_with(batch.pk)
+    delay.assert_called_once_with(batch.pk, "en")  # the amount format, by default the page's
     assert batch.state == ImportBatch.State.VALIDATING and batch.file and batch.progress == 0
     page = client.get(review_url(batch)).content.decode()
     assert 'id="import-progress"' in page and 'hx-trigger="every 1s"' in page

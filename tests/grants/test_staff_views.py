@@ -385,7 +385,9 @@ def test_approve_form_shows_budget_and_default_amount(client, world):
     client.force_login(world.users["staff"])
     response = client.get(reverse("grants:staff_application", args=[world.application.pk]))
     html = response.content.decode()
-    assert 'value="4500.00"' in html  # the requested amount by default
+    assert (
+        'value="4,500.00"' in html
+    )  # the requested amount by default, as the page writes amounts (MoneyField)
     assert "€50,000.00" in html  # the call's budget
     assert "Already awarded" in html and "Left" in html
 
