@@ -137,7 +137,12 @@ class PreferredLanguageMiddleware:
 
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if chosen and request.method == "GET" and chosen == get_language_from_path(request.path_info):
+        if (
+            chosen
+            and request.method == "GET"
+            and settings.SESSION_COOKIE_NAME in request.COOKIES  # no session: nobody signed in
+            and chosen == get_language_from_path(request.path_info)
+        ):
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated and user.preferred_language != chosen:
                 save_preferred_language(user, chosen)

@@ -42,7 +42,9 @@ def test_each_language_writes_dates_its_own_way(language):
 @pytest.mark.parametrize("language", EXPECTED)
 def test_pdf_tables_write_dates_in_the_language(language, monkeypatch):
     seen = {}
-    monkeypatch.setattr(exports, "html_to_pdf", lambda out, html, base_url=None: seen.setdefault("html", html))
+    monkeypatch.setattr(
+        exports, "html_to_pdf", lambda out, html, base_url=None: seen.setdefault("html", html)
+    )
     with translation.override(language):
         exports.write_pdf(io.BytesIO(), ["When", "Day"], [[MOMENT, DAY]], title="T")
     assert f"<td>{EXPECTED[language][3]}</td>" in seen["html"]
