@@ -30,9 +30,10 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 ## make run: virtualenv, install, migrate, demo data, serve on http://$(HOST) (SQLite, eager tasks)
+## (another host or port: `make run HOST=0.0.0.0:8080`; emails are printed on this console)
 run: demo
 	@echo "CEA Portal on http://$(HOST)/  (admin: admin@cea.test / demo-pass-2026, see README.md)"
-	$(PY) manage.py runserver $(HOST)
+	RUN_HOST=$(HOST) $(PY) manage.py runserver $(HOST)
 
 ## make test: dev requirements, then the whole suite (PostgreSQL when DATABASE_URL is set)
 test: install-dev browser
@@ -64,10 +65,10 @@ check-messages: install
 	$(PY) scripts/check_translations.py
 
 worker: install
-	$(BIN)/celery -A config worker -l info
+	RUN_HOST=$(HOST) $(BIN)/celery -A config worker -l info
 
 beat: install
-	$(BIN)/celery -A config beat -l info
+	RUN_HOST=$(HOST) $(BIN)/celery -A config beat -l info
 
 # The benchmarks run on PostgreSQL and Redis, as production does (the local servers unless
 # DATABASE_URL and REDIS_URL say otherwise).

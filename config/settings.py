@@ -1,7 +1,7 @@
 """Settings of the CEA Portal: the one place that reads the environment.
 
 Defaults serve development (SQLite, eager Celery tasks, console email). Production
-is `DJANGO_DEBUG=off`: it refuses to start without a secret key and allowed hosts,
+is `DJANGO_DEBUG=off`: it refuses to start without a secret key, allowed hosts and SITE_URL,
 and passes `manage.py check --deploy`.
 """
 
@@ -28,7 +28,19 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The portal's address in emails' links (core.site_url). Required in production; in development
+# links follow the request's host, or outside a request the one `make run HOST=…` serves on.
+SITE_URL = env.str("SITE_URL", default="")
+if not DEBUG and not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when DJANGO_DEBUG is off (e.g. https://portal.example.org)."
+    )
+_run_host = env.str("RUN_HOST", default="127.0.0.1:8000")  # set by `make run HOST=…`
+if _run_host.isdigit():  # a port alone, as runserver takes it
+    _run_host = f"127.0.0.1:{_run_host}"
+elif _run_host.startswith(("0.0.0.0:", "[::]:")):  # every address: link to this machine
+    _run_host = "localhost:" + _run_host.rsplit(":", 1)[1]
+DEV_SITE_URL = f"http://{_run_host}"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,8 +81,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.site_url.RequestSiteURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.i18n.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -174,6 +188,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 USE_I18N = True
+# Dates and times as each language writes them (config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 TIME_ZONE = "Europe/Belgrade"
 
@@ -222,7 +238,7 @@ GRANTS_FUNDER_ID = env.str("GRANTS_FUNDER_ID", default="XK-KCSF")
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
+    default="core.mail.ConsoleEmailBackend"  # readable on the console, attachments as one line
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
@@ -363,5 +379,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # PDF making logs every step ("Step 1 - Fetching …") and font subsetting at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from openpyxl import Workbook
@@ -167,14 +168,25 @@ def html_to_pdf(out: BinaryIO, html: str, base_url: str | None = None) -> None:
     HTML(string=html, base_url=base_url).write_pdf(out)
 
 
+def _pdf_text(value) -> str:
+    if isinstance(value, str | Promise):
+        return str(value)
+    if isinstance(value, datetime):
+        return date_format(_local(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return text_value(value)
+
+
 def write_pdf(out: BinaryIO, columns: Sequence, rows: Iterable[Sequence], title: str = "") -> int:
     """A titled table in A4 landscape. The rows are read into memory (a PDF is laid out as
     a whole), so keep PDF reports to a few thousand rows."""
     from django.template import Context, Engine
     from django.utils import translation
 
-    # No formula defusing here: a PDF cell is never evaluated.
-    cells = [[str(v) if isinstance(v, str | Promise) else text_value(v) for v in row] for row in rows]
+    # No formula defusing here: a PDF cell is never evaluated. Dates as the language writes
+    # them (a PDF is read by people; CSV and XLSX keep ISO dates for programs).
+    cells = [[_pdf_text(v) for v in row] for row in rows]
     html = (
         Engine()
         .from_string(PDF_TABLE_TEMPLATE)
@@ -183,7 +195,7 @@ def write_pdf(out: BinaryIO, columns: Sequence, rows: Iterable[Sequence], title:
                 {
                     "lang": translation.get_language() or "sq",
                     "title": str(title or ""),
-                    "generated": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+                    "generated": date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
                     "columns": [str(c) for c in columns],
                     "rows": cells,
                 },

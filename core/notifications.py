@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.module_loading import import_string
 
 from core.models import EmailOutbox
+from core.site_url import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def email_user_template(
     if not address:
         raise ValueError("email_user_template needs a user with an email address or `to`.")
     language = language or getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
-    ctx = {"site_url": settings.SITE_URL, "user": user, **context}
+    ctx = {"site_url": site_url(), "user": user, **context}
     with translation.override(language):
         # One line: a newline in a subject would be a header-injection error when sending.
         subject = " ".join(_render_text(f"{template}_subject.txt", ctx).split())

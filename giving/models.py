@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -182,7 +183,8 @@ class GivingRecord(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} · {format_money(self.amount)} · {self.get_cause_display()}"
+        when = date_format(self.date, "SHORT_DATE_FORMAT")
+        return f"{when} · {format_money(self.amount)} · {self.get_cause_display()}"
 
     @property
     def public_donor_name(self) -> str:

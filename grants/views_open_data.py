@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,7 +25,6 @@ SPOOL_BYTES = 4 * 1024 * 1024  # kept in memory up to this size, then on disk
 # The list is rebuilt when grants change (grants.signals); this bounds what a change no
 # signal sees can leave on screen.
 CACHE_SECONDS = 600
-DATE_FORMAT = "%d.%m.%Y"  # as the rest of the portal writes dates (the template's d.m.Y)
 
 
 def _filter_form(request) -> tuple[open_data.AwardedFilterForm, bool]:
@@ -125,9 +125,10 @@ def _awarded_content(request, form, grants) -> str:
                 "status_label": status_labels.get(grant.status, grant.status),
                 "type_label": type_labels.get(grant.application.applicant_type, ""),
                 "awarded_iso": awarded_at.isoformat(),
-                "awarded_on": awarded_at.strftime(DATE_FORMAT),
-                "starts_on": starts_on.strftime(DATE_FORMAT) if starts_on else "",
-                "ends_on": ends_on.strftime(DATE_FORMAT) if ends_on else "",
+                # As the page's language writes a date (config/formats), not one format for all.
+                "awarded_on": date_format(awarded_at.date(), "SHORT_DATE_FORMAT"),
+                "starts_on": date_format(starts_on, "SHORT_DATE_FORMAT") if starts_on else "",
+                "ends_on": date_format(ends_on, "SHORT_DATE_FORMAT") if ends_on else "",
             }
         )
     query = request.GET.copy()

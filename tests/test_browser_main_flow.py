@@ -77,7 +77,7 @@ def test_main_flow(reference_data, live_server, page):
 
     # 5. Switch the language with the navbar switcher: <html lang> and the URL prefix change.
     page.goto(f"{base}/en/")
-    page.locator(".language-switcher button[value='sq']").click()
+    page.locator(".language-switcher a[hreflang='sq']").click()
     expect(page.locator("html")).to_have_attribute("lang", "sq")
     expect(page).to_have_url(f"{base}/sq/")
 

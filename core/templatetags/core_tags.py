@@ -47,8 +47,11 @@ def report_export_formats(context, kind):
 _HEADERS: dict = {}  # (language, what the user may see) -> the site header's HTML; see `site_header`
 # What `site_header` fills in per request (the header is rendered with these in their place).
 CSRF_PLACEHOLDER = "cea-csrf-token-placeholder"
-NEXT_PLACEHOLDER = "cea-next-path-placeholder"
 _CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+
+
+def _url_placeholder(code: str) -> str:
+    return f"cea-page-in-{code}-placeholder"
 
 
 @receiver(setting_changed)
@@ -57,21 +60,44 @@ def _forget_memos(**kwargs):
     _HEADERS.clear()
 
 
+def _switcher_languages(current: str) -> list[dict]:
+    from django.conf import settings
+
+    languages = []
+    for code, _name in settings.LANGUAGES:
+        info = translation.get_language_info(code)
+        languages.append(
+            {
+                "code": code,
+                "name_local": info["name_local"],
+                "label": "SR" if code == "sr-latn" else code.upper(),
+                "url": _url_placeholder(code),
+                "current": code == current,
+            }
+        )
+    return languages
+
+
 @register.simple_tag(takes_context=True)
 def site_header(context):
     """The page header: the navbar with the main menu, the account links and the language
     switcher. Its HTML depends only on the language and on which entries the user sees (URLs
     and translations do not change while the process runs), so each process renders each
-    variant once, with placeholders for the two things that belong to the request: the CSRF
-    token of its forms and the page to come back to after a change of language. Entries that
-    depend on an app's data come as flags (core.navigation)."""
+    variant once, with placeholders for what belongs to the request: the CSRF token of the
+    sign-out form (signed-in people only) and the URLs of this page in each language (the
+    switcher's plain links, core.i18n.page_in_language). Entries that depend on an app's data
+    come as flags (core.navigation)."""
+    from django.conf import settings
+
+    from core.i18n import page_in_language
     from core.navigation import menu_flags
 
     user = context.get("user")
     signed_in = bool(user and user.is_authenticated)
     is_staff = signed_in and user.is_staff
     flags = menu_flags(user)
-    key = (translation.get_language(), signed_in, is_staff, tuple(sorted(flags.items())))
+    language = translation.get_language()
+    key = (language, signed_in, is_staff, tuple(sorted(flags.items())))
     html = _HEADERS.get(key)
     if html is None:
         html = _HEADERS[key] = render_to_string(
@@ -81,18 +107,28 @@ def site_header(context):
                 "is_staff": is_staff,
                 "flags": flags,
                 "csrf_token": CSRF_PLACEHOLDER,
-                "next_path": NEXT_PLACEHOLDER,
+                "switcher_languages": _switcher_languages(language),
+                "language_cookie_name": settings.LANGUAGE_COOKIE_NAME,
             },
         ).strip()
-    token = context.get("csrf_token")
-    # As {% csrf_token %} does: no input at all where the page has no token (e.g. error pages).
-    csrf_input = format_html(_CSRF_INPUT, token) if token and str(token) != "NOTPROVIDED" else ""
+    if signed_in:
+        token = context.get("csrf_token")
+        # As {% csrf_token %} does: no input at all where the page has no token (e.g. error pages).
+        csrf_input = format_html(_CSRF_INPUT, token) if token and str(token) != "NOTPROVIDED" else ""
+        html = html.replace(_CSRF_INPUT.format(CSRF_PLACEHOLDER), csrf_input)
     request = context.get("request")
-    next_path = escape(request.get_full_path()) if request is not None else ""
-    # Template output (memoised) with the two per-request values escaped above.
-    return mark_safe(
-        html.replace(_CSRF_INPUT.format(CSRF_PLACEHOLDER), csrf_input).replace(NEXT_PLACEHOLDER, next_path)
-    )
+    for code, _name in settings.LANGUAGES:
+        # Template output (memoised) with this page's URLs, escaped here.
+        url = page_in_language(request, code) if request is not None else reverse_home(code)
+        html = html.replace(_url_placeholder(code), escape(url))
+    return mark_safe(html)
+
+
+def reverse_home(code: str) -> str:
+    from django.urls import reverse
+
+    with translation.override(code):
+        return reverse("home")
 
 
 @register.filter(is_safe=True)

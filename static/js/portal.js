@@ -16,3 +16,13 @@ window.ceaMoney = function (number, sign) {
   if (sign !== false) { text = (root.moneyPattern || "{} €").replace("{}", text); }
   return (Number(number) < 0 && cents !== 0 ? "-" : "") + text;
 };
+
+// The language switcher's links open this page in another language; remember the choice in
+// the language cookie too, as Django's set_language did (for `/`, /admin/ and, when signed
+// in, the profile: core.i18n.PreferredLanguageMiddleware).
+document.addEventListener("click", function (evt) {
+  var link = evt.target.closest ? evt.target.closest(".language-switcher a[hreflang]") : null;
+  if (!link) { return; }
+  var name = link.parentElement.dataset.cookieName || "django_language";
+  document.cookie = name + "=" + encodeURIComponent(link.hreflang) + "; path=/; max-age=31536000; samesite=lax";
+});

@@ -2,7 +2,6 @@
 in their language, though each process renders each variant only once."""
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
@@ -66,18 +65,22 @@ def header(html: str) -> str:
     return html[html.index("<header>") : html.index("</header>")]
 
 
-def test_the_language_switcher_comes_back_to_this_page_escaped(client):
+def test_the_language_switcher_links_to_this_page_escaped(client):
+    # Issue 13: the switcher is plain links to this page in each language (was a form with `next`).
     with translation.override("en"):
         url = reverse("grants:call_list")
     html = header(client.get(url, {"q": '"><script>x</script>'}).content.decode())
-    assert f'<input name="next" type="hidden" value="{url}?q=%22%3E%3Cscript%3Ex%3C%2Fscript%3E">' in html
+    query = "q=%22%3E%3Cscript%3Ex%3C%2Fscript%3E"
+    assert f'href="/sq/grants/?{query}" hreflang="sq"' in html
+    assert f'href="/en/grants/?{query}" hreflang="en"' in html
+    assert "<script>x" not in html
     with translation.override("en"):
         other_url = reverse("grants:awarded_list")
     other = header(client.get(other_url).content.decode())
-    assert f'<input name="next" type="hidden" value="{other_url}">' in other and "placeholder" not in other
+    assert 'href="/sr-latn/grants/awarded/" hreflang="sr-latn"' in other and "placeholder" not in other
 
 
-def test_the_forms_carry_this_requests_csrf_token(client):
+def test_the_sign_out_form_carries_this_requests_csrf_token(client):
     client.force_login(UserFactory())
     with translation.override("en"):
         url = reverse("grants:call_list")
@@ -85,21 +88,15 @@ def test_the_forms_carry_this_requests_csrf_token(client):
     second = header(client.get(url).content.decode())
     assert "placeholder" not in first
     tokens = [part.split('"')[0] for part in first.split('name="csrfmiddlewaretoken" value="')[1:]]
-    assert len(tokens) == 2  # sign-out and language forms
+    assert len(tokens) == 1  # the sign-out form; the language switcher is links
     assert all(len(token) == 64 for token in tokens)
     assert tokens[0] not in second  # masked anew on each request, as {% csrf_token %} does
 
 
-def test_the_language_form_works_with_the_token_it_carries(client):
-    from django.test import Client
-
-    client = Client(enforce_csrf_checks=True)
+def test_an_anonymous_header_carries_no_token(client):
     with translation.override("en"):
-        html = client.get(reverse("grants:call_list")).content.decode()
-    token = header(html).split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    response = client.post(reverse("set_language"), {"csrfmiddlewaretoken": token, "language": "sq"})
-    assert response.status_code == 302
-    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "sq"
+        html = header(client.get(reverse("grants:call_list")).content.decode())
+    assert "csrfmiddlewaretoken" not in html and "placeholder" not in html
 
 
 def test_a_page_without_a_csrf_token_gets_no_empty_input():
