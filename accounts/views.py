@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import translate_url
@@ -9,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm
+from core.permissions import signed_in
 from organizations import selectors as org_selectors
 
 
-@login_required
+@signed_in
 def dashboard(request):
     return render(
         request,
@@ -38,7 +38,7 @@ def _remember_language(response, language: str) -> None:
     )
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
     form = ProfileForm(request.POST or None, instance=request.user)

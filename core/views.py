@@ -1,6 +1,5 @@
 from csp.decorators import csp_update
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse, QueryDict
@@ -15,11 +14,13 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from core import exports, reports, services
 from core.models import ReportJob
+from core.permissions import public, signed_in
 from organizations import selectors as org_selectors
 
 REPORT_LIST_PAGE_SIZE = 25
 
 
+@public
 def home(request):
     return render(
         request,
@@ -31,6 +32,7 @@ def home(request):
     )
 
 
+@public
 @never_cache
 def healthz(request):
     """Whether the database and (when configured) Redis answer. 200 when all do, else 503."""
@@ -67,7 +69,7 @@ def _visible_jobs(user):
     return jobs if user.is_staff else jobs.filter(requested_by=user)
 
 
-@login_required
+@signed_in
 @require_GET
 def report_list(request):
     """My report jobs, newest first (staff see everyone's)."""
@@ -77,7 +79,7 @@ def report_list(request):
     return render(request, "core/report_list.html", {"page_obj": page_obj, "jobs": page_obj.object_list})
 
 
-@login_required
+@signed_in
 @require_POST
 def report_start(request):
     """Start a report from an export button: kind, format and the page's query string."""
@@ -94,7 +96,7 @@ def report_start(request):
     return redirect("core:report_detail", pk=job.pk)
 
 
-@login_required
+@signed_in
 @require_GET
 @never_cache
 def report_detail(request, pk):
@@ -107,7 +109,7 @@ def report_detail(request, pk):
     return render(request, "core/report_detail.html", context)
 
 
-@login_required
+@signed_in
 @require_GET
 @never_cache
 def report_download(request, pk):

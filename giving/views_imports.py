@@ -9,7 +9,6 @@ import io
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -20,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exports import CONTENT_TYPES
+from core.permissions import signed_in
 from giving import imports
 from giving.models import ImportBatch
 from organizations.models import Organization
@@ -71,7 +71,7 @@ def _batch_for(request, pk: int) -> ImportBatch:
     return batch
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def import_template(request):
     _require_import(request)
@@ -88,7 +88,7 @@ def import_template(request):
     return response
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     _require_import(request)
@@ -119,7 +119,7 @@ def import_upload(request):
     )
 
 
-@login_required
+@signed_in
 @require_GET
 @never_cache
 def import_progress(request, pk):
@@ -136,7 +136,7 @@ def import_progress(request, pk):
     return response
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 @never_cache
 def import_review(request, pk):
@@ -170,7 +170,7 @@ def import_review(request, pk):
     )
 
 
-@login_required
+@signed_in
 @require_POST
 def import_commit(request, pk):
     batch = _batch_for(request, pk)

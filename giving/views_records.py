@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
-from core.permissions import error_text, require
+from core.permissions import error_text, public, require, signed_in
 from giving import selectors, services
 from giving.choices import Status
 from giving.forms import (
@@ -77,7 +76,7 @@ def _warn_near_duplicate(request, record: GivingRecord) -> None:
 # --- Entry by staff and CSO editors ---------------------------------------------------------
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def record_add(request):
     require(request.user, "giving.add_record")
@@ -113,7 +112,7 @@ def record_add(request):
     )
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def record_edit(request, pk):
     record = _record_or_404(request, pk)
@@ -164,6 +163,7 @@ def _over_rate_limit(request) -> bool:
     return count > REPORT_RATE_LIMIT
 
 
+@public
 @require_http_methods(["GET", "POST"])
 def report_gift(request):
     require(request.user, "giving.report_gift")
@@ -201,6 +201,7 @@ def report_gift(request):
     return render(request, "giving/report_gift.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def report_gift_thanks(request):
     known = request.session.pop("giving_report_known", False)
@@ -210,7 +211,7 @@ def report_gift_thanks(request):
 # --- My records and confirmation ------------------------------------------------------------
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def my_records(request):
     org_ids = editable_org_ids(request.user)
@@ -250,7 +251,7 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
-@login_required
+@signed_in
 @require_POST
 def record_confirm(request, pk):
     record = _record_or_404(request, pk)
@@ -275,6 +276,7 @@ def record_confirm(request, pk):
 # --- The record page ------------------------------------------------------------------------
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def record_detail(request, pk):
     return _render_detail(request, _record_or_404(request, pk))

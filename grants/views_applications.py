@@ -11,7 +11,6 @@ who look at an application as staff pass the second factor first, as on staff pa
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import middleware as mfa
 from core.permissions import require as _require
+from core.permissions import signed_in
 from grants import selectors, workflow
 from grants.choices import (
     EDITABLE_STATUSES,
@@ -158,7 +158,7 @@ def _next_action(application, *, acts: bool) -> tuple[str, str] | None:
     return _("View"), detail
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def my_applications(request):
     """Every application the person started or that an organisation of theirs made."""
@@ -304,7 +304,7 @@ def _detail_context(request, application, *, message_body: str = "", message_err
     }
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def application_detail(request, pk):
     application, response = _private_application(request, pk)
@@ -313,7 +313,7 @@ def application_detail(request, pk):
     return render(request, "grants/application_detail.html", _detail_context(request, application))
 
 
-@login_required
+@signed_in
 @require_POST
 def message_post(request, pk):
     application, response = _private_application(request, pk)
@@ -332,7 +332,7 @@ def message_post(request, pk):
     return redirect(f"{reverse('grants:application_detail', kwargs={'pk': application.pk})}#messages")
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
 def application_withdraw(request, pk):
     """GET: the confirmation (with an optional reason); POST: withdraw."""
@@ -395,7 +395,7 @@ def _revision_numbers(application) -> list[int]:
     return list(application.revisions.order_by("number").values_list("number", flat=True))
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def revision_detail(request, pk, number):
     application, response = _readable_application(request, pk)
@@ -422,7 +422,7 @@ def revision_detail(request, pk, number):
     )
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def revision_compare(request, pk, number):
     application, response = _readable_application(request, pk)

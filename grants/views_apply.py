@@ -11,7 +11,6 @@ goes through `grants.services.applications`; the server's totals and checks are 
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.permissions import error_text
+from core.permissions import error_text, signed_in
 from grants import forms as apply_forms
 from grants.choices import EDITABLE_STATUSES, ApplicantType, ApplicationStatus, QuestionKind
 from grants.models import Application, Attachment, AttachmentRequirement, Call, Question, StatusChange
@@ -471,7 +470,7 @@ def _apply_page(request, call, options, form, status=200):
     )
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def apply(request, slug):
     """Every way the person may apply (with the verdict and the reason), then start."""
@@ -512,7 +511,7 @@ def apply(request, slug):
 # --- the editor ----------------------------------------------------------------------------
 
 
-@login_required
+@signed_in
 @require_GET
 def application_edit(request, pk):
     """Open the editor at the first section that still needs something."""
@@ -581,7 +580,7 @@ def _save_section(request, application, section, questions) -> dict:
     }
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def application_section(request, pk, section):
     """One section of the editor. POST saves what is typed: by htmx (autosave on change) the
@@ -645,7 +644,7 @@ def application_section(request, pk, section):
 # --- attachments ---------------------------------------------------------------------------
 
 
-@login_required
+@signed_in
 @require_POST
 def attachment_upload(request, pk):
     """Upload a file: for a required document, a file question, or an extra file."""
@@ -711,7 +710,7 @@ def attachment_upload(request, pk):
     )
 
 
-@login_required
+@signed_in
 @require_POST
 def attachment_remove(request, pk, att_pk):
     application, refusal = _for_editing(request, pk)
@@ -728,7 +727,7 @@ def attachment_remove(request, pk, att_pk):
     return redirect("grants:application_section", pk=application.pk, section="attachments")
 
 
-@login_required
+@signed_in
 @require_GET
 @never_cache
 def attachment_download(request, pk, att_pk):
@@ -780,7 +779,7 @@ def _preview(request, application, *, status=200):
     )
 
 
-@login_required
+@signed_in
 @require_GET
 def application_preview(request, pk):
     """The whole application as it will be sent, what is still missing, and Submit."""
@@ -790,7 +789,7 @@ def application_preview(request, pk):
     return _preview(request, application)
 
 
-@login_required
+@signed_in
 @require_POST
 def application_submit(request, pk):
     application = _viewable(request, pk)
@@ -821,7 +820,7 @@ def application_submit(request, pk):
     return redirect("grants:application_detail", pk=application.pk)
 
 
-@login_required
+@signed_in
 @require_GET
 def application_pdf(request, pk):
     """The PDF of a revision (?revision=N, default the latest); a draft never sent: its

@@ -9,7 +9,6 @@ other service refusal, is a 400 page with the translated reason.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
@@ -23,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
-from core.permissions import require
+from core.permissions import require, signed_in
 from grants import forms_awards as forms
 from grants.choices import GrantReportStatus, GrantStatus, TrancheStatus
 from grants.models import Grant, GrantReport, Tranche
@@ -158,7 +157,7 @@ def _grant_context(request, grant) -> dict:
 # --- the grantee side -----------------------------------------------------------------------
 
 
-@login_required
+@signed_in
 @require_GET
 def grant_detail(request, pk):
     """The grant: amount, conditions, status, agreement, payments and reporting duties."""
@@ -166,7 +165,7 @@ def grant_detail(request, pk):
     return render(request, "grants/grant_detail.html", _grant_context(request, grant))
 
 
-@login_required
+@signed_in
 @require_GET
 @never_cache
 def grant_agreement(request, pk):
@@ -218,7 +217,7 @@ def _report_page(request, report, *, form=None, review_form=None, status=200):
     )
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def grant_report(request, pk, report_pk):
     """One report: what was sent and its status; the grantee sends it here (POST), staff
@@ -250,7 +249,7 @@ def grant_report(request, pk, report_pk):
     return _report_page(request, report, form=form, status=400)
 
 
-@login_required
+@signed_in
 @require_GET
 @never_cache
 def grant_report_file(request, pk, report_pk):

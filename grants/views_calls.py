@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from core.exports import html_to_pdf
+from core.permissions import public
 from grants.choices import ApplicantType, BudgetCategory, QuestionKind, Stage
 from grants.filters import CLOSED, OPEN, PHASES, UPCOMING, CallFilter
 from grants.models import Application, BudgetLine, Call, CallDocument, PlannedActivity
@@ -80,6 +81,7 @@ def _phase_counts(now) -> dict[str, int]:
 # --- the list -------------------------------------------------------------------------------
 
 
+@public
 @require_safe
 def call_list(request):
     filterset = CallFilter(request.GET)
@@ -143,6 +145,7 @@ def _my_applications(user, call: Call) -> list[Application]:
     )
 
 
+@public
 @require_safe
 def call_detail(request, slug):
     queryset = Call.objects.prefetch_related(
@@ -185,6 +188,7 @@ def call_detail(request, slug):
     return render(request, "grants/call_detail.html", context)
 
 
+@public
 @require_safe
 def call_document(request, slug, pk):
     call = _visible_call(request, slug)
@@ -440,6 +444,7 @@ def questions_docx(context: dict) -> bytes:
     return out.getvalue()
 
 
+@public
 @require_safe
 def call_questions(request, slug):
     """The whole application form of a call: ?format=pdf (default), docx or html."""

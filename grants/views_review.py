@@ -3,7 +3,6 @@ gate, its scoring form, and — once the reviewer's own review is sent — the o
 A person not assigned to the application's current stage gets a 404."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -13,6 +12,7 @@ from django.template.loader import select_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.permissions import signed_in
 from grants import selectors
 from grants.choices import IN_ASSESSMENT_STATUSES, ApplicationStatus, AssignmentStatus
 from grants.forms_staff import ConflictForm, ReviewForm
@@ -25,7 +25,7 @@ A = AssignmentStatus
 PAGE_SIZE = 25
 
 
-@login_required
+@signed_in
 @require_GET
 def my_reviews(request):
     page_obj = Paginator(selectors.review_assignments_of(request.user), PAGE_SIZE).get_page(
@@ -127,13 +127,13 @@ def _page(request, assignment, *, form=None, status=200):
     return render(request, "grants/review_detail.html", context, status=status)
 
 
-@login_required
+@signed_in
 @require_GET
 def review(request, pk):
     return _page(request, _assignment(request, pk))
 
 
-@login_required
+@signed_in
 @require_POST
 def review_coi(request, pk):
     assignment = _assignment(request, pk)
@@ -174,7 +174,7 @@ def review_coi(request, pk):
     return _page(request, assignment, form=form, status=400)
 
 
-@login_required
+@signed_in
 @require_POST
 def review_save(request, pk):
     assignment = _assignment(request, pk)

@@ -3,7 +3,6 @@ embeddable SVG badge."""
 
 from csp.constants import NONE
 from csp.decorators import csp
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from core.permissions import public, signed_in
 from organizations.models import Organization
 from transparency import badges
 
@@ -26,6 +26,7 @@ def _active_organization(slug: str) -> Organization:
     )
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def methodology(request):
     return render(
@@ -35,7 +36,7 @@ def methodology(request):
     )
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def badge_status(request, slug):
     """An organisation's members (and staff) see the level it earns now, each rule with its
@@ -81,6 +82,7 @@ SVG_CSP = {
 }
 
 
+@public
 @csp(SVG_CSP)
 @cache_control(public=True, max_age=SVG_MAX_AGE)
 @require_http_methods(["GET", "HEAD"])

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import staff_mfa_required
 from core import exports
-from core.permissions import require
+from core.permissions import public, require
 from transparency import funding
 from transparency.forms_funding import FundingDashboardForm, FundingImportForm, ReconciliationForm
 from transparency.reports import RECONCILIATION_COLUMNS, reconciliation_table
@@ -151,6 +151,7 @@ def _chart_data(data: dict) -> dict:
     }
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def funding_dashboard(request):
     """Totals per institution and year, the open-call share, top recipients, per

@@ -9,7 +9,6 @@ reason; a missing permission on a report they may see is a 403.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -21,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
-from core.permissions import error_text, require
+from core.permissions import error_text, public, require, signed_in
 from organizations.forms import add_service_errors
 from organizations.models import Organization
 from transparency import selectors, services, workflow
@@ -138,6 +137,7 @@ def _totals(report) -> dict:
 # --- public pages ------------------------------------------------------------------------
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def report_list(request):
     """Published reports: search, filter by year and municipality, paginated."""
@@ -163,6 +163,7 @@ def report_list(request):
     )
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def report_public(request, pk):
     """A published report (or an earlier, superseded version) with its history."""
@@ -185,6 +186,7 @@ def report_public(request, pk):
     )
 
 
+@public
 @require_GET
 @never_cache
 def report_document(request, pk, doc_pk):
@@ -256,7 +258,7 @@ def _organization(slug) -> Organization:
     return get_object_or_404(Organization.objects.filter(is_active=True), slug=slug)
 
 
-@login_required
+@signed_in
 @require_GET
 def report_mine(request, slug):
     """The organisation's reports, year by year, and "start the report of a year"."""
@@ -265,7 +267,7 @@ def report_mine(request, slug):
     return _my_reports(request, organization)
 
 
-@login_required
+@signed_in
 @require_POST
 def report_start(request, slug):
     organization = _organization(slug)
@@ -300,7 +302,7 @@ def _editable_report(request, pk) -> TransparencyReport:
     return report
 
 
-@login_required
+@signed_in
 @require_GET
 def report_edit(request, pk):
     """Open the editor at the first section that still needs something."""
@@ -366,7 +368,7 @@ def _section_context(request, report, section, *, form=None, doc_form=None, boar
     }
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def report_section(request, pk, section):
     """One section of the editor. POST saves it: by htmx (autosave) the answer is the
@@ -432,7 +434,7 @@ def report_section(request, pk, section):
     return redirect("transparency:report_section", pk=report.pk, section=section)
 
 
-@login_required
+@signed_in
 @require_POST
 def report_form_size(request, pk):
     report = _editable_report(request, pk)
@@ -446,7 +448,7 @@ def report_form_size(request, pk):
     return redirect("transparency:report_edit", pk=report.pk)
 
 
-@login_required
+@signed_in
 @require_POST
 def report_document_add(request, pk):
     report = _editable_report(request, pk)
@@ -478,7 +480,7 @@ def report_document_add(request, pk):
     )
 
 
-@login_required
+@signed_in
 @require_POST
 def report_document_delete(request, pk, doc_pk):
     report = _editable_report(request, pk)
@@ -491,7 +493,7 @@ def report_document_delete(request, pk, doc_pk):
     return redirect("transparency:report_section", pk=report.pk, section="documents")
 
 
-@login_required
+@signed_in
 @require_GET
 def report_preview(request, pk):
     """The whole report as it will be published, what is still missing, and Submit."""
@@ -519,7 +521,7 @@ def report_preview(request, pk):
     )
 
 
-@login_required
+@signed_in
 @require_POST
 def report_submit(request, pk):
     report = _private_report(request, pk)
@@ -550,7 +552,7 @@ def report_submit(request, pk):
     return redirect("transparency:report_mine", slug=report.organization.slug)
 
 
-@login_required
+@signed_in
 @require_POST
 def report_correct(request, pk):
     report = get_object_or_404(

@@ -3,7 +3,6 @@ its approved comments (signed-in people comment, staff moderate), and the yearly
 generated in the background."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_mfa_required
 from core import services as core_services
+from core.permissions import public, signed_in
 from organizations.forms import add_service_errors
 from transparency import strategy
 from transparency.forms_funding import MeasureCommentForm, StrategyFilterForm, StrategyReportForm
@@ -29,6 +29,7 @@ def _report_years() -> list[int]:
     return list(range(timezone.localdate().year, first - 1, -1))
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def strategy_overview(request):
     form = StrategyFilterForm(request.GET or None)
@@ -81,6 +82,7 @@ def _render_measure(request, measure, form, status=200):
     )
 
 
+@public
 @require_http_methods(["GET", "HEAD", "POST"])
 def measure_detail(request, code):
     measure = _measure_or_404(code)
@@ -111,7 +113,7 @@ def measure_detail(request, code):
     return _render_measure(request, measure, form, status=400)
 
 
-@login_required
+@signed_in
 @require_POST
 def strategy_report(request):
     """Start the yearly report (PDF or XLSX, in the chosen language) in the background and
