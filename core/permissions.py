@@ -11,7 +11,7 @@ Pages (function views)
            did not pass the second factor are sent to give it (see below);
         3. ``load(request, **url_kwargs)`` finds the object: ``Http404`` (or ``None``) is a
            404, exactly as ``get_object_or_404`` in the view was;
-        4. ``request.user.has_perm(perm, obj)`` else a 403 with a translated reason
+        4. ``request.user.has_perm(perm, obj)`` (or on ``on(obj)``, e.g. a report's grant) else a 403 with a translated reason
            (``message=``), or a 404 (``refuse=404``) where the page hides what exists;
         5. the view is called with the object as the keyword ``pass_as`` (default ``obj``).
     ``@signed_in`` = ``@permission("core.signed_in")``: any signed-in person (the rule is in
@@ -85,6 +85,7 @@ class Declaration:
 
     perm: str  # a rules permission, or PUBLIC
     load: Callable | None = None
+    on: Callable | None = None  # the object the permission is checked on, from the loaded one
     pass_as: str = "obj"
     login: bool = True
     staff: bool = False
@@ -133,7 +134,8 @@ def _refusal(request, declaration: Declaration, kwargs: dict):
         obj = declaration.load(request, **kwargs)
         if obj is None:
             raise Http404
-    if not user.has_perm(declaration.perm, obj):
+    target = declaration.on(obj) if declaration.on is not None else obj
+    if not user.has_perm(declaration.perm, target):
         if declaration.refuse == 404:
             raise Http404
         raise PermissionDenied(str(declaration.message or DENIED))
@@ -178,6 +180,7 @@ def permission(
     perm: str,
     *,
     load: Callable | None = None,
+    on: Callable | None = None,
     pass_as: str = "obj",
     login: bool = True,
     refuse: int = 403,
@@ -191,6 +194,7 @@ def permission(
     declaration = Declaration(
         perm=perm,
         load=load,
+        on=on,
         pass_as=pass_as,
         login=login,
         staff=staff,
