@@ -11,6 +11,7 @@ from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
 
 from core import exports, reports, services
 from core.models import ReportJob
@@ -140,6 +141,8 @@ def report_download(request, pk):
 @method_decorator(csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]}), name="dispatch")
 class ApiDocsView(SpectacularSwaggerSplitView):
     """Swagger UI from the sidecar's local assets; its inline styles need a relaxed CSP."""
+
+    permission_classes = [AllowAny]  # public
 
 
 def bad_request(request, exception=None):

@@ -387,6 +387,7 @@ class GivingRecordBulkView(_PartnerWriteMixin, generics.GenericAPIView):
     description=gettext_lazy("A verified record by its id; any other id is a 404."),
 )
 class GivingRecordDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]  # public
     serializer_class = GivingRecordSerializer
     filter_backends: list = []
 
@@ -397,6 +398,8 @@ class GivingRecordDetailView(generics.RetrieveAPIView):
 @extend_schema(exclude=True)
 class NotFoundView(views.APIView):
     """Any other address under /api/v1/giving/records/: a JSON 404, not the HTML page."""
+
+    permission_classes = [AllowAny]  # public
 
     def get(self, request, *args, **kwargs):
         raise exceptions.NotFound()
