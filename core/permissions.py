@@ -108,7 +108,8 @@ def register_second_factor_check(check: Callable) -> None:
     _second_factor_check = check
 
 
-def _second_factor_redirect(request):
+def second_factor_redirect(request):
+    """None when a staff member's session may use staff powers, else where to send them."""
     if _second_factor_check is None:
         return None
     return _second_factor_check(request)
@@ -124,7 +125,7 @@ def _refusal(request, declaration: Declaration, kwargs: dict):
         return redirect_to_login(request.get_full_path()), None
     if declaration.staff:
         if user.is_authenticated and user.is_staff and user.is_active:
-            response = _second_factor_redirect(request)
+            response = second_factor_redirect(request)
             if response is not None:
                 return response, None
         elif not declaration.refuse_in_view:

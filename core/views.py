@@ -67,7 +67,7 @@ def healthz(request):
 
 def _visible_jobs(user):
     jobs = ReportJob.objects.select_related("requested_by")
-    return jobs if user.is_staff else jobs.filter(requested_by=user)
+    return jobs if user.has_perm("core.view_all_report_jobs") else jobs.filter(requested_by=user)
 
 
 @signed_in
@@ -119,7 +119,9 @@ def report_download(request, pk):
     if not job.file:
         raise Http404
     try:  # someone who has since lost the report's permission no longer gets its file
-        if not request.user.is_staff and not reports.get(job.kind).allowed_for(request.user):
+        if not request.user.has_perm("core.view_all_report_jobs") and not reports.get(job.kind).allowed_for(
+            request.user
+        ):
             raise Http404
     except reports.UnknownReport:
         pass

@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import middleware as mfa
 from core.permissions import require as _require
-from core.permissions import signed_in
+from core.permissions import second_factor_redirect, signed_in
 from grants import selectors, workflow
 from grants.choices import (
     EDITABLE_STATUSES,
@@ -126,10 +125,7 @@ def _private_application(request, pk):
             return None, redirect("grants:review", pk=application.pk)
         raise Http404
     if _as_staff(user, application):
-        response = mfa.staff_mfa_redirect(
-            request,
-            setup_message=_("Set up two-factor authentication (an authenticator app) to use staff pages."),
-        )
+        response = second_factor_redirect(request)
         if response is not None:
             return None, response
     return application, None
@@ -374,10 +370,7 @@ def _readable_application(request, pk):
     if not user.has_perm("grants.view_application", application):
         raise Http404
     if _as_staff(user, application):
-        response = mfa.staff_mfa_redirect(
-            request,
-            setup_message=_("Set up two-factor authentication (an authenticator app) to use staff pages."),
-        )
+        response = second_factor_redirect(request)
         if response is not None:
             return None, response
     return application, None

@@ -181,3 +181,19 @@ def test_a_view_outside_our_apps_and_the_skip_list_is_reported():
 @pytest.mark.parametrize("callback", [open_page, member_page, staff_only])
 def test_declared_views_pass(callback):
     assert is_declared(callback)
+
+
+def test_rules_are_registered_only_in_rules_modules():
+    """`rules.add_perm` / `rules.set_perm` appear only in an app's rules.py."""
+    from pathlib import Path
+
+    root = Path(settings.BASE_DIR)
+    found = []
+    for app in OUR_APPS:
+        for source in (root / app).rglob("*.py"):
+            if source.name == "rules.py" or "migrations" in source.parts:
+                continue
+            text = source.read_text(encoding="utf-8")
+            if "rules.add_perm(" in text or "rules.set_perm(" in text:
+                found.append(str(source.relative_to(root)))
+    assert found == []
