@@ -209,20 +209,32 @@ def report_public(request, pk):
     )
 
 
-@public
-@require_GET
-@never_cache
-def report_document(request, pk, doc_pk):
-    """Stream a private document: to anyone once the report is public, before that only
-    to the organisation's members and staff (others: 404)."""
-    document = get_object_or_404(
+def load_document(request, pk, doc_pk, **kwargs) -> ReportDocument:
+    return get_object_or_404(
         ReportDocument.objects.select_related("report__organization"),
         pk=doc_pk,
         report_id=pk,
         report__organization__is_active=True,
     )
-    if not request.user.has_perm("transparency.view_report_document", document.report):
-        raise Http404
+
+
+def _report_of(document: ReportDocument) -> TransparencyReport:
+    return document.report
+
+
+@permission(
+    "transparency.view_report_document",
+    load=load_document,
+    on=_report_of,
+    pass_as="document",
+    login=False,
+    refuse=404,
+)
+@require_GET
+@never_cache
+def report_document(request, pk, doc_pk, document):
+    """Stream a private document: to anyone once the report is public, before that only
+    to the organisation's members and staff (others: 404)."""
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, OSError):
