@@ -173,6 +173,10 @@ def _declare(target, declaration: Declaration):
             kwargs[declaration.pass_as] = obj
         return target(request, *args, **kwargs)
 
+    if declaration.load is not None and declaration.pass_as not in inspect.signature(target).parameters:
+        # Found when the URLconf is imported, not on the first request.
+        raise TypeError(f"{target.__qualname__} does not take the loaded object as {declaration.pass_as!r}")
+
     wrapped.permission_declaration = declaration
     return wrapped
 

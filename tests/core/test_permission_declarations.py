@@ -229,3 +229,11 @@ def test_a_view_without_a_declaration_has_no_marker():
 def test_refuse_must_be_403_or_404():
     with pytest.raises(ValueError):
         permission(PERM, refuse=401)
+
+
+def test_a_view_that_does_not_take_the_loaded_object_is_refused_at_import():
+    with pytest.raises(TypeError, match="'municipality'"):
+
+        @permission(PERM, load=load_municipality, pass_as="municipality")
+        def view(request, pk):
+            return HttpResponse()
