@@ -11,8 +11,9 @@ Pages (function views)
            did not pass the second factor are sent to give it (see below);
         3. ``load(request, **url_kwargs)`` finds the object: ``Http404`` (or ``None``) is a
            404, exactly as ``get_object_or_404`` in the view was;
-        4. ``request.user.has_perm(perm, obj)`` (or on ``on(obj)``, e.g. a report's grant) else a 403 with a translated reason
-           (``message=``), or a 404 (``refuse=404``) where the page hides what exists;
+        4. ``request.user.has_perm(perm, obj)`` (or on ``on(obj)``, e.g. a report's grant),
+           else a 403 with a translated reason (``message=``), or a 404 (``refuse=404``)
+           where the page hides what exists;
         5. the view is called with the object as the keyword ``pass_as`` (default ``obj``).
     ``@signed_in`` = ``@permission("core.signed_in")``: any signed-in person (the rule is in
     ``core/rules.py``; not a bare ``login_required``).
