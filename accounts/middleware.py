@@ -35,6 +35,14 @@ def staff_mfa_redirect(request, *, setup_message: str):
     return redirect(f"{reverse('mfa_reauthenticate')}?{next_q}")
 
 
+def staff_page_second_factor(request):
+    """The second-factor check of staff pages outside /admin/ (core.permissions' hook)."""
+    return staff_mfa_redirect(
+        request,
+        setup_message=_("Set up two-factor authentication (an authenticator app) to use staff pages."),
+    )
+
+
 class StaffMFAMiddleware:
     """For /admin/: a staff user without TOTP is sent to set it up; one whose session did
     not pass the second factor is asked for a code first."""

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import translate_url
@@ -10,9 +9,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm
 from accounts.pages import DASHBOARD
+from core.permissions import signed_in
 
 
-@login_required
+@signed_in
 def dashboard(request):
     """My portal; the apps above accounts fill it (accounts.pages.DASHBOARD)."""
     return render(request, "accounts/dashboard.html", DASHBOARD.context(request))
@@ -32,7 +32,7 @@ def _remember_language(response, language: str) -> None:
     )
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
     form = ProfileForm(request.POST or None, instance=request.user)

@@ -1,6 +1,5 @@
 from csp.decorators import csp_update
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse, QueryDict
@@ -12,19 +11,23 @@ from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
 
 from core import exports, reports, services
 from core.models import ReportJob
 from core.pages import HOME
+from core.permissions import public, signed_in
 
 REPORT_LIST_PAGE_SIZE = 25
 
 
+@public
 def home(request):
     """The home page; the apps above core fill it (core.pages.HOME)."""
     return render(request, "core/home.html", HOME.context(request))
 
 
+@public
 @never_cache
 def healthz(request):
     """Whether the database and (when configured) Redis answer. 200 when all do, else 503."""
@@ -58,10 +61,10 @@ def healthz(request):
 
 def _visible_jobs(user):
     jobs = ReportJob.objects.select_related("requested_by")
-    return jobs if user.is_staff else jobs.filter(requested_by=user)
+    return jobs if user.has_perm("core.view_all_report_jobs") else jobs.filter(requested_by=user)
 
 
-@login_required
+@signed_in
 @require_GET
 def report_list(request):
     """My report jobs, newest first (staff see everyone's)."""
@@ -71,7 +74,7 @@ def report_list(request):
     return render(request, "core/report_list.html", {"page_obj": page_obj, "jobs": page_obj.object_list})
 
 
-@login_required
+@signed_in
 @require_POST
 def report_start(request):
     """Start a report from an export button: kind, format and the page's query string."""
@@ -88,7 +91,7 @@ def report_start(request):
     return redirect("core:report_detail", pk=job.pk)
 
 
-@login_required
+@signed_in
 @require_GET
 @never_cache
 def report_detail(request, pk):
@@ -101,7 +104,7 @@ def report_detail(request, pk):
     return render(request, "core/report_detail.html", context)
 
 
-@login_required
+@signed_in
 @require_GET
 @never_cache
 def report_download(request, pk):
@@ -110,7 +113,9 @@ def report_download(request, pk):
     if not job.file:
         raise Http404
     try:  # someone who has since lost the report's permission no longer gets its file
-        if not request.user.is_staff and not reports.get(job.kind).allowed_for(request.user):
+        if not request.user.has_perm("core.view_all_report_jobs") and not reports.get(job.kind).allowed_for(
+            request.user
+        ):
             raise Http404
     except reports.UnknownReport:
         pass
@@ -132,6 +137,8 @@ def report_download(request, pk):
 @method_decorator(csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]}), name="dispatch")
 class ApiDocsView(SpectacularSwaggerSplitView):
     """Swagger UI from the sidecar's local assets; its inline styles need a relaxed CSP."""
+
+    permission_classes = [AllowAny]  # public
 
 
 def bad_request(request, exception=None):

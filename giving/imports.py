@@ -557,7 +557,7 @@ def _column_of(field: str, values: dict) -> str:
 def source_for(actor, values: dict) -> str:
     """Staff import what they collected (a media report when a link is given); other
     people import their organisation's own records."""
-    if actor.is_staff:
+    if actor.has_perm("giving.import_for_any_organization"):
         return Source.MEDIA if values.get("source_url") else Source.STAFF
     return Source.CSO_SELF
 
@@ -605,12 +605,13 @@ def _existing_fingerprints(fingerprints: Iterable[str]) -> dict[str, int]:
 def _check_actor(actor, entered_for: Organization | None) -> None:
     if actor is None or not actor.is_authenticated or not actor.has_perm("giving.add_record"):
         raise PermissionDenied(_("You do not have permission to import giving records."))
-    if entered_for is not None and not actor.is_staff:
+    any_organization = actor.has_perm("giving.import_for_any_organization")
+    if entered_for is not None and not any_organization:
         from giving.rules import editable_org_ids
 
         if entered_for.pk not in editable_org_ids(actor):
             raise PermissionDenied(_("You may import only for organisations you edit."))
-    if entered_for is None and not actor.is_staff:
+    if entered_for is None and not any_organization:
         raise ValidationError({"entered_for": _("Choose the organisation you import for.")})
 
 
@@ -843,7 +844,7 @@ def rows_invalid(batch: ImportBatch) -> int:
 
 
 def can_see_batch(user, batch: ImportBatch) -> bool:
-    return user.is_authenticated and (batch.uploaded_by_id == user.pk or (user.is_staff and user.is_active))
+    return user.has_perm("giving.view_import_batch", batch)
 
 
 @transaction.atomic
@@ -875,7 +876,7 @@ def import_commit(
             code="invalid_rows",
         )
     batch.rows_imported = 0
-    verified = bool(verify and actor.is_staff)
+    verified = bool(verify and actor.has_perm("giving.moderate_record"))
     now = timezone.now()
     candidates = [e for e in batch.payload if not e.get("duplicate_of") and not e.get("duplicate_of_row")]
     org_ids = {e["values"].get("recipient_organization_id") for e in candidates} - {None}

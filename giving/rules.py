@@ -68,7 +68,16 @@ def edits_record_org(user, record):
     )
 
 
+@rules.predicate
+def uploaded_batch(user, batch):
+    return batch is not None and user.is_authenticated and batch.uploaded_by_id == user.pk
+
+
 rules.add_perm("giving.add_record", is_staff | edits_any_organization)
+# Imports: staff import for any organisation (or none: their own collection), others only
+# for the organisations they edit; a batch is seen by who uploaded it and by staff.
+rules.add_perm("giving.import_for_any_organization", is_staff)
+rules.add_perm("giving.view_import_batch", uploaded_batch | is_staff)
 rules.add_perm("giving.report_gift", rules.always_allow)
 rules.add_perm("giving.moderate_record", is_staff)
 rules.add_perm("giving.confirm_record", edits_recipient_org | edits_donor_org)

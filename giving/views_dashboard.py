@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import exports
 from core.pagination import KnownCountPaginator
+from core.permissions import public
 from giving import aggregates, reports
 from giving.aggregates_models import GivingYearlyReport
 from giving.filters import GivingFilter
@@ -47,6 +48,7 @@ def _query_without(request, *names) -> str:
     return query.urlencode()
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def dashboard(request):
     filterset, valid = _filter(request)
@@ -83,6 +85,7 @@ def dashboard(request):
     return render(request, "giving/dashboard.html", context)
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def dashboard_data(request):
     """The numbers of the dashboard as JSON (for its charts, and for anyone)."""
@@ -92,6 +95,7 @@ def dashboard_data(request):
     return JsonResponse(aggregates.dashboard_numbers(_criteria(filterset)))
 
 
+@public
 @require_GET
 def dashboard_download(request, what: str, fmt: str):
     """CSV / XLSX of what the dashboard shows for the same filters: the matching records
@@ -134,12 +138,14 @@ def dashboard_download(request, what: str, fmt: str):
 # --- Yearly report -----------------------------------------------------------------------------
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def yearly_report(request):
     years = reports.report_years()
     return render(request, "giving/yearly_report.html", {"years": years})
 
 
+@public
 @require_POST
 def yearly_report_start(request, year: int):
     """Get the PDF of `year` in the current language: the cached one when the data has not
@@ -150,6 +156,7 @@ def yearly_report_start(request, year: int):
     return redirect("giving:yearly_report_status", pk=report.pk)
 
 
+@public
 @require_GET
 @never_cache
 def yearly_report_status(request, pk: int):
@@ -160,6 +167,7 @@ def yearly_report_status(request, pk: int):
     return render(request, "giving/yearly_report_status.html", context)
 
 
+@public
 @require_GET
 def yearly_report_download(request, pk: int):
     report = get_object_or_404(GivingYearlyReport, pk=pk, status=GivingYearlyReport.Status.DONE)

@@ -9,10 +9,9 @@ import io
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import tabular
 from core.exports import CONTENT_TYPES
 from core.money import AmountFormatField
+from core.permissions import permission
 from giving import imports
 from giving.models import ImportBatch
 from organizations.models import Organization
@@ -47,7 +47,7 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["entered_for"]
-        if user.is_staff:
+        if user.has_perm("giving.import_for_any_organization"):
             field.queryset = Organization.objects.filter(is_active=True).order_by("name")
             field.empty_label = _("— none (KCSF staff entry) —")
         else:
@@ -59,24 +59,25 @@ class ImportUploadForm(forms.Form):
                 field.initial = field.queryset.first().pk
 
 
-def _require_import(request) -> None:
-    if not request.user.has_perm("giving.add_record"):
-        raise PermissionDenied(
-            _("Only KCSF staff and editors of an organisation in the portal can import giving records.")
-        )
+may_import = permission(
+    "giving.add_record",
+    message=gettext_lazy(
+        "Only KCSF staff and editors of an organisation in the portal can import giving records."
+    ),
+)
 
 
-def _batch_for(request, pk: int) -> ImportBatch:
-    batch = get_object_or_404(ImportBatch.objects.select_related("entered_for", "uploaded_by"), pk=pk)
-    if not imports.can_see_batch(request.user, batch):
-        raise Http404
-    return batch
+def load_batch(request, pk, **kwargs) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.select_related("entered_for", "uploaded_by"), pk=pk)
 
 
-@login_required
+# Someone else's batch is a 404: its id reveals nothing.
+batch_page = permission("giving.view_import_batch", load=load_batch, pass_as="batch", refuse=404)
+
+
+@may_import
 @require_http_methods(["GET", "HEAD"])
 def import_template(request):
-    _require_import(request)
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("csv", "xlsx"):
         return HttpResponse(_("Choose the format csv or xlsx."), status=400, content_type="text/plain")
@@ -90,10 +91,9 @@ def import_template(request):
     return response
 
 
-@login_required
+@may_import
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    _require_import(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,14 +122,13 @@ def import_upload(request):
     )
 
 
-@login_required
+@batch_page
 @require_GET
 @never_cache
-def import_progress(request, pk):
+def import_progress(request, pk, batch):
     """The progress fragment of a batch, polled by htmx every second while the file is
     checked or imported. Once it is done the fragment asks htmx to reload the page (which
     then shows the results). Without htmx: the review page."""
-    batch = _batch_for(request, pk)
     if not request.htmx:
         return redirect("giving:import_review", pk=batch.pk)
     batch.progress = imports.shown_progress(batch)
@@ -139,11 +138,10 @@ def import_progress(request, pk):
     return response
 
 
-@login_required
+@batch_page
 @require_http_methods(["GET", "HEAD"])
 @never_cache
-def import_review(request, pk):
-    batch = _batch_for(request, pk)
+def import_review(request, pk, batch):
     if batch.is_running or batch.state == ImportBatch.State.FAILED:
         batch.progress = imports.shown_progress(batch)
         return render(request, "giving/import_review.html", {"batch": batch, "running": True})
@@ -168,15 +166,14 @@ def import_review(request, pk):
             "duplicates": duplicates[:ERRORS_PAGE_SIZE],
             "near_duplicates": near[:ERRORS_PAGE_SIZE],
             "earlier_import": earlier,
-            "can_verify": request.user.is_staff,
+            "can_verify": request.user.has_perm("giving.moderate_record"),
         },
     )
 
 
-@login_required
+@batch_page
 @require_POST
-def import_commit(request, pk):
-    batch = _batch_for(request, pk)
+def import_commit(request, pk, batch):
     action = request.POST.get("mode", "")
     if action == "discard":
         imports.import_discard(actor=request.user, batch=batch)

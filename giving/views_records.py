@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import staff_mfa_required
 from core.forms import add_service_errors
-from core.permissions import error_text, require
+from core.permissions import error_text, permission, public, require, signed_in, staff_page
 from giving import selectors, services
 from giving.choices import Status
 from giving.forms import (
@@ -51,6 +49,16 @@ def _record_or_404(request, pk: int, perm: str = "giving.view_record") -> Giving
     return record
 
 
+def load_record(request, pk, **kwargs) -> GivingRecord:
+    """A record the person may see; any other id is 404 (see `_record_or_404`)."""
+    return _record_or_404(request, pk)
+
+
+def record_page(perm: str, **options):
+    """Declare `perm` on the record of the URL, which the person must be able to see."""
+    return permission(perm, load=load_record, pass_as="record", **options)
+
+
 def _duplicate_message(request, existing: GivingRecord) -> str:
     if request.user.has_perm("giving.view_record", existing):
         return format_html(
@@ -77,10 +85,9 @@ def _warn_near_duplicate(request, record: GivingRecord) -> None:
 # --- Entry by staff and CSO editors ---------------------------------------------------------
 
 
-@login_required
+@permission("giving.add_record")
 @require_http_methods(["GET", "POST"])
 def record_add(request):
-    require(request.user, "giving.add_record")
     form = GivingRecordForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         staff = form.is_staff_entry
@@ -113,11 +120,9 @@ def record_add(request):
     )
 
 
-@login_required
+@record_page("giving.change_record")
 @require_http_methods(["GET", "POST"])
-def record_edit(request, pk):
-    record = _record_or_404(request, pk)
-    require(request.user, "giving.change_record", record)
+def record_edit(request, pk, record):
     form = GivingRecordForm(request.POST or None, instance=record, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -164,9 +169,9 @@ def _over_rate_limit(request) -> bool:
     return count > REPORT_RATE_LIMIT
 
 
+@permission("giving.report_gift", login=False)
 @require_http_methods(["GET", "POST"])
 def report_gift(request):
-    require(request.user, "giving.report_gift")
     form = PublicReportForm(request.POST or None)
     if request.method == "POST":
         if _over_rate_limit(request):
@@ -201,6 +206,7 @@ def report_gift(request):
     return render(request, "giving/report_gift.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def report_gift_thanks(request):
     known = request.session.pop("giving_report_known", False)
@@ -210,7 +216,7 @@ def report_gift_thanks(request):
 # --- My records and confirmation ------------------------------------------------------------
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def my_records(request):
     org_ids = editable_org_ids(request.user)
@@ -250,10 +256,9 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
-@login_required
+@record_page("giving.view_record")
 @require_POST
-def record_confirm(request, pk):
-    record = _record_or_404(request, pk)
+def record_confirm(request, pk, record):
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say whether you confirm as the recipient or the donor."))
@@ -275,9 +280,10 @@ def record_confirm(request, pk):
 # --- The record page ------------------------------------------------------------------------
 
 
+@record_page("giving.view_record", login=False)
 @require_http_methods(["GET", "HEAD"])
-def record_detail(request, pk):
-    return _render_detail(request, _record_or_404(request, pk))
+def record_detail(request, pk, record):
+    return _render_detail(request, record)
 
 
 def _render_detail(request, record, *, status=200):
@@ -316,12 +322,10 @@ def _render_detail(request, record, *, status=200):
     )
 
 
-@staff_mfa_required
+@record_page("giving.moderate_record", staff=True)
 @require_POST
-def record_moderate(request, pk):
+def record_moderate(request, pk, record):
     """One moderation action on the record page (verify, reject with a reason, reopen)."""
-    require(request.user, "giving.moderate_record")
-    record = _record_or_404(request, pk)
     form = ModerateForm(request.POST)
     if form.is_valid():
         action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
@@ -348,10 +352,9 @@ def _status_label(pk) -> str:
 # --- Staff moderation queue -----------------------------------------------------------------
 
 
-@staff_mfa_required
+@staff_page("giving.moderate_record")
 @require_http_methods(["GET", "HEAD"])
 def moderation(request):
-    require(request.user, "giving.moderate_record")
     return _render_moderation(request, request.GET)
 
 
@@ -379,10 +382,9 @@ def _render_moderation(request, query, *, status=None):
     )
 
 
-@staff_mfa_required
+@staff_page("giving.moderate_record")
 @require_POST
 def moderation_bulk(request):
-    require(request.user, "giving.moderate_record")
     back = _safe_next(request, reverse("giving:moderation"))
     form = BulkModerationForm(request.POST)
     ids = request.POST.getlist("ids")
@@ -422,12 +424,10 @@ def moderation_bulk(request):
     return redirect(back)
 
 
-@staff_mfa_required
+@record_page("giving.moderate_record", staff=True)
 @require_http_methods(["GET", "HEAD"])
-def record_compare(request, pk):
+def record_compare(request, pk, record):
     """A record and its possible duplicate side by side (staff)."""
-    require(request.user, "giving.moderate_record")
-    record = _record_or_404(request, pk)
     other = (
         selectors.record_for_page(pk=record.possible_duplicate_of_id)
         if record.possible_duplicate_of_id

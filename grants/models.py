@@ -220,9 +220,20 @@ class Call(TimeStampedModel):
             return self.full_proposal_closes_at
         return self.closes_at
 
-    def is_open(self, now=None) -> bool:
+    def closed_reason(self, now=None) -> str:
+        """Why no application can be started now ("" while the call is open): the one
+        definition of "the call is open" (the apply page and the services read it)."""
         now = now or timezone.now()
-        return self.is_published and self.opens_at <= now < self.closes_at
+        if not self.is_published:
+            return str(_("This call is not published."))
+        if now < self.opens_at:
+            return str(_("This call is not open yet."))
+        if now >= self.closes_at:
+            return str(_("The deadline of this call has passed."))
+        return ""
+
+    def is_open(self, now=None) -> bool:
+        return not self.closed_reason(now)
 
     @property
     def phase(self) -> str:

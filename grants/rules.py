@@ -1,7 +1,7 @@
 """Who may do what in grants. Checked by views (and admin actions) and again by services.
 
 Objects: `*_application`, `*_review` permissions take an Application; `*_grant` and
-`*_grant_report` permissions take a Grant; `apply_to_call` takes a Call.
+`*_grant_report` permissions take a Grant; `view_call` and `apply_to_call` take a Call.
 
 - The applicant is the person who started the application; for an organisation's
   application, the organisation's owners and editors act as applicant too, and its
@@ -46,6 +46,11 @@ def is_applicant_reader(user, obj):
     if application.applicant_id == user.pk:
         return True
     return bool(application.organization_id) and is_org_member(user, application.organization)
+
+
+@rules.predicate
+def is_published_call(user, call):
+    return call is not None and call.is_published
 
 
 @rules.predicate
@@ -99,6 +104,7 @@ def is_reviewer_pool_member(user):
 
 
 # On a call
+rules.add_perm("grants.view_call", is_published_call | is_staff)
 rules.add_perm("grants.apply_to_call", rules.is_authenticated)
 rules.add_perm("grants.manage_call", is_staff)
 

@@ -11,7 +11,6 @@ who look at an application as staff pass the second factor first, as on staff pa
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -22,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import middleware as mfa
 from core.permissions import require as _require
+from core.permissions import second_factor_redirect, signed_in
 from grants import selectors, workflow
 from grants.choices import (
     EDITABLE_STATUSES,
@@ -37,7 +36,7 @@ from grants.models import Application, ReviewAssignment, Revision
 from grants.revisions import diff_snapshots, with_highlights, without_contacts
 from grants.rules import is_applicant_reader
 from grants.services import applications as services
-from organizations.models import Membership
+from organizations.rules import remember_roles
 
 S = ApplicationStatus
 PAGE_SIZE = 20
@@ -125,10 +124,7 @@ def _private_application(request, pk):
             return None, redirect("grants:review", pk=application.pk)
         raise Http404
     if _as_staff(user, application):
-        response = mfa.staff_mfa_redirect(
-            request,
-            setup_message=_("Set up two-factor authentication (an authenticator app) to use staff pages."),
-        )
+        response = second_factor_redirect(request)
         if response is not None:
             return None, response
     return application, None
@@ -157,7 +153,7 @@ def _next_action(application, *, acts: bool) -> tuple[str, str] | None:
     return _("View"), detail
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def my_applications(request):
     """Every application the person started or that an organisation of theirs made."""
@@ -165,16 +161,12 @@ def my_applications(request):
     page_obj = Paginator(selectors.applications_for_applicant(user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    roles = dict(Membership.objects.filter(user=user).values_list("organization_id", "role"))
-    editors = (Membership.Role.OWNER, Membership.Role.EDITOR)
+    # The rule (grants.is_applicant), with the roles read once: no query per row.
+    remember_roles(user, [application.organization_id for application in page_obj.object_list])
     now = timezone.now()
     rows = []
     for application in page_obj.object_list:
-        # The rule `grants.is_applicant`, from the roles read once (no query per row).
-        if application.organization_id:
-            acts = roles.get(application.organization_id) in editors
-        else:
-            acts = application.applicant_id == user.pk
+        acts = user.has_perm("grants.submit_application", application)
         deadline = application.deadline if application.status in (S.DRAFT, S.INVITED) else None
         label, url = _next_action(application, acts=acts)
         rows.append(
@@ -303,7 +295,7 @@ def _detail_context(request, application, *, message_body: str = "", message_err
     }
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def application_detail(request, pk):
     application, response = _private_application(request, pk)
@@ -312,7 +304,7 @@ def application_detail(request, pk):
     return render(request, "grants/application_detail.html", _detail_context(request, application))
 
 
-@login_required
+@signed_in
 @require_POST
 def message_post(request, pk):
     application, response = _private_application(request, pk)
@@ -331,7 +323,7 @@ def message_post(request, pk):
     return redirect(f"{reverse('grants:application_detail', kwargs={'pk': application.pk})}#messages")
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
 def application_withdraw(request, pk):
     """GET: the confirmation (with an optional reason); POST: withdraw."""
@@ -377,10 +369,7 @@ def _readable_application(request, pk):
     if not user.has_perm("grants.view_application", application):
         raise Http404
     if _as_staff(user, application):
-        response = mfa.staff_mfa_redirect(
-            request,
-            setup_message=_("Set up two-factor authentication (an authenticator app) to use staff pages."),
-        )
+        response = second_factor_redirect(request)
         if response is not None:
             return None, response
     return application, None
@@ -394,7 +383,7 @@ def _revision_numbers(application) -> list[int]:
     return list(application.revisions.order_by("number").values_list("number", flat=True))
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def revision_detail(request, pk, number):
     application, response = _readable_application(request, pk)
@@ -421,7 +410,7 @@ def revision_detail(request, pk, number):
     )
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "HEAD"])
 def revision_compare(request, pk, number):
     application, response = _readable_application(request, pk)

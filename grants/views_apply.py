@@ -11,7 +11,6 @@ goes through `grants.services.applications`; the server's totals and checks are 
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -24,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_service_errors
-from core.permissions import error_text
+from core.permissions import error_text, permission
 from grants import forms as apply_forms
 from grants.choices import EDITABLE_STATUSES, ApplicantType, ApplicationStatus, QuestionKind
 from grants.models import Application, Attachment, AttachmentRequirement, Call, Question
@@ -95,11 +94,22 @@ def _load(pk) -> Application:
     )
 
 
-def _viewable(request, pk) -> Application:
+def load_application(request, pk, **kwargs) -> Application:
+    """An application the person may see (the applicant's side, staff, a cleared reviewer);
+    anything else is a 404."""
     application = _load(pk)
     if not request.user.has_perm("grants.view_application", application):
         raise Http404
     return application
+
+
+def load_call(request, slug, **kwargs) -> Call:
+    return get_object_or_404(Call, slug=slug)
+
+
+def application_page(perm: str = "grants.view_application"):
+    """Declare `perm` on the application of the URL, which the person must be able to see."""
+    return permission(perm, load=load_application, pass_as="application")
 
 
 def _detail_url(application) -> str:
@@ -121,9 +131,8 @@ def _not_editable(request, application):
     raise PermissionDenied(_("You do not have permission to do this."))
 
 
-def _for_editing(request, pk):
+def _for_editing(request, application):
     """(application, None) when the person may edit it now, else (application, refusal)."""
-    application = _viewable(request, pk)
     if request.user.has_perm("grants.edit_application", application):
         return application, None
     return application, _not_editable(request, application)
@@ -396,17 +405,6 @@ def _editor_context(request, application, section, questions, **state) -> dict:
 # --- starting ------------------------------------------------------------------------------
 
 
-def _call_closed_reason(call: Call) -> str:
-    now = timezone.now()
-    if not call.is_published:
-        return _("This call is not published.")
-    if now < call.opens_at:
-        return _("This call is not open yet.")
-    if now >= call.closes_at:
-        return _("The deadline of this call has passed.")
-    return ""
-
-
 def _existing(user, call, options) -> dict[str, Application]:
     """The person's (or their organisations') applications to the call, by start option."""
     organizations = [org.pk for _kind, org, _verdict in options if org is not None]
@@ -469,12 +467,11 @@ def _apply_page(request, call, options, form, status=200):
     )
 
 
-@login_required
+@permission("grants.apply_to_call", load=load_call, pass_as="call")
 @require_http_methods(["GET", "POST"])
-def apply(request, slug):
+def apply(request, slug, call):
     """Every way the person may apply (with the verdict and the reason), then start."""
-    call = get_object_or_404(Call, slug=slug)
-    reason = _call_closed_reason(call)
+    reason = call.closed_reason()
     if reason:
         return _refused(
             request,
@@ -510,11 +507,11 @@ def apply(request, slug):
 # --- the editor ----------------------------------------------------------------------------
 
 
-@login_required
+@application_page()
 @require_GET
-def application_edit(request, pk):
+def application_edit(request, pk, application):
     """Open the editor at the first section that still needs something."""
-    application, refusal = _for_editing(request, pk)
+    application, refusal = _for_editing(request, application)
     if refusal is not None:
         return refusal
     questions = _questions(application)
@@ -579,15 +576,15 @@ def _save_section(request, application, section, questions) -> dict:
     }
 
 
-@login_required
+@application_page()
 @require_http_methods(["GET", "POST"])
-def application_section(request, pk, section):
+def application_section(request, pk, section, application):
     """One section of the editor. POST saves what is typed: by htmx (autosave on change) the
     answer is a status fragment with errors, totals and progress swapped out of band; without
     JavaScript the Save button posts the form and comes back here."""
     if section not in SECTION_TITLES:
         raise Http404
-    application, refusal = _for_editing(request, pk)
+    application, refusal = _for_editing(request, application)
     questions = _questions(application)
     if section not in _sections(application, questions):
         raise Http404
@@ -643,11 +640,11 @@ def application_section(request, pk, section):
 # --- attachments ---------------------------------------------------------------------------
 
 
-@login_required
+@application_page()
 @require_POST
-def attachment_upload(request, pk):
+def attachment_upload(request, pk, application):
     """Upload a file: for a required document, a file question, or an extra file."""
-    application, refusal = _for_editing(request, pk)
+    application, refusal = _for_editing(request, application)
     if refusal is not None:
         return refusal
     form = apply_forms.AttachmentForm(request.POST, request.FILES)
@@ -709,10 +706,10 @@ def attachment_upload(request, pk):
     )
 
 
-@login_required
+@application_page()
 @require_POST
-def attachment_remove(request, pk, att_pk):
-    application, refusal = _for_editing(request, pk)
+def attachment_remove(request, pk, att_pk, application):
+    application, refusal = _for_editing(request, application)
     if refusal is not None:
         return refusal
     attachment = get_object_or_404(
@@ -726,12 +723,11 @@ def attachment_remove(request, pk, att_pk):
     return redirect("grants:application_section", pk=application.pk, section="attachments")
 
 
-@login_required
+@application_page()
 @require_GET
 @never_cache
-def attachment_download(request, pk, att_pk):
+def attachment_download(request, pk, att_pk, application):
     """A private file of an application, to whoever may see the application (else 404)."""
-    application = _viewable(request, pk)
     attachment = get_object_or_404(Attachment, pk=att_pk, application=application)
     try:
         handle = attachment.file.open("rb")
@@ -778,22 +774,16 @@ def _preview(request, application, *, status=200):
     )
 
 
-@login_required
+@application_page("grants.view_application_private")
 @require_GET
-def application_preview(request, pk):
+def application_preview(request, pk, application):
     """The whole application as it will be sent, what is still missing, and Submit."""
-    application = _viewable(request, pk)
-    if not request.user.has_perm("grants.view_application_private", application):
-        raise PermissionDenied(_("You do not have permission to do this."))
     return _preview(request, application)
 
 
-@login_required
+@application_page("grants.submit_application")
 @require_POST
-def application_submit(request, pk):
-    application = _viewable(request, pk)
-    if not request.user.has_perm("grants.submit_application", application):
-        raise PermissionDenied(_("You do not have permission to do this."))
+def application_submit(request, pk, application):
     try:
         application = services.application_submit(actor=request.user, application=application)
     except services.SubmissionRefused:
@@ -819,12 +809,11 @@ def application_submit(request, pk):
     return redirect("grants:application_detail", pk=application.pk)
 
 
-@login_required
+@application_page()
 @require_GET
-def application_pdf(request, pk):
+def application_pdf(request, pk, application):
     """The PDF of a revision (?revision=N, default the latest); a draft never sent: its
     current content, marked as a draft."""
-    application = _viewable(request, pk)
     revision = None
     raw = request.GET.get("revision", "").strip()
     if raw:

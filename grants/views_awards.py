@@ -9,7 +9,6 @@ other service refusal, is a 400 page with the translated reason.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
@@ -22,9 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import staff_mfa_required
 from core.forms import add_service_errors
-from core.permissions import require
+from core.permissions import permission, require, staff_page
 from grants import forms_awards as forms
 from grants.choices import GrantReportStatus, GrantStatus, TrancheStatus
 from grants.models import Grant, GrantReport, Tranche
@@ -73,10 +71,26 @@ def _grant(request, pk) -> Grant:
     return grant
 
 
-def _managed_grant(request, pk) -> Grant:
-    grant = _grant(request, pk)
-    require(request.user, "grants.manage_grant", grant)
-    return grant
+def load_grant(request, pk, **kwargs) -> Grant:
+    """A grant the person may see (the grantee side, staff); else 404."""
+    return _grant(request, pk)
+
+
+def load_report(request, pk, report_pk, **kwargs) -> GrantReport:
+    return _report(request, pk, report_pk)
+
+
+def _grant_of(report: GrantReport) -> Grant:
+    return report.grant
+
+
+grant_page = permission("grants.view_grant", load=load_grant, pass_as="grant")
+report_page = permission("grants.view_grant", load=load_report, on=_grant_of, pass_as="report")
+# KCSF's pages of one grant: a grant the person cannot see is a 404 (also to non-staff),
+# one they see but may not manage a 403.
+managed_grant = permission(
+    "grants.manage_grant", load=load_grant, pass_as="grant", staff=True, refuse_in_view=True
+)
 
 
 def _refused(request, grant, error: ValidationError, *, back_url: str = ""):
@@ -139,20 +153,18 @@ def _grant_context(request, grant) -> dict:
 # --- the grantee side -----------------------------------------------------------------------
 
 
-@login_required
+@grant_page
 @require_GET
-def grant_detail(request, pk):
+def grant_detail(request, pk, grant):
     """The grant: amount, conditions, status, agreement, payments and reporting duties."""
-    grant = _grant(request, pk)
     return render(request, "grants/grant_detail.html", _grant_context(request, grant))
 
 
-@login_required
+@grant_page
 @require_GET
 @never_cache
-def grant_agreement(request, pk):
+def grant_agreement(request, pk, grant):
     """The signed agreement, to the grantee side and staff only."""
-    grant = _grant(request, pk)
     if not grant.agreement_file:
         raise Http404
     return _file_response(grant.agreement_file, f"agreement-{grant.application.reference}.pdf")
@@ -194,12 +206,11 @@ def _report_page(request, report, *, form=None, review_form=None, status=200):
     )
 
 
-@login_required
+@report_page
 @require_http_methods(["GET", "POST"])
-def grant_report(request, pk, report_pk):
+def grant_report(request, pk, report_pk, report):
     """One report: what was sent and its status; the grantee sends it here (POST), staff
     accept or return it (posted to `staff_report_review`)."""
-    report = _report(request, pk, report_pk)
     if request.method == "GET":
         return _report_page(request, report)
     grant = report.grant
@@ -226,11 +237,10 @@ def grant_report(request, pk, report_pk):
     return _report_page(request, report, form=form, status=400)
 
 
-@login_required
+@report_page
 @require_GET
 @never_cache
-def grant_report_file(request, pk, report_pk):
-    report = _report(request, pk, report_pk)
+def grant_report_file(request, pk, report_pk, report):
     if not report.file:
         raise Http404
     extension = report.file.name.rsplit(".", 1)[-1].lower()
@@ -292,11 +302,10 @@ def staff_grant_queryset(*, call=None, status="", overdue=False, query=""):
     return qs
 
 
-@staff_mfa_required
+@staff_page("grants.manage_grant")
 @require_GET
 def staff_grants(request):
     """Every grant, filtered by call, status and overdue reports; paginated."""
-    require(request.user, "grants.manage_grant", None)
     form = forms.GrantFilterForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
     data = form.cleaned_data if form.is_bound and valid else {}
@@ -355,11 +364,10 @@ def _staff_page(request, grant, *, status=200, section="", errors=None, **forms_
     return render(request, "grants/grant_manage.html", context, status=status)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_grant
 @require_GET
-def staff_grant(request, pk):
+def staff_grant(request, pk, grant):
     """KCSF's page of one grant: agreement, tranche plan, reporting duties, payments, closing."""
-    grant = _managed_grant(request, pk)
     return _staff_page(request, grant)
 
 
@@ -372,10 +380,9 @@ def _back(grant):
     return redirect("grants:staff_grant", pk=grant.pk)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_grant
 @require_POST
-def staff_grant_agreement(request, pk):
-    grant = _managed_grant(request, pk)
+def staff_grant_agreement(request, pk, grant):
     form = forms.AgreementForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -397,10 +404,9 @@ def staff_grant_agreement(request, pk):
     return _staff_page(request, grant, status=400, section="agreement", agreement_form=form)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_grant
 @require_POST
-def staff_grant_tranches(request, pk):
-    grant = _managed_grant(request, pk)
+def staff_grant_tranches(request, pk, grant):
     rows = forms.tranche_rows_from_post(request.POST)
     try:
         awards.tranches_set_plan(actor=request.user, grant=grant, rows=rows)
@@ -412,10 +418,9 @@ def staff_grant_tranches(request, pk):
     return _back(grant)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_grant
 @require_POST
-def staff_grant_duties(request, pk):
-    grant = _managed_grant(request, pk)
+def staff_grant_duties(request, pk, grant):
     rows = forms.report_rows_from_post(request.POST)
     try:
         awards.reports_set_duties(actor=request.user, grant=grant, rows=rows)
@@ -431,10 +436,9 @@ def _tranche(grant, tranche_pk) -> Tranche:
     return get_object_or_404(Tranche.objects.select_related("after_report"), pk=tranche_pk, grant=grant)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_grant
 @require_POST
-def staff_tranche_release(request, pk, tranche_pk):
-    grant = _managed_grant(request, pk)
+def staff_tranche_release(request, pk, tranche_pk, grant):
     tranche = _tranche(grant, tranche_pk)
     tranche.grant = grant
     try:
@@ -445,10 +449,9 @@ def staff_tranche_release(request, pk, tranche_pk):
     return _back(grant)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_grant
 @require_POST
-def staff_tranche_paid(request, pk, tranche_pk):
-    grant = _managed_grant(request, pk)
+def staff_tranche_paid(request, pk, tranche_pk, grant):
     tranche = _tranche(grant, tranche_pk)
     tranche.grant = grant
     form = forms.TranchePaidForm(request.POST)
@@ -469,10 +472,9 @@ def staff_tranche_paid(request, pk, tranche_pk):
     return _staff_page(request, grant, status=400, section="payments", errors=errors, paid_form=form)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_grant
 @require_POST
-def staff_grant_close(request, pk):
-    grant = _managed_grant(request, pk)
+def staff_grant_close(request, pk, grant):
     form = forms.CloseForm(request.POST)
     if not form.is_valid():
         return _staff_page(request, grant, status=400, section="close", close_form=form)
@@ -484,10 +486,9 @@ def staff_grant_close(request, pk):
     return _back(grant)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_grant
 @require_POST
-def staff_grant_terminate(request, pk):
-    grant = _managed_grant(request, pk)
+def staff_grant_terminate(request, pk, grant):
     form = forms.TerminateForm(request.POST)
     if form.is_valid():
         try:
@@ -503,13 +504,13 @@ def staff_grant_terminate(request, pk):
     return _staff_page(request, grant, status=400, section="terminate", terminate_form=form)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@permission(
+    "grants.manage_grant", load=load_report, on=_grant_of, pass_as="report", staff=True, refuse_in_view=True
+)
 @require_POST
-def staff_report_review(request, pk, report_pk):
+def staff_report_review(request, pk, report_pk, report):
     """Accept a submitted report (releasing the tranches that wait for it) or return it."""
-    report = _report(request, pk, report_pk)
     grant = report.grant
-    require(request.user, "grants.manage_grant", grant)
     form = forms.ReportReviewForm(request.POST)
     if form.is_valid():
         action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]

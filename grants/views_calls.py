@@ -27,6 +27,7 @@ from django.views.decorators.http import require_safe
 
 from core.exports import html_to_pdf
 from core.money import format_money
+from core.permissions import permission, public
 from grants.choices import ApplicantType, BudgetCategory, QuestionKind, Stage
 from grants.filters import CLOSED, OPEN, PHASES, UPCOMING, CallFilter
 from grants.models import Application, BudgetLine, Call, CallDocument, PlannedActivity
@@ -44,13 +45,18 @@ def _may_manage(user) -> bool:
     return user.has_perm("grants.manage_call")
 
 
-def _visible_call(request, slug, queryset=None) -> Call:
-    """The call, if published or if the person is KCSF staff; else 404."""
-    queryset = queryset if queryset is not None else Call.objects.all()
-    call = get_object_or_404(queryset, slug=slug)
-    if not call.is_published and not _may_manage(request.user):
-        raise Http404
-    return call
+def _call_loader(queryset):
+    def load(request, slug, **kwargs) -> Call:
+        return get_object_or_404(queryset, slug=slug)
+
+    return load
+
+
+def call_page(queryset=None):
+    """Declare `grants.view_call` (published, or KCSF staff) on the call of the URL; an
+    unpublished call is a 404 to everyone else, signed in or not."""
+    load = _call_loader(queryset if queryset is not None else Call.objects.all())
+    return permission("grants.view_call", load=load, pass_as="call", login=False, refuse=404)
 
 
 def remaining_text(delta: timedelta) -> str:
@@ -81,6 +87,7 @@ def _phase_counts(now) -> dict[str, int]:
 # --- the list -------------------------------------------------------------------------------
 
 
+@public
 @require_safe
 def call_list(request):
     filterset = CallFilter(request.GET)
@@ -144,12 +151,13 @@ def _my_applications(user, call: Call) -> list[Application]:
     )
 
 
-@require_safe
-def call_detail(request, slug):
-    queryset = Call.objects.prefetch_related(
+@call_page(
+    Call.objects.prefetch_related(
         "municipalities", "sectors", "documents", "criteria", "attachment_requirements"
     )
-    call = _visible_call(request, slug, queryset)
+)
+@require_safe
+def call_detail(request, slug, call):
     now = timezone.now()
     phase = call.phase
     countdown_to = call.closes_at if phase == OPEN else call.opens_at if phase == UPCOMING else None
@@ -186,9 +194,9 @@ def call_detail(request, slug):
     return render(request, "grants/call_detail.html", context)
 
 
+@call_page()
 @require_safe
-def call_document(request, slug, pk):
-    call = _visible_call(request, slug)
+def call_document(request, slug, pk, call):
     document = get_object_or_404(CallDocument, pk=pk, call=call)
     try:
         handle = document.file.open("rb")
@@ -438,14 +446,10 @@ def questions_docx(context: dict) -> bytes:
     return out.getvalue()
 
 
+@call_page(Call.objects.prefetch_related("questions", "attachment_requirements"))
 @require_safe
-def call_questions(request, slug):
+def call_questions(request, slug, call):
     """The whole application form of a call: ?format=pdf (default), docx or html."""
-    call = _visible_call(
-        request,
-        slug,
-        Call.objects.prefetch_related("questions", "attachment_requirements"),
-    )
     fmt = request.GET.get("format", "pdf") or "pdf"
     if fmt not in QUESTION_FORMATS:
         return render(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import exports, fragments
+from core.permissions import public
 from grants import open_data, selectors, signals
 from grants.choices import ApplicantType, GrantStatus
 
@@ -67,6 +68,7 @@ def _file(write, columns, rows, *, filename: str, fmt: str, **kwargs) -> FileRes
     return FileResponse(out, as_attachment=True, filename=filename, content_type=exports.CONTENT_TYPES[fmt])
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def awarded_list(request):
     form, valid = _filter_form(request)
@@ -151,6 +153,7 @@ def _data_source(request, name: str) -> str:
     return request.build_absolute_uri(reverse(name))
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def awarded_360_json(request):
     """Every public grant (or the filtered set) in 360Giving JSON, streamed."""
@@ -165,6 +168,7 @@ def awarded_360_json(request):
     return response
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def awarded_360_csv(request):
     """Every public grant (or the filtered set) in the 360Giving flattened CSV."""

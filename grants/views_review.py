@@ -3,17 +3,18 @@ gate, its scoring form, and — once the reviewer's own review is sent — the o
 A person not assigned to the application's current stage gets a 404."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import add_service_errors
+from core.permissions import SIGNED_IN, permission, signed_in
 from grants import selectors
 from grants.choices import IN_ASSESSMENT_STATUSES, ApplicationStatus, AssignmentStatus
 from grants.forms_staff import ConflictForm, ReviewForm
@@ -25,7 +26,7 @@ A = AssignmentStatus
 PAGE_SIZE = 25
 
 
-@login_required
+@signed_in
 @require_GET
 def my_reviews(request):
     page_obj = Paginator(selectors.review_assignments_of(request.user), PAGE_SIZE).get_page(
@@ -55,6 +56,18 @@ def _assignment(request, pk) -> ReviewAssignment:
         raise Http404
     assignment.application = application
     return assignment
+
+
+def load_assignment(request, pk, **kwargs) -> ReviewAssignment:
+    return _assignment(request, pk)
+
+
+def _application_of(assignment: ReviewAssignment) -> Application:
+    return assignment.application
+
+
+# The reviewer's own assignment (anyone else: 404); scoring needs the conflict declared.
+own_assignment = permission(SIGNED_IN, load=load_assignment, pass_as="assignment")
 
 
 def _scores_prefetch():
@@ -127,16 +140,15 @@ def _page(request, assignment, *, form=None, status=200):
     return render(request, "grants/review_detail.html", context, status=status)
 
 
-@login_required
+@own_assignment
 @require_GET
-def review(request, pk):
-    return _page(request, _assignment(request, pk))
+def review(request, pk, assignment):
+    return _page(request, assignment)
 
 
-@login_required
+@own_assignment
 @require_POST
-def review_coi(request, pk):
-    assignment = _assignment(request, pk)
+def review_coi(request, pk, assignment):
     form = ConflictForm(request.POST)
     if form.is_valid():
         try:
@@ -174,13 +186,16 @@ def review_coi(request, pk):
     return _page(request, assignment, form=form, status=400)
 
 
-@login_required
+@permission(
+    "grants.review_application",
+    load=load_assignment,
+    on=_application_of,
+    pass_as="assignment",
+    message=gettext_lazy("Declare your conflict of interest first."),
+)
 @require_POST
-def review_save(request, pk):
-    assignment = _assignment(request, pk)
+def review_save(request, pk, assignment):
     application = assignment.application
-    if not request.user.has_perm("grants.review_application", application):
-        raise PermissionDenied(_("Declare your conflict of interest first."))
     criteria = list(application.call.criteria.filter(stage=application.stage))
     form = ReviewForm(request.POST, criteria=criteria)
     submit = request.POST.get("action") == "submit"

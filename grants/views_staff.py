@@ -14,11 +14,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import staff_mfa_required
 from core import fragments
 from core import services as core_services
 from core.forms import add_service_errors
-from core.permissions import require
+from core.permissions import permission, require, staff_page
 from grants import selectors, signals
 from grants.choices import IN_ASSESSMENT_STATUSES, ApplicationStatus, AssignmentStatus
 from grants.forms_staff import (
@@ -68,10 +67,9 @@ def _include(shared: str, own: str) -> str:
 # --- calls and their applications ------------------------------------------------------------
 
 
-@staff_mfa_required
+@staff_page("grants.manage_call")
 @require_GET
 def staff_calls(request):
-    require(request.user, "grants.manage_call")
     page_obj = Paginator(selectors.staff_call_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     for call in page_obj.object_list:
         call.left = call.total_budget - call.awarded
@@ -87,15 +85,18 @@ def staff_calls(request):
     )
 
 
-def _call(slug) -> Call:
+def load_call(request, slug, **kwargs) -> Call:
     return get_object_or_404(Call, slug=slug)
 
 
-@staff_mfa_required
+def load_ranking_call(request, slug, **kwargs) -> Call:
+    """The call with only the fields the ranking page's header reads."""
+    return get_object_or_404(Call.objects.only(*RANKING_CALL_FIELDS), slug=slug)
+
+
+@staff_page("grants.manage_call", load=load_call, pass_as="call")
 @require_GET
-def staff_applications(request, slug):
-    call = _call(slug)
-    require(request.user, "grants.manage_call", call)
+def staff_applications(request, slug, call):
     form = ApplicationFilterForm(request.GET or None)
     qs = selectors.staff_application_list(call, form.filters() if form.is_bound else {})
     page_obj = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -114,15 +115,13 @@ def staff_applications(request, slug):
     )
 
 
-@staff_mfa_required
+@staff_page("grants.manage_call", load=load_ranking_call, pass_as="call")
 @require_GET
-def ranking(request, slug):
+def ranking(request, slug, call):
     """The call's ranking table. Everything under the page's title (figures, stage filter,
     table) is a cached fragment, built again only when something it shows has changed
     (grants.signals); a view of unchanged data reads the call's few header fields and the
     fragment."""
-    call = get_object_or_404(Call.objects.only(*RANKING_CALL_FIELDS), slug=slug)
-    require(request.user, "grants.manage_call", call)
     form = StageFilterForm(request.GET or None)
     stage = (form.cleaned_data.get("stage") if form.is_valid() else None) or None
     # A stage filter that is not valid shows every stage; it is not kept as a variant of its own.
@@ -162,12 +161,10 @@ def _ranking_content(request, call, form, stage) -> str:
     )
 
 
-@staff_mfa_required
+@staff_page("grants.manage_call", load=load_call, pass_as="call")
 @require_POST
-def staff_export(request, slug):
+def staff_export(request, slug, call):
     """Start the background export of the call's applications and go to the job's page."""
-    call = _call(slug)
-    require(request.user, "grants.manage_call", call)
     params = {"call": call.slug}
     for name in EXPORT_FILTERS:
         if value := request.POST.get(name, "").strip():
@@ -184,9 +181,8 @@ def staff_export(request, slug):
 # --- one application -------------------------------------------------------------------------
 
 
-def _application(request, pk) -> Application:
-    """A sent application; 404 for drafts, unknown ids and people who may not see it; 403
-    for those who may see it (the applicant's side, a cleared reviewer) but are not staff."""
+def load_application(request, pk, **kwargs) -> Application:
+    """A sent application; 404 for drafts, unknown ids and people who may not see it."""
     application = (
         Application.objects.exclude(status=S.DRAFT)
         .select_related("call", "applicant", "organization", "municipality", "decided_by")
@@ -195,8 +191,23 @@ def _application(request, pk) -> Application:
     )
     if application is None or not request.user.has_perm("grants.view_application", application):
         raise Http404
-    require(request.user, "grants.manage_call", application.call)
     return application
+
+
+def _call_of(application: Application) -> Call:
+    return application.call
+
+
+# KCSF's pages of one sent application: 404 for those who may not see it; 403 for those who
+# may (the applicant's side, a cleared reviewer) but do not manage its call.
+managed_application = permission(
+    "grants.manage_call",
+    load=load_application,
+    on=_call_of,
+    pass_as="application",
+    staff=True,
+    refuse_in_view=True,
+)
 
 
 def _timeline(application) -> list[dict]:
@@ -292,16 +303,15 @@ def _page(request, application, *, status=200, **forms):
     return render(request, "grants/staff_application.html", context, status=status)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_application
 @require_GET
-def staff_application(request, pk):
-    return _page(request, _application(request, pk))
+def staff_application(request, pk, application):
+    return _page(request, application)
 
 
-def _act(request, pk, *, perm, form_class, form_name, action, success, form_kwargs=None):
+def _act(request, application, *, perm, form_class, form_name, action, success, form_kwargs=None):
     """POST of one of the page's forms: parse, call the service, redirect with a message;
     invalid input or a refusal of the service re-renders the page with the errors (400)."""
-    application = _application(request, pk)
     require(request.user, perm, application)
     form = form_class(request.POST, **(form_kwargs or {}))
     if form.is_valid():
@@ -316,12 +326,12 @@ def _act(request, pk, *, perm, form_class, form_name, action, success, form_kwar
     return _page(request, application, status=400, **{form_name: form})
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_application
 @require_POST
-def staff_screen(request, pk):
+def staff_screen(request, pk, application):
     return _act(
         request,
-        pk,
+        application,
         perm="grants.screen_application",
         form_class=ScreenForm,
         form_name="screen_form",
@@ -335,12 +345,12 @@ def staff_screen(request, pk):
     )
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_application
 @require_POST
-def staff_assign(request, pk):
+def staff_assign(request, pk, application):
     return _act(
         request,
-        pk,
+        application,
         perm="grants.assign_reviewers",
         form_class=AssignForm,
         form_name="assign_form",
@@ -351,10 +361,9 @@ def staff_assign(request, pk):
     )
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_application
 @require_POST
-def staff_unassign(request, pk, assignment_pk):
-    application = _application(request, pk)
+def staff_unassign(request, pk, assignment_pk, application):
     require(request.user, "grants.assign_reviewers", application)
     assignment = get_object_or_404(ReviewAssignment, pk=assignment_pk, application=application)
     try:
@@ -365,12 +374,12 @@ def staff_unassign(request, pk, assignment_pk):
     return redirect("grants:staff_application", pk=application.pk)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_application
 @require_POST
-def staff_request_changes(request, pk):
+def staff_request_changes(request, pk, application):
     return _act(
         request,
-        pk,
+        application,
         perm="grants.request_changes",
         form_class=RequestChangesForm,
         form_name="changes_form",
@@ -381,12 +390,12 @@ def staff_request_changes(request, pk):
     )
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_application
 @require_POST
-def staff_decide(request, pk):
+def staff_decide(request, pk, application):
     return _act(
         request,
-        pk,
+        application,
         perm="grants.decide_application",
         form_class=DecideForm,
         form_name="decide_form",
@@ -401,12 +410,12 @@ def staff_decide(request, pk):
     )
 
 
-@staff_mfa_required(refuse_in_view=True)
+@managed_application
 @require_POST
-def staff_message(request, pk):
+def staff_message(request, pk, application):
     return _act(
         request,
-        pk,
+        application,
         perm="grants.message_application",
         form_class=MessageForm,
         form_name="message_form",

@@ -6,8 +6,7 @@ stored (only its SHA-256 digest) nor put in the session, and that response is no
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
+from core.permissions import permission
 from organizations import services
 from organizations.models import ApiToken, Organization
 
@@ -35,18 +35,22 @@ class ApiTokenForm(forms.Form):
     )
 
 
-def _organization_for_manager(request, slug: str) -> Organization:
-    organization = get_object_or_404(Organization, slug=slug, is_active=True)
-    if not request.user.has_perm("organizations.manage_api_tokens", organization):
-        raise PermissionDenied(_("Only the organisation's owners can manage its API tokens."))
-    return organization
+def load_organization(request, slug, **kwargs) -> Organization:
+    return get_object_or_404(Organization, slug=slug, is_active=True)
+
+
+manage_api_tokens = permission(
+    "organizations.manage_api_tokens",
+    load=load_organization,
+    pass_as="organization",
+    message=gettext_lazy("Only the organisation's owners can manage its API tokens."),
+)
 
 
 @never_cache
-@login_required
+@manage_api_tokens
 @require_http_methods(["GET", "POST"])
-def token_list(request, slug):
-    organization = _organization_for_manager(request, slug)
+def token_list(request, slug, organization):
     created_token, created_key = None, None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -77,10 +81,9 @@ def token_list(request, slug):
     )
 
 
-@login_required
+@manage_api_tokens
 @require_POST
-def token_revoke(request, slug, pk):
-    organization = _organization_for_manager(request, slug)
+def token_revoke(request, slug, pk, organization):
     token = get_object_or_404(ApiToken, pk=pk, organization=organization)
     if token.is_active:
         services.api_token_revoke(actor=request.user, token=token)

@@ -3,7 +3,6 @@ members' management page and invitations. Views parse input, check permission wi
 `rules`, call a service or selector and render; services check permission again."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
-from core.permissions import error_text, require
+from core.permissions import error_text, permission, public, require, signed_in
 from organizations import selectors, services
 from organizations.filters import OrganizationFilter
 from organizations.forms import InvitationForm, OrganizationForm
@@ -30,9 +29,15 @@ def _active_organization(slug: str) -> Organization:
     )
 
 
+def load_organization(request, slug, **kwargs) -> Organization:
+    """The active organisation of the URL (404 otherwise), for the permission declarations."""
+    return _active_organization(slug)
+
+
 # --- Public pages -----------------------------------------------------------------------
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def directory(request):
     filterset = OrganizationFilter(request.GET or None)
@@ -51,6 +56,7 @@ def directory(request):
     return render(request, "organizations/organization_directory.html", context, status=200 if valid else 400)
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def organization_detail(request, slug):
     organization = get_object_or_404(selectors.public_organizations(), slug=slug)
@@ -67,10 +73,9 @@ def organization_detail(request, slug):
 # --- Registration -----------------------------------------------------------------------
 
 
-@login_required
+@permission("organizations.create_organization")
 @require_http_methods(["GET", "POST"])
 def organization_create(request):
-    require(request.user, "organizations.create_organization")
     form = OrganizationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data, sectors = form.service_data()
@@ -132,13 +137,11 @@ def _render_manage(request, organization, *, status=200, **forms):
     )
 
 
-@login_required
+@permission("organizations.view_organization_private", load=load_organization, pass_as="organization")
 @require_http_methods(["GET", "POST"])
-def organization_manage(request, slug):
+def organization_manage(request, slug, organization):
     """Members see the profile and member list; editors edit the profile (POST here);
     owners also manage members, invitations and API tokens (separate POST endpoints)."""
-    organization = _active_organization(slug)
-    require(request.user, "organizations.view_organization_private", organization)
     if request.method != "POST":
         return _render_manage(request, organization)
 
@@ -173,11 +176,9 @@ def _member_action(request, organization, action, success_message):
     return redirect("organizations:manage", slug=organization.slug)
 
 
-@login_required
+@permission("organizations.manage_members", load=load_organization, pass_as="organization")
 @require_POST
-def invite(request, slug):
-    organization = _active_organization(slug)
-    require(request.user, "organizations.manage_members", organization)
+def invite(request, slug, organization):
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -196,11 +197,9 @@ def invite(request, slug):
     return _render_manage(request, organization, invite_form=form, status=400)
 
 
-@login_required
+@permission("organizations.manage_members", load=load_organization, pass_as="organization")
 @require_POST
-def member_role(request, slug, pk):
-    organization = _active_organization(slug)
-    require(request.user, "organizations.manage_members", organization)
+def member_role(request, slug, pk, organization):
     membership = get_object_or_404(
         Membership.objects.select_related("user", "organization"), pk=pk, organization=organization
     )
@@ -214,12 +213,10 @@ def member_role(request, slug, pk):
     )
 
 
-@login_required
+@permission("organizations.view_organization_private", load=load_organization, pass_as="organization")
 @require_POST
-def member_remove(request, slug, pk):
+def member_remove(request, slug, pk, organization):
     """Owners remove members; any member may leave (remove their own membership)."""
-    organization = _active_organization(slug)
-    require(request.user, "organizations.view_organization_private", organization)
     membership = get_object_or_404(
         Membership.objects.select_related("user", "organization"), pk=pk, organization=organization
     )
@@ -242,11 +239,9 @@ def member_remove(request, slug, pk):
     return redirect("organizations:manage", slug=organization.slug)
 
 
-@login_required
+@permission("organizations.manage_members", load=load_organization, pass_as="organization")
 @require_POST
-def invitation_revoke(request, slug, pk):
-    organization = _active_organization(slug)
-    require(request.user, "organizations.manage_members", organization)
+def invitation_revoke(request, slug, pk, organization):
     invitation = get_object_or_404(
         Invitation.objects.select_related("organization"), pk=pk, organization=organization
     )
@@ -261,7 +256,7 @@ def invitation_revoke(request, slug, pk):
 # --- Invitations ------------------------------------------------------------------------
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     invitation = get_object_or_404(

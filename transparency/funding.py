@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,12 +28,6 @@ from core.money import AmountError, parse_amount
 from organizations.models import ApiToken, Organization
 from transparency.choices import FundingProcedure, FundingSource
 from transparency.models import PublicFundingRecord
-
-# --- Permissions ---------------------------------------------------------------------------
-
-is_staff = rules.is_staff & rules.is_active
-rules.set_perm("transparency.manage_public_funding", is_staff)
-rules.set_perm("transparency.view_funding_reconciliation", is_staff)
 
 WRITE_SCOPE = ApiToken.Scope.TRANSPARENCY_WRITE
 CSO_KINDS = (Organization.Kind.REGISTERED_CSO, Organization.Kind.INFORMAL_GROUP)

@@ -1,4 +1,4 @@
-"""Who may do what with transparency reports. Checked by views (and admin actions) and
+"""Who may do what in transparency: reports, public funding and the strategy. Checked by views (and admin actions) and
 again by services.
 
 Objects: the `*_reports` permissions of an organisation take the organisation; the
@@ -42,3 +42,11 @@ rules.add_perm("transparency.correct_report", is_report_editor)
 rules.add_perm("transparency.review_report", is_staff)
 rules.add_perm("transparency.publish_report", is_staff)
 rules.add_perm("transparency.view_report_document", is_public_report | is_report_member | is_staff)
+
+# Public funding (staff import and reconcile; the API's tokens are checked by scope)
+rules.add_perm("transparency.manage_public_funding", is_staff)
+rules.add_perm("transparency.view_funding_reconciliation", is_staff)
+
+# The strategy's measures
+rules.add_perm("transparency.comment_on_measure", rules.is_authenticated & rules.is_active)
+rules.add_perm("transparency.moderate_measure_comments", is_staff)

@@ -8,7 +8,6 @@ has no "published" flag); comments are public once staff approve them.
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-import rules
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,10 +19,6 @@ from simple_history.utils import bulk_update_with_history
 from organizations.models import Membership, Organization
 from transparency.choices import CommentStatus, MeasureStatus
 from transparency.models import MeasureComment, StrategyMeasure, StrategyObjective
-
-is_staff = rules.is_staff & rules.is_active
-rules.set_perm("transparency.comment_on_measure", rules.is_authenticated & rules.is_active)
-rules.set_perm("transparency.moderate_measure_comments", is_staff)
 
 COMMENT_MAX_LENGTH = 3000
 COMMENT_RATE_LIMIT = 5  # comments per user …

@@ -3,17 +3,17 @@ embeddable SVG badge."""
 
 from csp.constants import NONE
 from csp.decorators import csp
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from core.permissions import permission, public
 from organizations.models import Organization
 from transparency import badges
 
@@ -26,6 +26,7 @@ def _active_organization(slug: str) -> Organization:
     )
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def methodology(request):
     return render(
@@ -35,14 +36,20 @@ def methodology(request):
     )
 
 
-@login_required
+def load_organization(request, slug, **kwargs) -> Organization:
+    return _active_organization(slug)
+
+
+@permission(
+    "organizations.view_organization_private",
+    load=load_organization,
+    pass_as="organization",
+    message=gettext_lazy("Only the organisation's members can see its badge status."),
+)
 @require_http_methods(["GET", "HEAD"])
-def badge_status(request, slug):
+def badge_status(request, slug, organization):
     """An organisation's members (and staff) see the level it earns now, each rule with its
     reason, what is missing for the next level, and the code to embed the badge."""
-    organization = _active_organization(slug)
-    if not request.user.has_perm("organizations.view_organization_private", organization):
-        raise PermissionDenied(_("Only the organisation's members can see its badge status."))
     evaluation = badges.evaluate(organization)
     stored = badges.badge_of(organization)
     profile_url = request.build_absolute_uri(organization.get_absolute_url())
@@ -81,6 +88,7 @@ SVG_CSP = {
 }
 
 
+@public
 @csp(SVG_CSP)
 @cache_control(public=True, max_age=SVG_MAX_AGE)
 @require_http_methods(["GET", "HEAD"])

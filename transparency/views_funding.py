@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import staff_mfa_required
 from core import exports
-from core.permissions import require
+from core.permissions import public, staff_page
 from core.tabular import TabularFileError
 from transparency import funding
 from transparency.forms_funding import FundingDashboardForm, FundingImportForm, ReconciliationForm
@@ -152,6 +151,7 @@ def _chart_data(data: dict) -> dict:
     }
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def funding_dashboard(request):
     """Totals per institution and year, the open-call share, top recipients, per
@@ -203,12 +203,11 @@ def funding_dashboard(request):
 # --- Staff: import --------------------------------------------------------------------------
 
 
-@staff_mfa_required
+@staff_page("transparency.manage_public_funding")
 @require_http_methods(["GET", "POST"])
 def funding_import(request):
     """Upload a CSV/XLSX file: "Check" validates only; "Import" validates the whole file and
     imports it only if every row is valid (nothing half imported)."""
-    require(request.user, "transparency.manage_public_funding")
     form = FundingImportForm(request.POST or None, request.FILES or None)
     result, status = None, 200
     if request.method == "POST":
@@ -265,10 +264,9 @@ def funding_import(request):
     )
 
 
-@staff_mfa_required
+@staff_page("transparency.manage_public_funding")
 @require_http_methods(["GET", "HEAD"])
 def funding_import_template(request):
-    require(request.user, "transparency.manage_public_funding")
     buffer = io.BytesIO()
     exports.write_csv(buffer, funding.IMPORT_COLUMNS, funding.import_template_rows())
     response = HttpResponse(buffer.getvalue(), content_type=exports.CONTENT_TYPES["csv"])
@@ -279,12 +277,11 @@ def funding_import_template(request):
 # --- Staff: reconciliation ------------------------------------------------------------------
 
 
-@staff_mfa_required
+@staff_page("transparency.view_funding_reconciliation")
 @require_http_methods(["GET", "HEAD"])
 def funding_reconciliation(request):
     """Per recipient and year: declared, found by monitoring and reported by the CSO, with
     flags. One year at a time (the latest by default)."""
-    require(request.user, "transparency.view_funding_reconciliation")
     years = funding.funding_years()
     data = request.GET.copy()
     if years and not data.get("year"):

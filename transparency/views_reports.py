@@ -9,7 +9,6 @@ reason; a missing permission on a report they may see is a 403.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -19,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import staff_mfa_required
 from core.forms import add_service_errors
 from core.money import format_money
-from core.permissions import error_text, require
+from core.permissions import error_text, permission, public, require, staff_page
 from organizations.models import Organization
 from transparency import selectors, services, workflow
 from transparency.choices import FormSize, ReportStatus
@@ -51,6 +49,30 @@ def _private_report(request, pk) -> TransparencyReport:
     if not request.user.has_perm("transparency.view_report_private", report):
         raise Http404
     return report
+
+
+def load_private_report(request, pk, **kwargs) -> TransparencyReport:
+    """`_private_report` for the permission declarations: others' reports are 404."""
+    return _private_report(request, pk)
+
+
+def load_organization(request, slug, **kwargs) -> Organization:
+    return _organization(slug)
+
+
+def load_visible_report(request, pk, **kwargs) -> TransparencyReport:
+    """A report the person may see (published, or theirs, or any for staff); else 404."""
+    report = get_object_or_404(
+        TransparencyReport.objects.select_related("organization"), pk=pk, organization__is_active=True
+    )
+    if not request.user.has_perm("transparency.view_report", report):
+        raise Http404
+    return report
+
+
+def private_report(perm: str, **options):
+    """Declare `perm` on the report of the URL, which the person must be able to see (else 404)."""
+    return permission(perm, load=load_private_report, pass_as="report", **options)
 
 
 def _refused(request, report, error: ValidationError, *, back_url: str = ""):
@@ -138,6 +160,7 @@ def _totals(report) -> dict:
 # --- public pages ------------------------------------------------------------------------
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def report_list(request):
     """Published reports: search, filter by year and municipality, paginated."""
@@ -163,6 +186,7 @@ def report_list(request):
     )
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def report_public(request, pk):
     """A published report (or an earlier, superseded version) with its history."""
@@ -185,19 +209,32 @@ def report_public(request, pk):
     )
 
 
-@require_GET
-@never_cache
-def report_document(request, pk, doc_pk):
-    """Stream a private document: to anyone once the report is public, before that only
-    to the organisation's members and staff (others: 404)."""
-    document = get_object_or_404(
+def load_document(request, pk, doc_pk, **kwargs) -> ReportDocument:
+    return get_object_or_404(
         ReportDocument.objects.select_related("report__organization"),
         pk=doc_pk,
         report_id=pk,
         report__organization__is_active=True,
     )
-    if not request.user.has_perm("transparency.view_report_document", document.report):
-        raise Http404
+
+
+def _report_of(document: ReportDocument) -> TransparencyReport:
+    return document.report
+
+
+@permission(
+    "transparency.view_report_document",
+    load=load_document,
+    on=_report_of,
+    pass_as="document",
+    login=False,
+    refuse=404,
+)
+@require_GET
+@never_cache
+def report_document(request, pk, doc_pk, document):
+    """Stream a private document: to anyone once the report is public, before that only
+    to the organisation's members and staff (others: 404)."""
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, OSError):
@@ -256,20 +293,16 @@ def _organization(slug) -> Organization:
     return get_object_or_404(Organization.objects.filter(is_active=True), slug=slug)
 
 
-@login_required
+@permission("transparency.view_organization_reports", load=load_organization, pass_as="organization")
 @require_GET
-def report_mine(request, slug):
+def report_mine(request, slug, organization):
     """The organisation's reports, year by year, and "start the report of a year"."""
-    organization = _organization(slug)
-    require(request.user, "transparency.view_organization_reports", organization)
     return _my_reports(request, organization)
 
 
-@login_required
+@permission("transparency.start_report", load=load_organization, pass_as="organization")
 @require_POST
-def report_start(request, slug):
-    organization = _organization(slug)
-    require(request.user, "transparency.start_report", organization)
+def report_start(request, slug, organization):
     form = StartReportForm(request.POST, years=services.reportable_years())
     if form.is_valid():
         try:
@@ -294,17 +327,10 @@ def report_start(request, slug):
 # --- the editor --------------------------------------------------------------------------
 
 
-def _editable_report(request, pk) -> TransparencyReport:
-    report = _private_report(request, pk)
-    require(request.user, "transparency.edit_report", report)
-    return report
-
-
-@login_required
+@private_report("transparency.view_report_private")
 @require_GET
-def report_edit(request, pk):
+def report_edit(request, pk, report):
     """Open the editor at the first section that still needs something."""
-    report = _private_report(request, pk)
     if report.status not in workflow.EDITABLE_STATUSES or not request.user.has_perm(
         "transparency.edit_report", report
     ):
@@ -366,15 +392,14 @@ def _section_context(request, report, section, *, form=None, doc_form=None, boar
     }
 
 
-@login_required
+@private_report("transparency.view_report_private")
 @require_http_methods(["GET", "POST"])
-def report_section(request, pk, section):
+def report_section(request, pk, section, report):
     """One section of the editor. POST saves it: by htmx (autosave) the answer is the
     "saved" / errors fragment with the totals and progress swapped out of band; without
     JavaScript the Save button posts the form and comes back here."""
     if section not in SECTION_ORDER:
         raise Http404
-    report = _private_report(request, pk)
     if request.method == "GET":
         report = selectors.report_for_editing(report.pk)
         if request.user.has_perm("transparency.edit_report", report) and (
@@ -432,10 +457,9 @@ def report_section(request, pk, section):
     return redirect("transparency:report_section", pk=report.pk, section=section)
 
 
-@login_required
+@private_report("transparency.edit_report")
 @require_POST
-def report_form_size(request, pk):
-    report = _editable_report(request, pk)
+def report_form_size(request, pk, report):
     try:
         services.report_set_form_size(
             actor=request.user, report=report, form_size=request.POST.get("form_size", "")
@@ -446,10 +470,9 @@ def report_form_size(request, pk):
     return redirect("transparency:report_edit", pk=report.pk)
 
 
-@login_required
+@private_report("transparency.edit_report")
 @require_POST
-def report_document_add(request, pk):
-    report = _editable_report(request, pk)
+def report_document_add(request, pk, report):
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -478,10 +501,9 @@ def report_document_add(request, pk):
     )
 
 
-@login_required
+@private_report("transparency.edit_report")
 @require_POST
-def report_document_delete(request, pk, doc_pk):
-    report = _editable_report(request, pk)
+def report_document_delete(request, pk, doc_pk, report):
     document = get_object_or_404(ReportDocument, pk=doc_pk, report=report)
     try:
         services.report_remove_document(actor=request.user, document=document)
@@ -491,11 +513,10 @@ def report_document_delete(request, pk, doc_pk):
     return redirect("transparency:report_section", pk=report.pk, section="documents")
 
 
-@login_required
+@private_report("transparency.view_report_private")
 @require_GET
-def report_preview(request, pk):
+def report_preview(request, pk, report):
     """The whole report as it will be published, what is still missing, and Submit."""
-    report = _private_report(request, pk)
     report = selectors.report_for_editing(report.pk)
     progress = _progress(report)
     moves = dict(workflow.REPORT.available_moves(request.user, report))  # the buttons of this page
@@ -518,11 +539,9 @@ def report_preview(request, pk):
     )
 
 
-@login_required
+@private_report("transparency.submit_report")
 @require_POST
-def report_submit(request, pk):
-    report = _private_report(request, pk)
-    require(request.user, "transparency.submit_report", report)
+def report_submit(request, pk, report):
     try:
         services.report_submit(actor=request.user, report=report)
     except ValidationError as exc:
@@ -549,15 +568,9 @@ def report_submit(request, pk):
     return redirect("transparency:report_mine", slug=report.organization.slug)
 
 
-@login_required
+@permission("transparency.correct_report", load=load_visible_report, pass_as="report")
 @require_POST
-def report_correct(request, pk):
-    report = get_object_or_404(
-        TransparencyReport.objects.select_related("organization"), pk=pk, organization__is_active=True
-    )
-    if not request.user.has_perm("transparency.view_report", report):
-        raise Http404
-    require(request.user, "transparency.correct_report", report)
+def report_correct(request, pk, report):
     try:
         new = services.report_correct(actor=request.user, report=report)
     except ValidationError as exc:
@@ -580,10 +593,9 @@ def report_correct(request, pk):
 # --- staff review ------------------------------------------------------------------------
 
 
-@staff_mfa_required
+@staff_page("transparency.review_report")
 @require_GET
 def report_review_queue(request):
-    require(request.user, "transparency.review_report", None)
     page_obj = Paginator(selectors.review_queue(), PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -613,19 +625,15 @@ def _review_page(request, report, *, return_form=None, status=200):
     )
 
 
-@staff_mfa_required(refuse_in_view=True)
+@private_report("transparency.review_report", staff=True, refuse_in_view=True)
 @require_GET
-def report_review(request, pk):
-    report = _private_report(request, pk)
-    require(request.user, "transparency.review_report", report)
+def report_review(request, pk, report):
     return _review_page(request, report)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@private_report("transparency.publish_report", staff=True, refuse_in_view=True)
 @require_POST
-def report_publish(request, pk):
-    report = _private_report(request, pk)
-    require(request.user, "transparency.publish_report", report)
+def report_publish(request, pk, report):
     try:
         services.report_publish(actor=request.user, report=report)
     except ValidationError as exc:
@@ -634,11 +642,9 @@ def report_publish(request, pk):
     return redirect("transparency:report_public", pk=report.pk)
 
 
-@staff_mfa_required(refuse_in_view=True)
+@private_report("transparency.review_report", staff=True, refuse_in_view=True)
 @require_POST
-def report_return(request, pk):
-    report = _private_report(request, pk)
-    require(request.user, "transparency.review_report", report)
+def report_return(request, pk, report):
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:

@@ -3,8 +3,7 @@ its approved comments (signed-in people comment, staff moderate), and the yearly
 generated in the background."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import staff_mfa_required
 from core import services as core_services
 from core.forms import add_service_errors
+from core.permissions import public, signed_in, staff_page
 from transparency import strategy
 from transparency.forms_funding import MeasureCommentForm, StrategyFilterForm, StrategyReportForm
 
@@ -29,6 +28,7 @@ def _report_years() -> list[int]:
     return list(range(timezone.localdate().year, first - 1, -1))
 
 
+@public
 @require_http_methods(["GET", "HEAD"])
 def strategy_overview(request):
     form = StrategyFilterForm(request.GET or None)
@@ -81,6 +81,7 @@ def _render_measure(request, measure, form, status=200):
     )
 
 
+@public
 @require_http_methods(["GET", "HEAD", "POST"])
 def measure_detail(request, code):
     measure = _measure_or_404(code)
@@ -111,7 +112,7 @@ def measure_detail(request, code):
     return _render_measure(request, measure, form, status=400)
 
 
-@login_required
+@signed_in
 @require_POST
 def strategy_report(request):
     """Start the yearly report (PDF or XLSX, in the chosen language) in the background and
@@ -133,12 +134,10 @@ def strategy_report(request):
     return redirect("core:report_detail", pk=job.pk)
 
 
-@staff_mfa_required
+@staff_page("transparency.moderate_measure_comments")
 @require_http_methods(["GET", "HEAD", "POST"])
 def comment_moderation(request):
     """Staff approve or reject pending comments, several at once."""
-    if not request.user.has_perm("transparency.moderate_measure_comments"):
-        raise PermissionDenied(_("You do not have permission to do this."))
     if request.method == "POST":
         action = request.POST.get("action", "")
         ids = request.POST.getlist("comments")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, views
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from core.api.schema import VALIDATION_ERROR_SCHEMA
@@ -67,6 +68,8 @@ _row = inline_serializer(
 
 class GivingAggregatesView(views.APIView):
     """Sums, counts and average gifts of verified records."""
+
+    permission_classes = [AllowAny]  # public
 
     @extend_schema(
         operation_id="giving_aggregates",

@@ -301,6 +301,7 @@ class GivingRecordBulkView(_PartnerWriteMixin, generics.GenericAPIView):
     description=gettext_lazy("A verified record by its id; any other id is a 404."),
 )
 class GivingRecordDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]  # public
     serializer_class = GivingRecordSerializer
     filter_backends: list = []
 

@@ -19,6 +19,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 
 from core.api.filters import NoBlankParametersForm, StrictBooleanFilter
 from core.api.permissions import HasTokenScope
@@ -184,6 +185,7 @@ SLUG_PARAMETER = OpenApiParameter(
     ),
 )
 class CallViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]  # public
     serializer_class = CallSerializer
     lookup_field = "slug"
     filter_backends = [DjangoFilterBackend]
@@ -219,6 +221,7 @@ IDENTIFIER_PARAMETER = OpenApiParameter(
     ),
 )
 class AwardedGrantViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]  # public
     serializer_class = AwardedGrantSerializer
     lookup_field = "identifier"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"

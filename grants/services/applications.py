@@ -121,12 +121,8 @@ def check_eligibility(
     now = timezone.now()
     if not user.is_authenticated:
         return Eligible(False, _("Sign in to apply."))
-    if not call.is_published:
-        return Eligible(False, _("This call is not published."))
-    if now < call.opens_at:
-        return Eligible(False, _("This call is not open yet."))
-    if now >= call.closes_at:
-        return Eligible(False, _("The deadline of this call has passed."))
+    if closed := call.closed_reason(now):
+        return Eligible(False, closed)
     if applicant_type not in ApplicantType.values:
         return Eligible(False, _("Choose how you apply."))
     if applicant_type not in call.applicant_types:

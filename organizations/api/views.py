@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.permissions import AllowAny
 
 from organizations import selectors
 from organizations.api.filters import OrganizationFilter
@@ -34,6 +35,7 @@ from organizations.api.serializers import OrganizationSerializer
     ),
 )
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]  # public
     serializer_class = OrganizationSerializer
     lookup_field = "slug"
     filter_backends = [DjangoFilterBackend]

@@ -1,5 +1,5 @@
 """Staff-only portal pages outside /admin/ ask for the same second factor (TOTP) as the
-admin: accounts.decorators.staff_mfa_required."""
+admin: the staff pages' declarations (core.permissions.staff_page)."""
 
 import pytest
 from django.urls import reverse

@@ -241,3 +241,21 @@ def test_application_labels_names_and_deadline():
     sent = ApplicationFactory(status=S.SUBMITTED, reference="CEA-2026-0042")
     assert str(sent) == "CEA-2026-0042"
     assert Application.objects.filter(reference="CEA-2026-0042").exists()
+
+
+@pytest.mark.django_db
+def test_the_call_says_why_it_is_closed_in_one_place():
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    from tests.grants.factories import CallFactory
+
+    now = timezone.now()
+    call = CallFactory(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1))
+    with translation.override("en"):
+        assert call.closed_reason(now) == "" and call.is_open(now)
+        assert call.closed_reason(now - timedelta(days=2)) == "This call is not open yet."
+        assert call.closed_reason(now + timedelta(days=2)) == "The deadline of this call has passed."
+        call.is_published = False
+        assert call.closed_reason(now) == "This call is not published." and not call.is_open(now)

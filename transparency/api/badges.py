@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, views
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from core.api.filters import NoBlankParametersForm
@@ -103,6 +104,7 @@ class BadgeFilter(django_filters.FilterSet):
     ),
 )
 class BadgeListView(generics.ListAPIView):
+    permission_classes = [AllowAny]  # public
     serializer_class = BadgeSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = BadgeFilter
@@ -159,6 +161,7 @@ class MethodologySerializer(serializers.Serializer):
     responses=MethodologySerializer,
 )
 class MethodologyView(views.APIView):
+    permission_classes = [AllowAny]  # public
     filter_backends: list = []
 
     def get(self, request):

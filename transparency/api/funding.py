@@ -329,6 +329,7 @@ class PublicFundingBulkView(generics.GenericAPIView):
     parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description=_("The record's id."))],
 )
 class PublicFundingDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]  # public
     serializer_class = PublicFundingRecordSerializer
     lookup_url_kwarg = "id"
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.permissions import AllowAny
 
 from core.api.filters import NoBlankParametersForm
 from core.models import Municipality
@@ -69,6 +70,7 @@ def published_reports_for_api():
     ),
 )
 class TransparencyReportViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]  # public
     serializer_class = TransparencyReportSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReportFilter

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
 
 from core.api.filters import NoBlankParametersForm
 from transparency.choices import CommentStatus, MeasureStatus
@@ -126,6 +127,7 @@ CODE_PARAMETER = OpenApiParameter(
     )
 )
 class StrategyObjectiveListView(generics.ListAPIView):
+    permission_classes = [AllowAny]  # public
     serializer_class = StrategyObjectiveSerializer
 
     def get_queryset(self):
@@ -136,6 +138,7 @@ class StrategyObjectiveListView(generics.ListAPIView):
     get=extend_schema(summary=_("One objective of the Strategy"), parameters=[CODE_PARAMETER])
 )
 class StrategyObjectiveDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]  # public
     serializer_class = StrategyObjectiveSerializer
     lookup_field = "code"
 
@@ -152,6 +155,7 @@ class StrategyObjectiveDetailView(generics.RetrieveAPIView):
     )
 )
 class StrategyMeasureListView(generics.ListAPIView):
+    permission_classes = [AllowAny]  # public
     serializer_class = StrategyMeasureSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = StrategyMeasureFilter
@@ -162,6 +166,7 @@ class StrategyMeasureListView(generics.ListAPIView):
 
 @extend_schema_view(get=extend_schema(summary=_("One measure of the Strategy"), parameters=[CODE_PARAMETER]))
 class StrategyMeasureDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]  # public
     serializer_class = StrategyMeasureSerializer
     lookup_field = "code"
 
