@@ -23,6 +23,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language_from_path
 from django.views.decorators.http import require_POST
 
+from core.permissions import public
+
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
@@ -102,6 +104,7 @@ def save_preferred_language(user, language: str) -> bool:
     return True
 
 
+@public
 @require_POST
 def set_language(request):
     """POST /i18n/setlang/ (`language`, `next`): Django's view, fixed. `next` is translated
