@@ -304,6 +304,10 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "token": env.str("API_THROTTLE_TOKEN", default="600/min"),
     },
+    # How many reverse proxies stand in front of the portal: the anonymous throttle keys on
+    # the address the last one appended to X-Forwarded-For; 0 = REMOTE_ADDR (the header,
+    # which any client can send, is ignored). README, "Production".
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
