@@ -138,3 +138,17 @@ def test_a_cache_that_does_not_answer_lets_requests_through():
         throttle = AnonBurstThrottle()
         throttle.cache = DownCache()
         assert all(throttle.allow_request(_anonymous_request(), None) for _ in range(3))
+
+
+def test_the_next_window_has_a_new_allowance(monkeypatch):
+    from core.api import throttling
+
+    now = [1_800_000_059.0]
+    monkeypatch.setattr(throttling._FixedWindowMixin, "timer", lambda self: now[0], raising=False)
+    with small_rates(anon="1/min"):
+        throttle = AnonBurstThrottle()
+        assert throttle.allow_request(_anonymous_request(), None)
+        assert not throttle.allow_request(_anonymous_request(), None)
+        assert throttle.wait() == 1
+        now[0] += 1  # the next minute
+        assert throttle.allow_request(_anonymous_request(), None)
