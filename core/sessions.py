@@ -7,10 +7,12 @@ fails, but raises when it then writes the copy back, when it asks the cache whet
 exists and when it deletes the copy: with Redis down, every signed-in page, sign-in and
 sign-out would fail. Here each of those logs a warning and goes on with the database.
 
-The copy in the cache lives at most `CACHE_SECONDS`. That bounds the one thing a cache that
-did not answer can leave behind: a copy of a session that was deleted from the database
-(a sign-out, a new key at sign-in) while Redis could not be reached, and that Redis still
-held when it answered again.
+A sign-out must win, even against a cache that did not answer when the session was
+deleted (Redis hung, or down and back with its data) and that still holds a copy: the copy
+is deleted first, then the row, and a copy is used only while its database row exists (one
+small query on the primary key, without the session data; a copy whose row is gone is
+dropped and the session is empty). The copy still saves reading and decoding the data, and
+lives at most `CACHE_SECONDS`.
 
 The project runs under WSGI: the async methods are Django's, unchanged.
 
@@ -22,6 +24,7 @@ import logging
 
 from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +41,27 @@ class SessionStore(cached_db.SessionStore):
         except Exception:
             logger.warning("Could not keep a copy of a session in the cache", exc_info=True)
 
+    def _row_exists(self) -> bool:
+        return self.model.objects.filter(
+            session_key=self.session_key, expire_date__gt=timezone.now()
+        ).exists()
+
+    def _forget_copy(self, session_key) -> None:
+        try:
+            self._cache.delete(self.cache_key_prefix + session_key)
+        except Exception:
+            logger.warning("Could not delete the cached copy of a deleted session", exc_info=True)
+
     def load(self):
         try:
             data = self._cache.get(self.cache_key)
         except Exception:  # noqa: BLE001 - as Django's cached_db: any failure reads the database
             data = None
+        if data is not None and not self._row_exists():
+            # A copy that outlived its row (a sign-out the cache did not hear of): refused.
+            self._forget_copy(self.session_key)
+            self._session_key = None
+            return {}
         if data is None:
             stored = self._get_session_from_db()
             if not stored:
@@ -66,11 +85,8 @@ class SessionStore(cached_db.SessionStore):
         self._keep_copy(self._session, self._cache_seconds())
 
     def delete(self, session_key=None):
+        # The copy first: a request reading the session between the two finds no row.
+        key = session_key or self.session_key
+        if key is not None:
+            self._forget_copy(key)
         DBStore.delete(self, session_key)
-        session_key = session_key or self.session_key
-        if session_key is None:
-            return
-        try:
-            self._cache.delete(self.cache_key_prefix + session_key)
-        except Exception:
-            logger.warning("Could not delete the cached copy of a deleted session", exc_info=True)

@@ -142,6 +142,13 @@ class ApiDocsView(SpectacularSwaggerSplitView):
 
 
 def bad_request(request, exception=None):
+    """Django's 400 (a SuspiciousOperation, e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE read
+    before any view): JSON under /api/, as every API error."""
+    if request.path.startswith("/api/"):
+        from core.api.exceptions import BadRequest, api_error_for
+
+        error = api_error_for(exception) or BadRequest()
+        return JsonResponse({"detail": str(error.detail)}, status=error.status_code)
     return render(request, "errors/400.html", status=400)
 
 

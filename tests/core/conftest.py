@@ -37,3 +37,12 @@ def open_report():
     )
     yield SimpleNamespace(report=report, kind=OPEN_KIND, calls=calls)
     reports.unregister(OPEN_KIND)
+
+
+@pytest.fixture(autouse=True)
+def _throttle_clock_mid_window(monkeypatch):
+    """The API throttles count per fixed window (a minute): their clock stands still in the
+    middle of one, so that a test's requests never straddle two windows."""
+    from core.api import throttling
+
+    monkeypatch.setattr(throttling._FixedWindowMixin, "timer", lambda self: 1_800_000_030.0, raising=False)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core import sessions
 from core.sessions import SessionStore
@@ -52,11 +53,16 @@ def saved_session(**data) -> SessionStore:
     return store
 
 
-def test_a_saved_session_is_read_from_the_cache_without_a_query():
+def _reads_session_data(queries) -> bool:
+    return any("session_data" in q["sql"].split("FROM")[0] for q in queries.captured_queries)
+
+
+def test_a_saved_session_is_read_from_the_cache_checking_only_that_its_row_exists():
     key = saved_session(colour="green").session_key
     with CaptureQueriesContext(connection) as queries:
         assert SessionStore(key)["colour"] == "green"
-    assert len(queries) == 0
+    assert len(queries) == 1  # issue 12 item 15: the row must still exist (a sign-out wins)
+    assert not _reads_session_data(queries)
 
 
 def test_a_session_not_in_the_cache_is_read_from_the_database_and_kept():
@@ -64,10 +70,43 @@ def test_a_session_not_in_the_cache_is_read_from_the_database_and_kept():
     store._cache.delete(store.cache_key)
     with CaptureQueriesContext(connection) as queries:
         assert SessionStore(store.session_key)["colour"] == "green"
-    assert len(queries) == 1
+    assert len(queries) == 1 and _reads_session_data(queries)
     with CaptureQueriesContext(connection) as queries:
         assert SessionStore(store.session_key)["colour"] == "green"
-    assert len(queries) == 0
+    assert len(queries) == 1 and not _reads_session_data(queries)
+
+
+def test_a_cached_copy_whose_row_is_gone_is_refused_and_dropped():
+    """A sign-out (or an expired row purged) that the cache did not hear of."""
+    store = saved_session(colour="green")
+    key = store.session_key
+    Session.objects.filter(session_key=key).delete()  # the row only: the copy stays
+    assert store._cache.get(store.cache_key) is not None
+    reader = SessionStore(key)
+    assert reader.load() == {}
+    assert reader.session_key is None
+    assert store._cache.get(store.cache_key) is None
+
+
+def test_an_expired_row_does_not_keep_its_cached_copy_alive():
+    store = saved_session(colour="green")
+    Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now())
+    assert SessionStore(store.session_key).load() == {}
+
+
+def test_a_deleted_session_loses_its_cached_copy_before_its_row(monkeypatch):
+    store = saved_session(colour="green")
+    order = []
+    real_delete = store._cache.delete
+
+    def cache_delete(key, *args, **kwargs):
+        order.append(("cache", Session.objects.filter(session_key=store.session_key).exists()))
+        return real_delete(key, *args, **kwargs)
+
+    store._cache = type("C", (), {"delete": staticmethod(cache_delete)})()
+    store.delete()
+    assert order == [("cache", True)]  # the row was still there when the copy went
+    assert not Session.objects.filter(session_key=store.session_key).exists()
 
 
 def test_the_cached_copy_lives_at_most_cache_seconds(monkeypatch):
