@@ -1,0 +1,40 @@
+"""Helpers shared by the whole suite (plain functions; the fixtures live in conftest.py, and
+test modules import helpers from here or from the factories, never from a conftest)."""
+
+from django.utils import translation
+
+
+def t(message: str, language: str = "sq", **params) -> str:
+    """`message` as a page in `language` shows it (the portal's default language is sq)."""
+    with translation.override(language):
+        text = translation.gettext(message)
+    return text % params if params else text
+
+
+def login(client, user):
+    """`client` signed in as `user` (left anonymous when `user` is None)."""
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def load_reference_data():
+    """The rows the data migrations load (municipalities, sectors, the site)."""
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    from core.models import Municipality, Sector
+    from core.reference_data import MUNICIPALITIES, SECTORS
+
+    for slug, sq, sr, en in MUNICIPALITIES:
+        Municipality.objects.update_or_create(
+            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en}
+        )
+    for order, (slug, sq, sr, en) in enumerate(SECTORS):
+        Sector.objects.update_or_create(
+            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en, "ordering": order}
+        )
+    Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": "testserver", "name": "CEA Portal"}
+    )
+    Site.objects.clear_cache()
