@@ -35,12 +35,15 @@ run: demo
 	@echo "CEA Portal on http://$(HOST)/  (admin: admin@cea.test / demo-pass-2026, see README.md)"
 	RUN_HOST=$(HOST) $(PY) manage.py runserver $(HOST)
 
-## make test: dev requirements, then the whole suite (PostgreSQL when DATABASE_URL is set)
+## make test: dev requirements, then the whole suite (PostgreSQL when DATABASE_URL is set), spread
+## over one pytest-xdist worker per core (each worker its own test database, Redis database and
+## live server; PYTEST_XDIST="-n 0" runs in one process, PYTEST_ARGS adds or overrides options)
+PYTEST_XDIST ?= -n auto
 test: install-dev browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 test-fast: install-dev
-	$(BIN)/pytest -m "not browser" -x $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) -m "not browser" -x $(PYTEST_ARGS)
 
 # Debian's Chromium for the Playwright tests (playwright's own browser download does not work here).
 browser:

@@ -1,3 +1,6 @@
+"""Fixtures and hooks of the whole suite. Helpers that tests import are in tests/helpers.py and
+the factories (tests/factories.py, tests/<app>/factories.py), never in a conftest."""
+
 import os
 
 import pytest
@@ -7,6 +10,8 @@ from pytest_factoryboy import register
 
 from organizations.models import Membership
 from tests import factories
+from tests.factories import member_of
+from tests.helpers import load_reference_data
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + playwright
 
@@ -32,32 +37,18 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
-def load_reference_data():
-    """The rows the data migrations load (municipalities, sectors, the site)."""
-    from django.conf import settings
-    from django.contrib.sites.models import Site
-
-    from core.models import Municipality, Sector
-    from core.reference_data import MUNICIPALITIES, SECTORS
-
-    for slug, sq, sr, en in MUNICIPALITIES:
-        Municipality.objects.update_or_create(
-            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en}
-        )
-    for order, (slug, sq, sr, en) in enumerate(SECTORS):
-        Sector.objects.update_or_create(
-            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en, "ordering": order}
-        )
-    Site.objects.update_or_create(
-        pk=settings.SITE_ID, defaults={"domain": "testserver", "name": "CEA Portal"}
-    )
-    Site.objects.clear_cache()
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
 
 
 @pytest.fixture(autouse=True)
-def _reference_data_survives_flushes(django_db_setup, django_db_blocker):
+def _reference_data_survives_flushes(request, django_db_blocker):
     """A transactional test ends with a flush of every table, data-migration rows included;
-    before each test, put them back if an earlier test flushed them (one cheap query)."""
+    before each test, put them back if an earlier test flushed them (one cheap query). Tests
+    that do not use the database skip this (run alone, they have no test database)."""
+    if request.node.get_closest_marker("django_db") is None and not DB_FIXTURES & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
     from core.models import Municipality
 
     with django_db_blocker.unblock():
@@ -90,13 +81,6 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def member_of(organization, role):
-    """A fresh user holding `role` in `organization`."""
-    user = factories.UserFactory()
-    Membership.objects.create(organization=organization, user=user, role=role)
-    return user
-
-
 @pytest.fixture
 def org_roles(db):
     """One organisation and a user for every role: the permission-matrix fixture."""
@@ -110,13 +94,6 @@ def org_roles(db):
         "owner": member_of(org, Membership.Role.OWNER),
         "staff": factories.StaffFactory(),
     }
-
-
-def t(message: str, language: str = "sq", **params) -> str:
-    """`message` as a page in `language` shows it (the portal's default language is sq)."""
-    with translation.override(language):
-        text = translation.gettext(message)
-    return text % params if params else text
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""factory_boy factories shared by the whole suite (registered as fixtures in conftest)."""
+"""factory_boy factories shared by the whole suite (registered as fixtures in conftest), and
+`member_of`, a user with a role in an organisation."""
 
 import factory
 from allauth.account.models import EmailAddress
@@ -72,3 +73,10 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     role = Membership.Role.EDITOR
+
+
+def member_of(organization, role):
+    """A fresh user holding `role` in `organization`."""
+    user = UserFactory()
+    Membership.objects.create(organization=organization, user=user, role=role)
+    return user

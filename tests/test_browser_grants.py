@@ -24,7 +24,7 @@ from core.money import format_money
 from grants.choices import PUBLIC_LABELS, ApplicationStatus, AssignmentStatus, Eligibility
 from grants.models import Application, Attachment, Call, Grant, GrantReport, ReviewAssignment
 from tests import factories
-from tests.conftest import t
+from tests.helpers import t
 
 SCREENS = Path("/tmp/screens")
 FLASH = ".alert-success[role=alert]"  # the message of the last action (includes/_messages.html)

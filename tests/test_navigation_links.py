@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import Membership
-from tests.conftest import member_of
-from tests.factories import OrganizationFactory, StaffFactory, UserFactory
+from tests.factories import OrganizationFactory, StaffFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,11 @@ arguments are the demo data's own objects, other people's and unknown ones; quer
 and POST bodies carry junk values. The sign-in, sign-up and second-factor pages (allauth's,
 in our templates and adapter) are swept too, but not sign-out, which would change the role
 half-way. Then the admin, as KCSF staff. Each part's own tests pin what the pages do; this
-one pins "never a 500"."""
+one pins "never a 500".
+
+One test per route and role (and per admin model), so that pytest-xdist spreads them over
+its workers; the demo data is seeded once per module and worker (`rows_for_the_scope`), and
+each test starts from it as seeded."""
 
 import uuid
 
@@ -17,6 +21,7 @@ from django.utils import translation
 
 from accounts.models import User
 from organizations.models import Organization
+from tests.helpers import rows_for_the_scope
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
@@ -57,15 +62,19 @@ def _routes():
 ROUTES = _routes()
 
 
-@pytest.fixture
-def demo():
-    call_command("seed_demo", verbosity=0)
-    organization = Organization.objects.order_by("pk").first()
-    return {
-        "staff": User.objects.get(email="admin@cea.test"),
-        "owner": User.objects.get(email="drita@cea.test"),
-        "slug": organization.slug,
-    }
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for all the tests of this module (on each worker)."""
+    with rows_for_the_scope(django_db_blocker):
+        with django_db_blocker.unblock():
+            call_command("seed_demo", verbosity=0)
+            organization = Organization.objects.order_by("pk").first()
+            data = {
+                "staff": User.objects.get(email="admin@cea.test"),
+                "owner": User.objects.get(email="drita@cea.test"),
+                "slug": organization.slug,
+            }
+        yield data
 
 
 def _arguments(converters: dict, *, foreign: bool, slug: str):
@@ -107,27 +116,28 @@ def test_the_sweep_covers_the_apps():
     assert "account_logout" not in names
 
 
+@pytest.mark.parametrize(("name", "converters"), ROUTES, ids=[name for name, _ in ROUTES])
 @pytest.mark.parametrize("role", ["anonymous", "owner", "staff"])
-def test_no_page_answers_500(client, demo, role):
+def test_no_page_answers_500(client, demo, role, name, converters):
     if role != "anonymous":
         client.force_login(demo[role])
     client.raise_request_exception = False  # collect every 500, not only the first
     failures = []
     with translation.override("en"):
-        urls = [(name, url) for name, converters in ROUTES for url in _urls(name, converters, demo["slug"])]
-    for name, url in urls:
+        urls = _urls(name, converters, demo["slug"])
+    for url in urls:
         for value in ("", "1e309", "²", "<script>"):
             response = client.get(url, {field: value for field in JUNK_FIELDS})
             if response.status_code >= 500:
-                failures.append(("GET", name, url, value, response.status_code))
+                failures.append(("GET", url, value, response.status_code))
         for value in JUNK_VALUES:
             data = {field: value for field in JUNK_FIELDS}
             data["file"] = SimpleUploadedFile("evil.pdf", b"MZ" + b"\0" * 100, content_type="application/pdf")
             response = client.post(url, data)
             if response.status_code >= 500:
-                failures.append(("POST", name, url, value[:20], response.status_code))
+                failures.append(("POST", url, value[:20], response.status_code))
     assert not failures, failures
-    if role != "anonymous":  # the whole sweep ran signed in as this role
+    if role != "anonymous":  # the sweep of this route ran signed in as this role
         with translation.override("en"):
             assert client.get(reverse("accounts:dashboard")).status_code == 200
 
@@ -148,30 +158,44 @@ ADMIN_JUNK = [
 ]
 
 
-def test_no_admin_page_answers_500(client, demo):
-    """Every model's list (with bad sorting, paging, filters and searches), add page, and
-    change / history / delete pages of an existing and an unknown object, as KCSF staff."""
+def _admin_models():
     from django.contrib import admin
 
+    return sorted(admin.site._registry, key=lambda model: model._meta.label_lower)
+
+
+ADMIN_MODELS = _admin_models()
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=[model._meta.label_lower for model in ADMIN_MODELS])
+def test_no_admin_page_answers_500(client, demo, model):
+    """Every model's list (with bad sorting, paging, filters and searches), add page, and
+    change / history / delete pages of an existing and an unknown object, as KCSF staff."""
     client.force_login(demo["staff"])
     client.raise_request_exception = False
     failures = []
-    for model in admin.site._registry:
-        info = (model._meta.app_label, model._meta.model_name)
-        changelist = reverse("admin:{}_{}_changelist".format(*info))
-        for params in ({}, *ADMIN_JUNK):
-            response = client.get(changelist, params)
-            if response.status_code >= 500:
-                failures.append((changelist, params, response.status_code))
-        first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
-        urls = [reverse("admin:{}_{}_add".format(*info))]
-        for pk in filter(None, (first, 999_999)):
-            urls += [
-                reverse(f"admin:{info[0]}_{info[1]}_{view}", args=[pk])
-                for view in ("change", "history", "delete")
-            ]
-        for url in urls:
-            response = client.get(url)
-            if response.status_code >= 500:
-                failures.append((url, {}, response.status_code))
+    info = (model._meta.app_label, model._meta.model_name)
+    changelist = reverse("admin:{}_{}_changelist".format(*info))
+    for params in ({}, *ADMIN_JUNK):
+        response = client.get(changelist, params)
+        if response.status_code >= 500:
+            failures.append((changelist, params, response.status_code))
+    first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+    urls = [reverse("admin:{}_{}_add".format(*info))]
+    for pk in filter(None, (first, 999_999)):
+        urls += [
+            reverse(f"admin:{info[0]}_{info[1]}_{view}", args=[pk])
+            for view in ("change", "history", "delete")
+        ]
+    for url in urls:
+        response = client.get(url)
+        if response.status_code >= 500:
+            failures.append((url, {}, response.status_code))
     assert not failures, failures
+
+
+def test_the_admin_sweep_covers_every_model():
+    from django.contrib import admin
+
+    assert set(ADMIN_MODELS) == set(admin.site._registry)
+    assert len(ADMIN_MODELS) >= 10

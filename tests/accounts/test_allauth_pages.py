@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.accounts.conftest import activate_totp, login_with_password, login_with_totp, totp_code
+from tests.accounts.helpers import activate_totp, login_with_password, login_with_totp, totp_code
 from tests.factories import DEFAULT_PASSWORD
 
 LANGS = ["sq", "sr-latn", "en"]

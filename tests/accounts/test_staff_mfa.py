@@ -4,7 +4,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 
-from tests.accounts.conftest import activate_totp, login_with_password, login_with_totp, totp_code
+from tests.accounts.helpers import activate_totp, login_with_password, login_with_totp, totp_code
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.real_mfa  # what these tests check is the real MFA

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from core.models import Municipality
 from giving.choices import Status
 from giving.models import GivingRecord
-from tests.accounts.conftest import activate_totp, login_with_password, login_with_totp
+from tests.accounts.helpers import activate_totp, login_with_password, login_with_totp
 from tests.giving.factories import GivingRecordFactory
 from tests.transparency.factories import (
     BoardMemberFactory,

@@ -18,8 +18,7 @@ from core.api.exceptions import exception_handler
 from core.api.permissions import HasTokenScope
 from organizations import services
 from organizations.models import Membership
-from tests.conftest import member_of
-from tests.factories import OrganizationFactory, StaffFactory, UserFactory
+from tests.factories import OrganizationFactory, StaffFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
 

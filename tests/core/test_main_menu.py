@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
-from tests.conftest import t
 from tests.factories import StaffFactory, UserFactory
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 

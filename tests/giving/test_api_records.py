@@ -16,9 +16,9 @@ from giving.choices import DonorType, Geography, RecipientType, Source, Status
 from giving.models import GivingRecord
 from organizations import services as org_services
 from organizations.models import ApiToken, Membership
-from tests.conftest import member_of, t
-from tests.factories import OrganizationFactory, StaffFactory
+from tests.factories import OrganizationFactory, StaffFactory, member_of
 from tests.giving.factories import GivingRecordFactory
+from tests.helpers import t
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -18,8 +18,7 @@ from giving import imports
 from giving.choices import Cause, DonorType, Geography, RecipientType, Source, Status
 from giving.models import GivingRecord, ImportBatch
 from organizations.models import Membership
-from tests.conftest import member_of
-from tests.factories import OrganizationFactory, StaffFactory, UserFactory
+from tests.factories import OrganizationFactory, StaffFactory, UserFactory, member_of
 from tests.giving.factories import GivingRecordFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

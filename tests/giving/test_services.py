@@ -15,7 +15,7 @@ from giving.choices import Confidence, DonorType, Source, Status
 from giving.models import GivingRecord
 from organizations.models import Membership
 from tests import factories
-from tests.conftest import member_of
+from tests.factories import member_of
 from tests.giving.factories import GivingRecordFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from giving.choices import Status
 from giving.models import GivingRecord
 from organizations.models import Membership
 from tests import factories
-from tests.conftest import member_of
+from tests.factories import member_of
 from tests.giving.factories import GivingRecordFactory, public_report_data, record_form_data
-from tests.organizations.conftest import login
+from tests.helpers import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 
 from core.models import Municipality, Sector
 from grants.choices import ApplicantType, GrantStatus
-from tests.conftest import t
 from tests.grants.factories import CallFactory, add_form, verified_cso
 from tests.grants.test_open_data_support import PERSON_NAME, awarded_grant
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from grants.choices import ApplicantType, ApplicationStatus
 from grants.models import Application, Grant, Revision
 from organizations import services as org_services
 from organizations.models import ApiToken, Membership
-from tests.conftest import member_of, t
-from tests.factories import OrganizationFactory, StaffFactory, UserFactory
+from tests.factories import OrganizationFactory, StaffFactory, UserFactory, member_of
 from tests.grants.factories import CallFactory, verified_cso
 from tests.grants.test_open_data_support import PERSON_NAME, awarded_grant, sent_application
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 

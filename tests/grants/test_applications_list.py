@@ -15,8 +15,7 @@ from grants.choices import PUBLIC_LABELS, ApplicantType, ApplicationStatus
 from grants.models import Grant
 from grants.selectors import applications_for_applicant
 from organizations.models import Membership
-from tests.conftest import member_of
-from tests.factories import UserFactory
+from tests.factories import UserFactory, member_of
 from tests.grants.factories import ApplicationFactory, CallFactory, verified_cso
 from tests.grants.test_applications_support import draft_application, in_status
 

@@ -11,8 +11,7 @@ from grants.choices import ApplicantType, ApplicationStatus, Stage
 from grants.services import applications as app_services
 from grants.services import assessment
 from organizations.models import Membership
-from tests.conftest import member_of
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, member_of
 from tests.grants.factories import CallFactory, add_form, complete_draft, submitted_application, verified_cso
 
 S = ApplicationStatus

@@ -9,8 +9,7 @@ from grants.models import Attachment, AttachmentRequirement, Question
 from grants.services import applications as app_services
 from grants.services import assessment
 from organizations.models import Membership
-from tests.conftest import member_of, t
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, member_of
 from tests.grants.factories import (
     ApplicationFactory,
     CallFactory,
@@ -21,6 +20,7 @@ from tests.grants.factories import (
     submitted_application,
     verified_cso,
 )
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from grants.choices import ApplicantType, ApplicationStatus, BudgetCategory, Que
 from grants.models import Application, Question
 from grants.services import applications as app_services
 from grants.services import assessment
-from tests.conftest import t
 from tests.factories import StaffFactory, UserFactory
 from tests.grants.factories import (
     VALID_BUDGET_ROWS,
@@ -23,6 +22,7 @@ from tests.grants.factories import (
     CallFactory,
     submitted_application,
 )
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -10,8 +10,7 @@ from grants.models import Application, Attachment
 from grants.services import applications as app_services
 from grants.services import assessment
 from organizations.models import Membership
-from tests.conftest import member_of
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, member_of
 from tests.grants.factories import CallFactory, complete_draft, pdf_upload, verified_cso
 
 pytestmark = pytest.mark.django_db

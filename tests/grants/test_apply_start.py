@@ -9,9 +9,9 @@ from django.utils import timezone
 from grants.choices import ApplicantType, ApplicationStatus
 from grants.models import Application
 from organizations.models import Membership
-from tests.conftest import member_of, t
-from tests.factories import OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory, UserFactory, member_of
 from tests.grants.factories import ApplicationFactory, CallFactory, verified_cso
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from grants.choices import ApplicationStatus
 from grants.models import Revision
 from grants.pdf import application_pdf, revision_pdf
 from grants.services import assessment
-from tests.conftest import t
 from tests.factories import StaffFactory, UserFactory
 from tests.grants.factories import ApplicationFactory, CallFactory, complete_draft, submitted_application
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,7 @@ from grants.choices import ApplicantType, GrantReportStatus, GrantStatus, Remind
 from grants.models import GrantReport, SentReminder, Tranche
 from grants.services import awards
 from organizations.models import Membership
-from tests.conftest import member_of, t
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, member_of
 from tests.grants.factories import (
     active_grant,
     awarded_grant,
@@ -27,6 +26,7 @@ from tests.grants.factories import (
     png_upload,
     verified_cso,
 )
+from tests.helpers import t
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 G, T, R = GrantStatus, TrancheStatus, GrantReportStatus

@@ -24,8 +24,7 @@ from grants.choices import (
 from grants.models import Grant, GrantReport, ReviewAssignment, Tranche
 from grants.services import awards
 from organizations.models import Membership
-from tests.conftest import member_of
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, member_of
 from tests.grants.factories import (
     ApplicationFactory,
     CallFactory,

@@ -16,10 +16,10 @@ from django.utils import translation
 from core import fragments
 from grants import signals
 from grants.choices import ApplicationStatus
-from tests.conftest import t
 from tests.factories import StaffFactory, UserFactory
 from tests.grants.factories import CallFactory, awarded_grant, submitted_application, verified_cso
 from tests.grants.test_staff_ranking import ranked
+from tests.helpers import t
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 S = ApplicationStatus

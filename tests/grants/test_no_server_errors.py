@@ -1,17 +1,24 @@
 """Every page of grants, for every role, with malformed input of every kind, answers below
 500: a sweep over the URL map (so a page added later is swept too) with GET and POST of
 junk values, ids of other people's objects, huge numbers and wrong types. The state-changing
-outcomes are pinned by each part's own tests; this one pins "never a 500"."""
+outcomes are pinned by each part's own tests; this one pins "never a 500".
+
+One test per route and role, so that pytest-xdist spreads them over its workers; the world
+is built once per module and worker (`rows_for_the_scope`), and each test starts from it as
+built."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import get_resolver, reverse
 
-from grants.models import Application
+from grants.models import Application, Attachment, Grant, GrantReport
 from organizations.models import Membership
 from tests.factories import StaffFactory, UserFactory
 from tests.grants.factories import ApplicationFactory, CallFactory, active_grant, submitted_application
+from tests.helpers import rows_for_the_scope
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
@@ -62,28 +69,43 @@ def test_the_sweep_covers_every_page():
     assert {"apply", "application_submit", "staff_decide", "review_save", "staff_grant_tranches"} <= names
 
 
-@pytest.fixture
-def world():
-    staff = StaffFactory()
-    grant = active_grant(staff=staff)
-    application = grant.application
-    reviewer = UserFactory()
-    Group.objects.get_or_create(name="Grant reviewers")[0].user_set.add(reviewer)
-    other = UserFactory()
-    other_draft = ApplicationFactory(call=CallFactory(with_form=True), applicant=other)
-    submitted = submitted_application()
-    org_viewer = UserFactory()
-    return {
-        "staff": staff,
-        "application": application,
-        "grant": grant,
-        "applicant": application.applicant,
-        "other": other,
-        "reviewer": reviewer,
-        "org_viewer": org_viewer,
-        "other_draft": other_draft,
-        "submitted": submitted,
-    }
+@pytest.fixture(scope="module")
+def grants_files(tmp_path_factory):
+    """The conftest's temporary storages, for the whole module: the world's files (agreement,
+    attachments) are written once and every test reads them."""
+    folder = tmp_path_factory.mktemp("grants_sweep")
+    storage = FileSystemStorage(location=folder / "private", base_url=None)
+    with override_settings(MEDIA_ROOT=folder / "media"), pytest.MonkeyPatch.context() as patch:
+        for model, field in ((Attachment, "file"), (Grant, "agreement_file"), (GrantReport, "file")):
+            patch.setattr(model._meta.get_field(field), "storage", storage)
+        yield storage
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, grants_files):
+    with rows_for_the_scope(django_db_blocker):
+        with django_db_blocker.unblock():
+            staff = StaffFactory()
+            grant = active_grant(staff=staff)
+            application = grant.application
+            reviewer = UserFactory()
+            Group.objects.get_or_create(name="Grant reviewers")[0].user_set.add(reviewer)
+            other = UserFactory()
+            other_draft = ApplicationFactory(call=CallFactory(with_form=True), applicant=other)
+            submitted = submitted_application()
+            org_viewer = UserFactory()
+            world = {
+                "staff": staff,
+                "application": application,
+                "grant": grant,
+                "applicant": application.applicant,
+                "other": other,
+                "reviewer": reviewer,
+                "org_viewer": org_viewer,
+                "other_draft": other_draft,
+                "submitted": submitted,
+            }
+        yield world
 
 
 def _kwargs(world, converters, *, foreign=False):
@@ -119,37 +141,40 @@ def _junk(value):
     return data
 
 
+ROUTE_IDS = [name for name, _ in ROUTES]
+
+
+@pytest.mark.parametrize(("name", "converters"), ROUTES, ids=ROUTE_IDS)
 @pytest.mark.parametrize("role", ["anonymous", "applicant", "other", "reviewer", "staff"])
-def test_no_page_answers_500(client, world, role):
+def test_no_page_answers_500(client, world, role, name, converters):
     if role != "anonymous":
         client.force_login(world[role])
     failures = []
-    for name, converters in ROUTES:
-        for foreign in (False, True):
-            if foreign and not converters:
-                continue
-            url = _url(name, world, converters, foreign=foreign)
-            for value in ("", "1e309", "<script>", "²"):
-                response = client.get(url, {field: value for field in JUNK_FIELDS})
-                if response.status_code >= 500:
-                    failures.append(("GET", url, value, response.status_code))
-            for value in JUNK_VALUES:
-                response = client.post(url, _junk(value))
-                if response.status_code >= 500:
-                    failures.append(("POST", url, value[:20], response.status_code))
+    for foreign in (False, True):
+        if foreign and not converters:
+            continue
+        url = _url(name, world, converters, foreign=foreign)
+        for value in ("", "1e309", "<script>", "²"):
+            response = client.get(url, {field: value for field in JUNK_FIELDS})
+            if response.status_code >= 500:
+                failures.append(("GET", url, value, response.status_code))
+        for value in JUNK_VALUES:
+            response = client.post(url, _junk(value))
+            if response.status_code >= 500:
+                failures.append(("POST", url, value[:20], response.status_code))
     assert not failures, failures
 
 
-def test_org_viewer_and_htmx_requests_never_500(client, world):
+@pytest.mark.parametrize(("name", "converters"), ROUTES, ids=ROUTE_IDS)
+def test_org_viewer_and_htmx_requests_never_500(client, world, name, converters):
     """An organisation's viewer (reads, may not act) and htmx partial requests."""
     organization_app = world["submitted"]
     viewer = world["org_viewer"]
     if organization_app.organization_id:
         Membership.objects.create(organization=organization_app.organization, user=viewer, role="viewer")
     client.force_login(viewer)
-    for name, converters in ROUTES:
-        url = _url(name, world, converters)
-        for method in (client.get, client.post):
-            response = method(url, {"title": "x" * 10_000, "amount": "NaN"}, HTTP_HX_REQUEST="true")
-            assert response.status_code < 500, (name, response.status_code)
+    url = _url(name, world, converters)
+    for method in (client.get, client.post):
+        response = method(url, {"title": "x" * 10_000, "amount": "NaN"}, HTTP_HX_REQUEST="true")
+        assert response.status_code < 500, (name, response.status_code)
     assert Application.objects.filter(pk=world["application"].pk, status="approved").exists()

@@ -12,10 +12,10 @@ from django.utils import timezone, translation
 
 from grants.choices import ApplicantType, GrantStatus
 from grants.services import assessment
-from tests.conftest import t
 from tests.factories import StaffFactory, UserFactory
 from tests.grants.factories import CallFactory, submitted_application, verified_cso
 from tests.grants.test_open_data_support import PERSON_NAME, awarded_grant, sent_application
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 

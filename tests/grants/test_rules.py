@@ -10,8 +10,7 @@ from grants.choices import ApplicantType, ApplicationStatus, AssignmentStatus, S
 from grants.models import Grant, ReviewAssignment
 from grants.rules import forget_assignments
 from organizations.models import Membership
-from tests.conftest import member_of
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, member_of
 from tests.grants.factories import ApplicationFactory, CallFactory, verified_cso
 
 pytestmark = pytest.mark.django_db

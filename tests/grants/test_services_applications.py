@@ -29,8 +29,7 @@ from grants.services import applications as services
 from grants.services import assessment
 from grants.services.common import next_reference
 from organizations.models import Membership, Organization
-from tests.conftest import member_of, t
-from tests.factories import OrganizationFactory, StaffFactory, UserFactory
+from tests.factories import OrganizationFactory, StaffFactory, UserFactory, member_of
 from tests.grants.factories import (
     VALID_BUDGET_ROWS,
     CallFactory,
@@ -42,6 +41,7 @@ from tests.grants.factories import (
     verified_cso,
 )
 from tests.grants.states import bring_to, draft, footprint
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from grants.models import Criterion, Grant, ReviewAssignment, Score
 from grants.services import assessment
 from grants.services.assessment import committed_total, weighted_score
 from organizations.models import Membership
-from tests.conftest import member_of, t
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, member_of
 from tests.grants.factories import CallFactory, verified_cso
 from tests.grants.states import bring_to, footprint
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 

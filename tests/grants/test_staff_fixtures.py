@@ -10,8 +10,7 @@ from django.urls import reverse
 from grants.choices import ApplicantType
 from grants.services import assessment
 from organizations.models import Membership
-from tests.conftest import member_of
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, member_of
 from tests.grants.factories import CallFactory, submitted_application, verified_cso
 
 ROLES = [

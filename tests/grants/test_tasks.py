@@ -21,8 +21,7 @@ from grants.choices import (
 from grants.models import GrantReport, SentReminder
 from grants.services import assessment
 from organizations.models import Membership
-from tests.conftest import member_of, t
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, member_of
 from tests.grants.factories import (
     ApplicationFactory,
     CallFactory,
@@ -30,6 +29,7 @@ from tests.grants.factories import (
     submitted_application,
     verified_cso,
 )
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 R = GrantReportStatus

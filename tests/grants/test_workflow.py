@@ -13,8 +13,7 @@ from grants.services import applications as app_services
 from grants.services import assessment
 from grants.workflow import TRANSITIONS, TransitionNotAllowed, available_transitions, check_transition
 from organizations.models import Membership
-from tests.conftest import member_of
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, member_of
 from tests.grants.factories import complete_draft, verified_cso
 from tests.grants.states import AMOUNT, bring_to, footprint
 

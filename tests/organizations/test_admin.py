@@ -13,7 +13,7 @@ from core.models import EmailOutbox, Sector
 from organizations import services
 from organizations.models import ApiToken, Invitation, Membership, Organization
 from tests import factories
-from tests.conftest import member_of
+from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
 

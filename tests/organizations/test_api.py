@@ -13,9 +13,8 @@ from rest_framework.test import APIClient
 from core.models import Municipality, Sector
 from organizations import services
 from organizations.models import Organization
-from tests.conftest import member_of
-from tests.factories import OrganizationFactory
-from tests.organizations.conftest import png_bytes
+from tests.factories import OrganizationFactory, member_of
+from tests.organizations.helpers import png_bytes
 
 pytestmark = pytest.mark.django_db
 

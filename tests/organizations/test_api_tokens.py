@@ -12,8 +12,7 @@ from rest_framework.test import APIClient
 
 from organizations import services
 from organizations.models import ApiToken, Membership
-from tests.conftest import member_of
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, member_of
 
 pytestmark = pytest.mark.django_db
 

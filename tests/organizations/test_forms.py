@@ -7,7 +7,7 @@ from organizations.filters import OrganizationFilter
 from organizations.forms import InvitationForm, OrganizationForm
 from organizations.models import Organization
 from tests import factories
-from tests.organizations.conftest import org_form_data
+from tests.organizations.helpers import org_form_data
 
 pytestmark = pytest.mark.django_db
 

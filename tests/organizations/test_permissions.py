@@ -7,8 +7,9 @@ from django.urls import reverse
 from core.models import EmailOutbox
 from organizations.models import Invitation, Membership, Organization
 from tests import factories
-from tests.conftest import member_of, t
-from tests.organizations.conftest import login, org_form_data
+from tests.factories import member_of
+from tests.helpers import login, t
+from tests.organizations.helpers import org_form_data
 
 pytestmark = pytest.mark.django_db
 

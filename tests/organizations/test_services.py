@@ -8,8 +8,8 @@ from django.utils import timezone
 from core.models import EmailOutbox, Municipality, Sector
 from organizations import services
 from organizations.models import ApiToken, Invitation, Membership, Organization
-from tests.conftest import member_of, t
-from tests.factories import OrganizationFactory, StaffFactory, UserFactory
+from tests.factories import OrganizationFactory, StaffFactory, UserFactory, member_of
+from tests.helpers import t
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.utils import timezone, translation
 from core.models import EmailOutbox, Municipality, Sector
 from organizations.models import Invitation, Membership, Organization
 from tests import factories
-from tests.conftest import member_of
-from tests.organizations.conftest import org_form_data, png_bytes
+from tests.factories import member_of
+from tests.organizations.helpers import org_form_data, png_bytes
 
 pytestmark = pytest.mark.django_db
 

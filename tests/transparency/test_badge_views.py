@@ -134,7 +134,7 @@ def test_badge_status_of_an_unknown_or_inactive_organisation_is_404(client, org_
 
 def test_member_of_another_organisation_is_403(client, org_roles):
     other = factories.OrganizationFactory()
-    from tests.conftest import member_of
+    from tests.factories import member_of
 
     client.force_login(member_of(other, "owner"))
     response = client.get(en("transparency:badge_status", slug=org_roles["organization"].slug))

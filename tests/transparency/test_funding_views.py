@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from core.models import Municipality
 from organizations.models import Membership, Organization
 from tests import factories
-from tests.conftest import member_of
+from tests.factories import member_of
 from transparency import funding
 from transparency.choices import FundingProcedure, FundingSource
 from transparency.models import PublicFundingRecord

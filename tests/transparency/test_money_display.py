@@ -9,7 +9,7 @@ from django.utils import translation
 
 from organizations.models import Membership
 from tests import factories
-from tests.conftest import member_of
+from tests.factories import member_of
 from tests.transparency.factories import TransparencyReportFactory, private_files  # noqa: F401
 from tests.transparency.test_views import income_data
 

@@ -10,8 +10,8 @@ from django.utils import translation
 from core.models import Municipality
 from organizations.models import Membership
 from tests import factories
-from tests.conftest import member_of
-from tests.organizations.conftest import login
+from tests.factories import member_of
+from tests.helpers import login
 from tests.transparency.factories import (
     BoardMemberFactory,
     ReportDocumentFactory,

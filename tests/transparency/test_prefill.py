@@ -10,7 +10,7 @@ from core.models import Municipality
 from giving.choices import DonorType, SupportKind
 from organizations.models import Membership
 from tests import factories
-from tests.conftest import member_of
+from tests.factories import member_of
 from tests.giving.factories import GivingRecordFactory
 from tests.transparency.factories import BoardMemberFactory, TransparencyReportFactory, last_year
 from transparency import prefill, services

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.models import EmailOutbox, Municipality
 from organizations.models import Membership
 from tests import factories
-from tests.conftest import member_of
+from tests.factories import member_of
 from tests.transparency.factories import (
     BoardMemberFactory,
     ReportDocumentFactory,

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from core.models import ReportJob
 from organizations.models import Membership, Organization
 from tests import factories
-from tests.conftest import member_of
+from tests.factories import member_of
 from transparency import strategy
 from transparency.choices import CommentStatus, MeasureStatus
 from transparency.models import MeasureComment, StrategyMeasure, StrategyObjective

@@ -11,7 +11,7 @@ from django.utils import translation
 from core.models import Municipality
 from organizations.models import Membership
 from tests import factories
-from tests.conftest import member_of
+from tests.factories import member_of
 from tests.transparency.factories import (
     BoardMemberFactory,
     ReportDocumentFactory,

@@ -9,7 +9,7 @@ from django.utils import translation
 from core.models import StatusChange
 from organizations.models import Membership
 from tests import factories
-from tests.conftest import member_of
+from tests.factories import member_of
 from tests.transparency.factories import private_files  # noqa: F401  (fixture)
 from tests.transparency.test_services import complete_report
 from transparency import services

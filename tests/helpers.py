@@ -1,0 +1,67 @@
+"""Helpers shared by the whole suite (plain functions; the fixtures live in conftest.py, and
+test modules import helpers from here or from the factories, never from a conftest)."""
+
+from contextlib import contextmanager
+
+from django.utils import translation
+
+
+def t(message: str, language: str = "sq", **params) -> str:
+    """`message` as a page in `language` shows it (the portal's default language is sq)."""
+    with translation.override(language):
+        text = translation.gettext(message)
+    return text % params if params else text
+
+
+def login(client, user):
+    """`client` signed in as `user` (left anonymous when `user` is None)."""
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def load_reference_data():
+    """The rows the data migrations load (municipalities, sectors, the site)."""
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    from core.models import Municipality, Sector
+    from core.reference_data import MUNICIPALITIES, SECTORS
+
+    for slug, sq, sr, en in MUNICIPALITIES:
+        Municipality.objects.update_or_create(
+            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en}
+        )
+    for order, (slug, sq, sr, en) in enumerate(SECTORS):
+        Sector.objects.update_or_create(
+            slug=slug, defaults={"name_sq": sq, "name_sr": sr, "name_en": en, "ordering": order}
+        )
+    Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": "testserver", "name": "CEA Portal"}
+    )
+    Site.objects.clear_cache()
+
+
+@contextmanager
+def rows_for_the_scope(django_db_blocker):
+    """For a fixture of module (or class) scope whose rows many tests share, built once: the
+    rows go into a transaction that stays open while the tests run (each test's own
+    transaction is a savepoint inside it, rolled back after the test, so every test sees the
+    rows as built) and is rolled back at the end. Use the database inside `with
+    django_db_blocker.unblock():`. The data-migration rows are put back first if a
+    transactional test flushed them."""
+    from django.db import transaction
+
+    from core.models import Municipality
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        if not Municipality.objects.exists():
+            load_reference_data()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
