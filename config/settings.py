@@ -288,7 +288,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60.0,
     },
     "mark-late-strategy-measures": {  # daily: measures past their deadline become "late"
-        "task": "transparency.tasks_strategy.measures_mark_late",
+        "task": "transparency.tasks.measures_mark_late",
         "schedule": 24 * 60 * 60.0,
     },
     "refresh-giving-aggregates": {"task": "giving.tasks.refresh_aggregates_if_changed", "schedule": 900.0},

@@ -11,10 +11,10 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_actions import export_as_csv
-from giving import services
 from giving.aggregates import refresh_on_commit
 from giving.choices import DIASPORA_DONOR_TYPES, Geography, Status
 from giving.models import GivingRecord, ImportBatch
+from giving.services import records as services
 
 
 class RejectReasonForm(forms.Form):

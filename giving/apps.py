@@ -7,4 +7,4 @@ class GivingConfig(AppConfig):
     verbose_name = _("Giving")
 
     def ready(self):
-        from giving import reports  # noqa: F401  (registers the "giving.records" export)
+        pass

@@ -26,7 +26,7 @@ from giving.choices import (
     SupportKind,
 )
 from giving.models import GivingRecord
-from giving.services import prepare_record
+from giving.services.records import prepare_record
 from organizations.demo import demo_organizations
 
 DEMO_GIVING_TAG = "[demo]"

@@ -21,7 +21,7 @@ from giving.choices import (
     Status,
 )
 from giving.models import MAX_AMOUNT, GivingRecord
-from giving.services import EDITABLE_FIELDS, REJECT, VERIFY
+from giving.services.records import EDITABLE_FIELDS, REJECT, VERIFY
 from organizations.models import Organization
 from organizations.selectors import organizations_editable_by
 

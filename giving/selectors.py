@@ -13,7 +13,7 @@ def public_records() -> QuerySet[GivingRecord]:
     )
 
 
-# --- Records of people and the moderation queue (giving.views_records) ----------------------
+# --- Records of people and the moderation queue (giving.views.records) ----------------------
 
 _RECORD_RELATED = (
     "municipality",

@@ -29,8 +29,8 @@ def refresh_aggregates_if_changed() -> int | None:
 
 @shared_task(name="giving.tasks.build_yearly_report", acks_late=True, soft_time_limit=600, time_limit=660)
 def build_yearly_report(job_id: str) -> str:
-    """Produce the PDF of one yearly-report ReportJob (see giving.reports)."""
-    from giving import reports
+    """Produce the PDF of one yearly-report ReportJob (see giving.exports)."""
+    from giving import exports as reports
 
     return reports.build_yearly_pdf(job_id)
 
@@ -40,7 +40,7 @@ def import_validate_task(batch_id: int, amount_language: str | None = None) -> s
     """Validate the uploaded file of a `validating` ImportBatch (queued by the upload page),
     reading amounts as `amount_language` writes them. Idempotent: a batch no longer
     `validating` is left as it is."""
-    from giving import imports
+    from giving.services import imports
 
     batch = imports.validate_batch(batch_id, amount_language)
     return batch.state if batch is not None else None
@@ -53,7 +53,7 @@ def import_commit_task(
     """Create the records of an `importing` ImportBatch (queued by the commit button).
     Idempotent: a batch no longer `importing` is left as it is, and rows already recorded
     are skipped."""
-    from giving import imports
+    from giving.services import imports
 
     batch = imports.commit_batch(batch_id, mode, verify, actor_id)
     return batch.state if batch is not None else None

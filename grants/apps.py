@@ -8,6 +8,6 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         from core.navigation import register_menu_flag
-        from grants import reports, rules, selectors, signals  # noqa: F401  (reports, permissions, cache topics)
+        from grants import selectors
 
         register_menu_flag("grants_reviews", selectors.sees_reviews)

@@ -45,11 +45,12 @@ from django.utils import timezone, translation
 from accounts.models import User
 from core.fragments import touch
 from core.models import Municipality
-from grants import open_data, views_staff
+from grants import open_data
 from grants.choices import ApplicantType, ApplicationStatus, Eligibility, GrantStatus, Stage
 from grants.models import Application, Call, Grant
 from grants.selectors import PUBLIC_GRANT_STATUSES, RANKED_STATUSES
 from grants.signals import public_topics, ranking_topics
+from grants.views import staff as views_staff
 from organizations.models import Organization
 
 # PostgreSQL only, like giving's: it is the production database, and the ratio is about how

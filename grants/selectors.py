@@ -292,7 +292,7 @@ def filter_public_grants(qs, *, call=None, year=None, municipality=None, applica
     return qs
 
 
-# What a row of the public list shows (grants.views_open_data, _awarded_list.html).
+# What a row of the public list shows (grants.views.open_data, _awarded_list.html).
 PUBLIC_LIST_FIELDS = (
     "amount",
     "awarded_at",

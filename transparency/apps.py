@@ -10,8 +10,8 @@ class TransparencyConfig(AppConfig):
         # The badge in the CSO directory, on profiles and in the organisations API, through
         # the extension points of `organizations` (which never imports this app).
         from organizations import extensions
-        from transparency import badges
-        from transparency.api.badges import BadgeLevelField
+        from transparency.api.views.badges import BadgeLevelField
+        from transparency.selectors import badges
 
         extensions.register_directory_queryset_hook(badges.with_badge)
         extensions.register_directory_filter("badge", badges.make_badge_filter)
@@ -19,5 +19,3 @@ class TransparencyConfig(AppConfig):
         extensions.register_template_snippet("profile", "transparency/includes/_badge_profile.html")
         extensions.register_template_snippet("manage", "transparency/includes/_manage_links.html")
         extensions.register_api_field("badge_level", BadgeLevelField)
-
-        from transparency import reports  # noqa: F401  (public funding + strategy reports, beat task)

@@ -1,20 +1,4 @@
-"""The transparency badge: a published rule set, kept here as data.
-
-The computation (`evaluate`, `recompute`), the public methodology page, the methodology
-API and the badge-status page of an organisation all read RULES and LEVELS below, so what
-is published and what is computed can never disagree.
-
-How it works
-- Every rule looks at the organisation's published reports (newest year first) and says
-  met / not met, with a reason. Most rules judge the *current* report: the newest
-  published one, if it is for the *due year* or the year before.
-- The due year is the last year whose report deadline has passed: the report for year Y
-  is due by REPORT_DEADLINE (30 June) of Y + 1. Deadlines pass without any event, so a
-  nightly task recomputes every badge (config.settings.CELERY_BEAT_SCHEDULE).
-- Score = the sum of the weights of the rules met (0–100).
-- Level = the highest level whose minimum score is reached and whose required rules are
-  all met; otherwise no badge.
-"""
+"""The transparency badge's rules: what each check asks of an organisation's reports, the score, and the level it earns (evaluate); no reads for pages and no writes here (selectors/badges.py, services/badges.py)."""
 
 from __future__ import annotations
 
@@ -22,11 +6,8 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import django_filters
-from django import forms
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -35,16 +16,21 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.money import format_money
 from transparency.choices import BADGE_ORDER, BadgeLevel, DocumentKind, ReportStatus
-from transparency.models import OrganizationBadge, TransparencyReport
-
-# --- The numbers, in one place ----------------------------------------------------------
+from transparency.models import TransparencyReport
 
 # (month, day) of the year after the report's year by which the report is due.
 # A deployment may override it with settings.TRANSPARENCY_REPORT_DEADLINE = (month, day).
 DEFAULT_REPORT_DEADLINE = (6, 30)
+
+
 MIN_BOARD_MEMBERS = 3
+
+
 CONSECUTIVE_YEARS = 3
+
+
 MAX_SCORE = 100
+
 
 # Code → weight (points). The rules below take their weight from here.
 WEIGHTS = {
@@ -79,12 +65,6 @@ LEVELS: tuple[Level, ...] = (
     Level(BadgeLevel.GOLD, 85, ("recent_report", "financial_statement", "audit_report", "consecutive_years")),
 )
 
-# The colours of the levels are in transparency/includes/_badge_colour.html (one place for
-# the SVG, the cards and the pages).
-
-
-# --- Dates ------------------------------------------------------------------------------
-
 
 def deadline_month_day() -> tuple[int, int]:
     return tuple(getattr(settings, "TRANSPARENCY_REPORT_DEADLINE", DEFAULT_REPORT_DEADLINE))
@@ -113,9 +93,6 @@ def _date(value) -> str:
 
 def _eur(value) -> str:
     return format_money(value)
-
-
-# --- Rules ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -319,6 +296,8 @@ check_financial_statement = _document_check(
     gettext_lazy("The annual financial statement for %(year)s is uploaded."),
     gettext_lazy("The annual financial statement for %(year)s is not uploaded."),
 )
+
+
 check_audit_report = _document_check(
     DocumentKind.AUDIT_REPORT,
     gettext_lazy("The audit report for %(year)s is uploaded."),
@@ -413,14 +392,18 @@ RULES: tuple[Rule, ...] = (
         check_consecutive_years,
     ),
 )
+
+
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 
+
 assert set(WEIGHTS) == set(RULES_BY_CODE), "every rule has a weight and every weight a rule"
+
+
 assert sum(WEIGHTS.values()) == MAX_SCORE, "the weights add up to 100"
+
+
 assert all(code in RULES_BY_CODE for level in LEVELS for code in level.required)
-
-
-# --- Evaluation -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -500,7 +483,7 @@ def _dates(candidates: dict[int, tuple]) -> dict[int, datetime.date]:
 
 
 def _load_reports(organization) -> list[TransparencyReport]:
-    from transparency.selectors import published_reports
+    from transparency.selectors.reports import published_reports
 
     return list(published_reports(organization))
 
@@ -550,127 +533,3 @@ def evaluate(organization, reports=None, *, today: datetime.date | None = None) 
             (r for r in results if not r.met), key=lambda r: (not r.required_for_next, -r.weight)
         )
     return evaluation
-
-
-def _stored_values(evaluation: Evaluation) -> dict:
-    return {
-        "level": evaluation.level,
-        "score": evaluation.score,
-        "year": evaluation.year,
-        "details": {
-            "rules": {r.code: r.met for r in evaluation.rules},
-            "due_year": evaluation.due_year,
-        },
-    }
-
-
-def recompute(organization, *, today: datetime.date | None = None) -> OrganizationBadge:
-    """Evaluate and save the organisation's badge row. Idempotent: a second run with the
-    same reports changes nothing (the row is written only when a value changed)."""
-    values = _stored_values(evaluate(organization, today=today))
-    with transaction.atomic():
-        badge = OrganizationBadge.objects.select_for_update().filter(organization=organization).first()
-        if badge is None:
-            badge, created = OrganizationBadge.objects.get_or_create(
-                organization=organization, defaults=values
-            )
-            if created:
-                return badge
-        changed = [name for name, value in values.items() if getattr(badge, name) != value]
-        if changed:
-            for name in changed:
-                setattr(badge, name, values[name])
-            badge.save(update_fields=[*changed, "updated_at"])
-    return badge
-
-
-def organizations_to_recompute():
-    """Ids of the organisations whose badge the nightly run refreshes: those with a badge row
-    or a published report."""
-    from organizations.models import Organization
-
-    with_reports = TransparencyReport.objects.filter(status=ReportStatus.PUBLISHED).values("organization_id")
-    with_badge = OrganizationBadge.objects.values("organization_id")
-    return (
-        Organization.objects.filter(Q(pk__in=with_reports) | Q(pk__in=with_badge))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-# --- The methodology, for the page and the API --------------------------------------------
-
-
-def methodology() -> dict:
-    """The rules and levels as plain data, in the active language."""
-    month, day = deadline_month_day()
-    return {
-        "max_score": MAX_SCORE,
-        "deadline": {"month": month, "day": day, "label": deadline_label()},
-        "rules": [
-            {
-                "code": rule.code,
-                "title": str(rule.title),
-                "explanation": rule.explanation_text,
-                "weight": rule.weight,
-            }
-            for rule in RULES
-        ],
-        "levels": [
-            {
-                "level": str(level.level),
-                "label": str(level.label),
-                "min_score": level.min_score,
-                "required": [
-                    {"code": code, "title": str(RULES_BY_CODE[code].title)} for code in level.required
-                ],
-            }
-            for level in LEVELS
-        ],
-    }
-
-
-# --- Directory integration (registered in TransparencyConfig.ready) ----------------------
-
-
-def badge_of(organization) -> OrganizationBadge | None:
-    """The stored badge, without a query when the directory selected it (None if none)."""
-    try:
-        return organization.transparency_badge
-    except OrganizationBadge.DoesNotExist:
-        return None
-
-
-def level_of(organization) -> str:
-    badge = badge_of(organization)
-    return badge.level if badge is not None else BadgeLevel.NONE
-
-
-def with_badge(queryset):
-    """The directory's queryset hook: the badge joins the organisations (no query per card)."""
-    return queryset.select_related("transparency_badge")
-
-
-def filter_by_badge(queryset, name, value):
-    if not value:
-        return queryset
-    return queryset.filter(transparency_badge__level__in=levels_at_least(value))
-
-
-def badge_filter_choices() -> list[tuple[str, Promise]]:
-    return [
-        (BadgeLevel.BRONZE.value, gettext_lazy("Bronze or better")),
-        (BadgeLevel.SILVER.value, gettext_lazy("Silver or better")),
-        (BadgeLevel.GOLD.value, gettext_lazy("Gold")),
-    ]
-
-
-def make_badge_filter() -> django_filters.ChoiceFilter:
-    return django_filters.ChoiceFilter(
-        choices=badge_filter_choices(),
-        method=filter_by_badge,
-        label=gettext_lazy("Transparency badge"),
-        help_text=gettext_lazy("At least this level of the transparency badge."),
-        empty_label=gettext_lazy("Any"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )

@@ -11,7 +11,6 @@ from django.utils import timezone
 from accounts.demo import demo_admin
 from core import demo
 from organizations.demo import demo_organizations, demo_owners
-from transparency import badges
 from transparency.choices import FundingProcedure, MeasureStatus, ReportStatus
 from transparency.models import (
     BoardMember,
@@ -20,6 +19,7 @@ from transparency.models import (
     StrategyObjective,
     TransparencyReport,
 )
+from transparency.services import badges
 
 
 @demo.register(after=("organizations",), summary="{created} transparency rows created")

@@ -229,7 +229,7 @@ class ReportDocument(TimeStampedModel):
 
 class OrganizationBadge(TimeStampedModel):
     """The current transparency badge of an organisation, recomputed from its published
-    reports by `transparency.badges.recompute` (details hold each rule's result)."""
+    reports by `transparency.services.badges.recompute` (details hold each rule's result)."""
 
     organization = models.OneToOneField(
         "organizations.Organization",

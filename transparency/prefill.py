@@ -141,7 +141,7 @@ def source_entry(prefill: Prefill) -> dict:
 def from_last_report(organization, year: int) -> list[Prefill]:
     """The organisation's last published report before `year`: board, staff and volunteers,
     activities, municipalities and the structure of its income."""
-    from transparency.selectors import latest_published_report
+    from transparency.selectors.reports import latest_published_report
 
     last = latest_published_report(organization, before_year=year)
     if last is None:
@@ -166,7 +166,7 @@ def from_last_report(organization, year: int) -> list[Prefill]:
 
 def last_known_income(organization, year: int) -> Decimal | None:
     """The total income of the last published report before `year` (the form-size rule)."""
-    from transparency.selectors import latest_published_report
+    from transparency.selectors.reports import latest_published_report
 
     last = latest_published_report(organization, before_year=year)
     if last is None:

@@ -5,7 +5,9 @@ import logging
 from celery import shared_task
 
 from organizations.models import Organization
-from transparency import badges
+from transparency.selectors import badges as badges_selectors
+from transparency.services import badges as badges_services
+from transparency.services import strategy as strategy_services
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +23,7 @@ def recompute_badge(org_id: int) -> str:
     organization = Organization.objects.filter(pk=org_id).first()
     if organization is None:
         return "skipped"  # deleted since the task was enqueued
-    badge = badges.recompute(organization)
+    badge = badges_services.recompute(organization)
     return badge.level
 
 
@@ -30,7 +32,14 @@ def recompute_all_badges() -> int:
     """Nightly: deadlines pass without any event, so every badge is recomputed. One task per
     organisation, so that one failure does not stop the others."""
     count = 0
-    for org_id in badges.organizations_to_recompute().iterator():
+    for org_id in badges_selectors.organizations_to_recompute().iterator():
         recompute_badge.delay(org_id)
         count += 1
     return count
+
+
+@shared_task(name="transparency.tasks.measures_mark_late", acks_late=True)
+def measures_mark_late() -> int:
+    """Celery beat, nightly: Strategy measures past their deadline and not implemented become
+    late. Idempotent: a second run the same night changes nothing."""
+    return strategy_services.measures_mark_late()

@@ -12,11 +12,11 @@ from django.utils import translation
 from core.money import MoneyField
 from giving.forms import GivingRecordForm, PublicReportForm
 from grants.choices import BudgetCategory
-from grants.forms_staff import DecideForm
+from grants.forms.staff import DecideForm
 from grants.services import awards
 from tests.factories import StaffFactory
 from tests.grants.factories import ApplicationFactory, CallFactory, awarded_grant
-from transparency.forms import IncomeForm, SpendingForm
+from transparency.forms.reports import IncomeForm, SpendingForm
 
 pytestmark = pytest.mark.django_db
 

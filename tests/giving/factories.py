@@ -13,7 +13,6 @@ import factory
 from django.utils import timezone
 
 from core.models import Municipality
-from giving import services
 from giving.choices import (
     BeneficiaryGroup,
     Cause,
@@ -28,6 +27,7 @@ from giving.choices import (
     SupportKind,
 )
 from giving.models import GivingRecord, ImportBatch
+from giving.services import records as services
 from tests.factories import UserFactory
 
 

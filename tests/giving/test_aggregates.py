@@ -284,7 +284,7 @@ def _months(numbers: dict) -> dict:
 def test_verify_and_reject_through_the_services_update_the_dashboard(
     client, django_capture_on_commit_callbacks
 ):
-    from giving import services
+    from giving.services import records as services
     from tests.factories import StaffFactory
     from tests.giving.factories import GivingRecordFactory
 
@@ -312,7 +312,7 @@ def test_verify_and_reject_through_the_services_update_the_dashboard(
 
 
 def test_editing_and_bulk_verifying_refresh_the_months_they_touch(django_capture_on_commit_callbacks):
-    from giving import services
+    from giving.services import records as services
     from tests.factories import StaffFactory
     from tests.giving.factories import GivingRecordFactory
 
@@ -352,8 +352,8 @@ def test_editing_and_bulk_verifying_refresh_the_months_they_touch(django_capture
 
 
 def test_a_verified_record_created_by_a_service_is_counted(django_capture_on_commit_callbacks):
-    from giving import services
     from giving.choices import BeneficiaryGroup, Recurrence, Source
+    from giving.services import records as services
     from tests.factories import StaffFactory
 
     aggregates.refresh()
@@ -383,7 +383,7 @@ def test_a_verified_record_created_by_a_service_is_counted(django_capture_on_com
 def test_import_commit_of_verified_rows_shows_up(client, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from giving import imports
+    from giving.services import imports
     from tests.factories import StaffFactory
     from tests.giving.test_imports import csv_bytes, row
 

@@ -110,7 +110,7 @@ def test_csv_and_xlsx_downloads_equal_what_is_shown(client, records):
 
 
 def test_too_many_rows_for_a_direct_download(client, records, monkeypatch):
-    from giving import views_dashboard
+    from giving.views import dashboard as views_dashboard
 
     monkeypatch.setattr(views_dashboard, "MAX_DIRECT_DOWNLOAD_ROWS", 5)
     response = client.get(url("dashboard_download", what="records", fmt="csv"))

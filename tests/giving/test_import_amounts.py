@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from giving import imports
 from giving.models import ImportBatch
+from giving.services import imports
 from tests.factories import StaffFactory
 from tests.giving.test_imports import csv_bytes, errors_by_row, row, xlsx_bytes
 

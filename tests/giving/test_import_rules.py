@@ -2,8 +2,8 @@
 
 import pytest
 
-from giving import imports
 from giving.models import ImportBatch
+from giving.services import imports
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

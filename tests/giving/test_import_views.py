@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse, reverse_lazy
 from openpyxl import load_workbook
 
-from giving import imports
 from giving.choices import Status
 from giving.models import GivingRecord, ImportBatch
+from giving.services import imports
 from tests.giving.test_imports import csv_bytes, row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -14,9 +14,9 @@ from openpyxl import Workbook, load_workbook
 
 from core.models import Municipality
 from core.tabular import TabularFileError
-from giving import imports
 from giving.choices import Cause, DonorType, Geography, RecipientType, Source, Status
 from giving.models import GivingRecord, ImportBatch
+from giving.services import imports
 from organizations.models import Membership
 from tests.factories import OrganizationFactory, StaffFactory, UserFactory, member_of
 from tests.giving.factories import GivingRecordFactory

@@ -10,7 +10,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from giving import aggregates, reports, services
+from giving import aggregates
+from giving import exports as reports
+from giving.services import records as services
 from tests.factories import StaffFactory, UserFactory
 from tests.giving.factories import GivingRecordFactory
 

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.models import EmailOutbox
-from giving import services
 from giving.choices import Confidence, DonorType, Source, Status
 from giving.models import GivingRecord
+from giving.services import records as services
 from organizations.models import Membership
 from tests import factories
 from tests.factories import member_of

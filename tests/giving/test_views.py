@@ -331,8 +331,8 @@ def test_moderation_query_count_does_not_grow(staff_client):
 
 
 def test_reporter_email_never_public(client, django_capture_on_commit_callbacks):
-    from giving import services
     from giving.api.serializers import GivingRecordSerializer
+    from giving.services import records as services
     from tests.factories import StaffFactory
 
     client.post(reverse("giving:report_gift"), public_report_data(reporter_email="secret@example.org"))

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import StatusChange
-from giving import services
 from giving.choices import Status
+from giving.services import records as services
 from giving.workflow import RECORD
 from tests import factories
 from tests.giving.factories import GivingRecordFactory

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from giving import aggregates, reports
+from giving import aggregates
+from giving import exports as reports
 from giving.aggregates_models import GivingYearlyReport
 from giving.models import GivingRecord
 from tests.giving.test_aggregates import make_records

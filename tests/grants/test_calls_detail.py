@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from core.models import Municipality, Sector
 from grants.choices import ApplicantType, Stage
 from grants.models import AttachmentRequirement, CallDocument, ReviewAssignment
-from grants.views_calls import remaining_text
+from grants.views.calls import remaining_text
 from organizations.models import Membership
 from tests.factories import StaffFactory, UserFactory
 from tests.grants.factories import ApplicationFactory, CallFactory, pdf_bytes, verified_cso

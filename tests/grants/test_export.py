@@ -13,8 +13,8 @@ from django.utils import translation
 from core import reports
 from core import services as core_services
 from core.models import ReportJob
+from grants.exports import BASE_COLUMNS, KIND, application_rows, columns
 from grants.models import Application
-from grants.reports import BASE_COLUMNS, KIND, application_rows, columns
 from grants.services import assessment
 from tests.factories import UserFactory
 from tests.grants.test_staff_fixtures import build_world

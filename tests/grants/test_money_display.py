@@ -42,7 +42,7 @@ def test_call_page(client, language):
 @pytest.mark.parametrize("language", ["sq", "en"])
 def test_call_questions_pdf(client, monkeypatch, language):
     seen = []
-    monkeypatch.setattr("grants.views_calls.html_to_pdf", lambda out, html: seen.append(html))
+    monkeypatch.setattr("grants.views.calls.html_to_pdf", lambda out, html: seen.append(html))
     call = _call()
     with translation.override(language):
         url = reverse("grants:call_questions", kwargs={"slug": call.slug})

@@ -97,7 +97,7 @@ def test_page_shows_cutoff_and_budget(client, table):
 
 def test_running_total_carries_across_pages(client, table, monkeypatch):
     call, apps = table
-    monkeypatch.setattr("grants.views_staff.PAGE_SIZE", 2)
+    monkeypatch.setattr("grants.views.staff.PAGE_SIZE", 2)
     client.force_login(StaffFactory())
     response = client.get(reverse("grants:ranking", args=[call.slug]), {"page": 2})
     rows = list(response.context["rows"])

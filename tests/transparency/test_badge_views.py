@@ -18,6 +18,7 @@ from tests.transparency.factories import TransparencyReportFactory
 from transparency import badges
 from transparency.choices import BadgeLevel, DocumentKind, ReportStatus
 from transparency.models import OrganizationBadge, ReportDocument
+from transparency.services import badges as badges_services
 
 pytestmark = pytest.mark.django_db
 
@@ -344,7 +345,7 @@ def test_publish_flow_shows_the_badge_in_the_directory(client):
     """recompute() (what publishing calls) → the directory shows and filters the badge."""
     org = factories.OrganizationFactory(name="Fresh Org")
     publish_for_today(org, documents=(DocumentKind.FINANCIAL_STATEMENT,))
-    badges.recompute(org)
+    badges_services.recompute(org)
     response = client.get(en("organizations:directory"), {"badge": "silver"})
     assert [o.name for o in response.context["organizations"]] == ["Fresh Org"]
     assert "Transparency: Silver" in text(response)

@@ -13,6 +13,8 @@ from tests.transparency.factories import BoardMemberFactory, TransparencyReportF
 from transparency import badges, tasks
 from transparency.choices import BadgeLevel, DocumentKind, ReportStatus
 from transparency.models import OrganizationBadge, ReportDocument
+from transparency.selectors import badges as badges_selectors
+from transparency.services import badges as badges_services
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +71,7 @@ def test_the_published_numbers_hold():
     assert [rule.code for rule in badges.RULES] == list(badges.WEIGHTS)
     thresholds = [level.min_score for level in badges.LEVELS]
     assert thresholds == sorted(thresholds) and thresholds == [40, 65, 85]
-    method = badges.methodology()
+    method = badges_selectors.methodology()
     assert {r["code"]: r["weight"] for r in method["rules"]} == badges.WEIGHTS
     assert [lvl["level"] for lvl in method["levels"]] == ["bronze", "silver", "gold"]
 
@@ -412,25 +414,25 @@ def test_reasons_follow_the_language(org):
 
 def test_recompute_saves_and_is_idempotent(org):
     perfect(org)
-    badge = badges.recompute(org, today=TODAY)
+    badge = badges_services.recompute(org, today=TODAY)
     assert (badge.level, badge.score, badge.year) == (BadgeLevel.GOLD, 100, DUE)
     assert badge.details["rules"] == {code: True for code in badges.WEIGHTS}
     stamp = OrganizationBadge.objects.get(pk=badge.pk).updated_at
-    again = badges.recompute(org, today=TODAY)
+    again = badges_services.recompute(org, today=TODAY)
     assert again.pk == badge.pk and OrganizationBadge.objects.count() == 1
     assert OrganizationBadge.objects.get(pk=badge.pk).updated_at == stamp  # nothing written
 
 
 def test_recompute_updates_when_the_result_changes(org):
     perfect(org)
-    badges.recompute(org, today=TODAY)
-    badge = badges.recompute(org, today=datetime.date(DUE + 3, 7, 1))  # the 2025 report is too old
+    badges_services.recompute(org, today=TODAY)
+    badge = badges_services.recompute(org, today=datetime.date(DUE + 3, 7, 1))  # the 2025 report is too old
     assert (badge.level, badge.score, badge.year) == (BadgeLevel.NONE, 0, None)
     assert OrganizationBadge.objects.get(organization=org).level == BadgeLevel.NONE
 
 
 def test_recompute_of_an_organisation_without_reports(org):
-    badge = badges.recompute(org)
+    badge = badges_services.recompute(org)
     assert (badge.level, badge.score, badge.year) == (BadgeLevel.NONE, 0, None)
 
 

@@ -15,10 +15,12 @@ from tests import factories
 from transparency import funding
 from transparency.choices import FundingProcedure, FundingSource, ReportStatus
 from transparency.models import PublicFundingRecord, TransparencyReport
+from transparency.selectors import funding as funding_selectors
+from transparency.services import funding as funding_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-HEADER = list(funding.IMPORT_COLUMNS)
+HEADER = list(funding_services.IMPORT_COLUMNS)
 
 
 def institution(**kw):
@@ -90,7 +92,7 @@ def test_import_good_csv_creates_records_linked_to_registry(parties, staff_user)
             row(recipient="Shoqata e Panjohur", amount="300", procedure="  DIRECT_award "),
         ]
     )
-    result = funding.funding_import(actor=staff_user, uploaded_file=upload, dry_run=False)
+    result = funding_services.funding_import(actor=staff_user, uploaded_file=upload, dry_run=False)
     assert result.ok, result.errors
     assert result.created == 3
     records = {r.recipient_name: r for r in PublicFundingRecord.objects.all()}
@@ -107,13 +109,13 @@ def test_import_good_csv_creates_records_linked_to_registry(parties, staff_user)
 
 def test_import_xlsx(parties, staff_user):
     upload = xlsx_file([[*row()[:3], 2023, 5000, *row()[5:]]])
-    result = funding.funding_import(actor=staff_user, uploaded_file=upload, dry_run=False)
+    result = funding_services.funding_import(actor=staff_user, uploaded_file=upload, dry_run=False)
     assert result.ok and result.created == 1
     assert PublicFundingRecord.objects.get().amount == Decimal("5000.00")
 
 
 def test_dry_run_validates_and_creates_nothing(parties, staff_user):
-    result = funding.funding_import(
+    result = funding_services.funding_import(
         actor=staff_user, uploaded_file=csv_file([row(), row(amount="7")]), dry_run=True
     )
     assert result.ok and result.to_create == 2 and result.created == 0
@@ -131,7 +133,7 @@ def test_one_bad_row_imports_nothing_and_reports_each_row(parties, staff_user):
             row(call_published="maybe"),
         ]
     )
-    result = funding.funding_import(actor=staff_user, uploaded_file=upload, dry_run=False)
+    result = funding_services.funding_import(actor=staff_user, uploaded_file=upload, dry_run=False)
     assert not result.ok
     assert result.error_count == 5
     assert [e.line for e in result.errors] == [3, 4, 5, 6, 7]
@@ -146,10 +148,10 @@ def test_one_bad_row_imports_nothing_and_reports_each_row(parties, staff_user):
 
 def test_duplicates_in_file_and_reimport_create_nothing_new(parties, staff_user):
     rows = [row(), row(programme="  youth   2024 "), row(amount="99")]  # line 3 = line 2 (case, spaces)
-    first = funding.funding_import(actor=staff_user, uploaded_file=csv_file(rows), dry_run=False)
+    first = funding_services.funding_import(actor=staff_user, uploaded_file=csv_file(rows), dry_run=False)
     assert first.created == 2
     assert first.duplicates and first.duplicates[0][0] == 3
-    again = funding.funding_import(actor=staff_user, uploaded_file=csv_file(rows), dry_run=False)
+    again = funding_services.funding_import(actor=staff_user, uploaded_file=csv_file(rows), dry_run=False)
     assert again.ok and again.created == 0 and len(again.duplicates) == 3
     assert PublicFundingRecord.objects.count() == 2
 
@@ -167,7 +169,7 @@ def test_duplicates_in_file_and_reimport_create_nothing_new(parties, staff_user)
 )
 def test_unusable_files_get_a_clear_error(parties, staff_user, upload, message):
     with pytest.raises(TabularFileError) as exc:
-        funding.funding_import(actor=staff_user, uploaded_file=upload(), dry_run=False)
+        funding_services.funding_import(actor=staff_user, uploaded_file=upload(), dry_run=False)
     assert message.lower() in str(exc.value).lower()
     assert not PublicFundingRecord.objects.exists()
 
@@ -175,7 +177,7 @@ def test_unusable_files_get_a_clear_error(parties, staff_user, upload, message):
 def test_windows_1250_csv_is_read(parties, staff_user):
     # core.tabular: UTF-8, else Windows-1250 (the import used to refuse anything but UTF-8).
     upload = csv_file([row(recipient="", recipient_name="Shoqata Ëndërr")], encoding="cp1250")
-    result = funding.funding_import(actor=staff_user, uploaded_file=upload, dry_run=False)
+    result = funding_services.funding_import(actor=staff_user, uploaded_file=upload, dry_run=False)
     assert result.ok and result.created == 1
     assert PublicFundingRecord.objects.get().recipient_name == "Shoqata Ëndërr"
 
@@ -183,14 +185,14 @@ def test_windows_1250_csv_is_read(parties, staff_user):
 def test_too_many_rows(parties, staff_user, monkeypatch):
     monkeypatch.setattr(funding, "IMPORT_MAX_ROWS", 3)
     with pytest.raises(TabularFileError, match="more than"):
-        funding.funding_import(
+        funding_services.funding_import(
             actor=staff_user, uploaded_file=csv_file([row(amount=str(i)) for i in range(1, 5)])
         )
 
 
 def test_import_and_create_need_staff_or_token(parties, org_roles):
     with pytest.raises(PermissionDenied):
-        funding.funding_import(actor=org_roles["editor"], uploaded_file=csv_file([row()]))
+        funding_services.funding_import(actor=org_roles["editor"], uploaded_file=csv_file([row()]))
     data = {
         "institution": parties["ministry"],
         "recipient": parties["cso"],
@@ -199,11 +201,11 @@ def test_import_and_create_need_staff_or_token(parties, org_roles):
         "procedure": "open_call",
     }
     with pytest.raises(PermissionDenied):
-        funding.funding_record_create(actor=org_roles["citizen"], data=data)
-    record = funding.funding_record_create(actor=org_roles["staff"], data=data)
+        funding_services.funding_record_create(actor=org_roles["citizen"], data=data)
+    record = funding_services.funding_record_create(actor=org_roles["staff"], data=data)
     assert record.recipient_name == parties["cso"].name
-    with pytest.raises(funding.DuplicateFundingRecord):
-        funding.funding_record_create(actor=org_roles["staff"], data=data)
+    with pytest.raises(funding_services.DuplicateFundingRecord):
+        funding_services.funding_record_create(actor=org_roles["staff"], data=data)
 
 
 # --- Reconciliation ---------------------------------------------------------------------------
@@ -235,7 +237,7 @@ def published_report(org, year=2024, national="0", municipal="0"):
 
 
 def test_public_income_reported_selector(parties):
-    from transparency.selectors import public_income_reported
+    from transparency.selectors.reports import public_income_reported
 
     published_report(parties["cso"], national="100", municipal="50.50")
     TransparencyReport.objects.create(organization=parties["company"], year=2024, income_national_public=9)
@@ -266,22 +268,25 @@ def test_reconciliation_flags_each_case(parties):
     record(ministry, parties["company"], amount="7000")
     record(ministry, None, name="Shoqata e Panjohur", amount="800")
 
-    rows = {r.name: r for r in funding.reconciliation(year=2024)}
+    rows = {r.name: r for r in funding_selectors.reconciliation(year=2024)}
     assert rows["A Consistent"].flags == []
     assert rows["A Consistent"].declared == Decimal("10000") and rows["A Consistent"].institutions == 2
-    assert rows["B Mismatch"].flags == [funding.Flag.REPORTED_MISMATCH]
+    assert rows["B Mismatch"].flags == [funding_selectors.Flag.REPORTED_MISMATCH]
     assert rows["C Small gap"].flags == []
-    assert rows["D No report"].flags == [funding.Flag.MISSING_REPORT]
-    assert rows["E Monitored"].flags == [funding.Flag.MONITORING_MISMATCH]
+    assert rows["D No report"].flags == [funding_selectors.Flag.MISSING_REPORT]
+    assert rows["E Monitored"].flags == [funding_selectors.Flag.MONITORING_MISMATCH]
     assert rows["E Monitored"].monitoring == Decimal("9000")
-    assert rows[parties["company"].name].flags == [funding.Flag.NOT_CSO]
-    assert rows["Shoqata e Panjohur"].flags == [funding.Flag.UNMATCHED]
+    assert rows[parties["company"].name].flags == [funding_selectors.Flag.NOT_CSO]
+    assert rows["Shoqata e Panjohur"].flags == [funding_selectors.Flag.UNMATCHED]
 
-    flagged = {r.name for r in funding.reconciliation(year=2024, flag="any")}
+    flagged = {r.name for r in funding_selectors.reconciliation(year=2024, flag="any")}
     assert "A Consistent" not in flagged and "B Mismatch" in flagged
-    only_missing = [r.name for r in funding.reconciliation(year=2024, flag=funding.Flag.MISSING_REPORT)]
+    only_missing = [
+        r.name
+        for r in funding_selectors.reconciliation(year=2024, flag=funding_selectors.Flag.MISSING_REPORT)
+    ]
     assert only_missing == ["D No report"]
-    by_municipality = funding.reconciliation(year=2024, institution=municipality)
+    by_municipality = funding_selectors.reconciliation(year=2024, institution=municipality)
     assert [r.name for r in by_municipality] == ["A Consistent"]
     assert by_municipality[0].declared == Decimal("10000")  # totals from every institution
-    assert funding.reconciliation(year=2023) == []
+    assert funding_selectors.reconciliation(year=2023) == []

@@ -14,8 +14,8 @@ from tests.transparency.test_funding import (
     row,
     xlsx_file,
 )
-from transparency import funding
 from transparency.models import PublicFundingRecord
+from transparency.services import funding
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "parties")]
 

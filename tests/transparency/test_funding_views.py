@@ -16,9 +16,9 @@ from core.models import Municipality
 from organizations.models import Membership, Organization
 from tests import factories
 from tests.factories import member_of
-from transparency import funding
 from transparency.choices import FundingProcedure, FundingSource
 from transparency.models import PublicFundingRecord
+from transparency.services import funding
 
 pytestmark = pytest.mark.django_db
 

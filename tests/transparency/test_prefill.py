@@ -13,8 +13,9 @@ from tests import factories
 from tests.factories import member_of
 from tests.giving.factories import GivingRecordFactory
 from tests.transparency.factories import BoardMemberFactory, TransparencyReportFactory, last_year
-from transparency import prefill, services
+from transparency import prefill
 from transparency.models import TransparencyReport
+from transparency.services import reports as services
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,10 @@ from tests.transparency.factories import (
     private_files,  # noqa: F401  (fixture)
     xlsx_bytes,
 )
-from transparency import selectors, services
 from transparency.choices import DocumentKind, FormSize, ReportStatus
 from transparency.models import TransparencyReport
+from transparency.selectors import reports as selectors
+from transparency.services import reports as services
 from transparency.workflow import TransitionNotAllowed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]

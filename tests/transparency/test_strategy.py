@@ -15,10 +15,10 @@ from core.models import ReportJob
 from organizations.models import Membership, Organization
 from tests import factories
 from tests.factories import member_of
-from transparency import strategy
 from transparency.choices import CommentStatus, MeasureStatus
 from transparency.models import MeasureComment, StrategyMeasure, StrategyObjective
-from transparency.tasks_strategy import measures_mark_late
+from transparency.services import strategy
+from transparency.tasks import measures_mark_late
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_beat_schedule_runs_the_task(settings):
     assert len(entries) == 1
     from config.celery import app
 
-    assert "transparency.tasks_strategy.measures_mark_late" in app.tasks
+    assert "transparency.tasks.measures_mark_late" in app.tasks
 
 
 # --- Comments ---------------------------------------------------------------------------------
@@ -371,7 +371,7 @@ def test_yearly_report_generated_in_background(
 
 
 def test_yearly_report_of_a_past_year_uses_history(plan, private_media):
-    from transparency.reports import strategy_report_rows
+    from transparency.exports import strategy_report_rows
 
     total, rows = strategy_report_rows({"year": "2001"}, None)
     assert total == 0 and list(rows) == []

@@ -12,8 +12,8 @@ from tests import factories
 from tests.factories import member_of
 from tests.transparency.factories import private_files  # noqa: F401  (fixture)
 from tests.transparency.test_services import complete_report
-from transparency import services
 from transparency.choices import ReportStatus
+from transparency.services import reports as services
 from transparency.workflow import REPORT, TransitionNotAllowed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]

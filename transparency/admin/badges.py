@@ -4,8 +4,8 @@ from django.contrib import admin as _badge_admin
 from django.utils.translation import gettext_lazy as _badge_lazy
 from django.utils.translation import ngettext as _badge_ngettext
 
-from transparency import badges as _badges
 from transparency.models import OrganizationBadge
+from transparency.services import badges as _badges
 
 
 @_badge_admin.action(description=_badge_lazy("Recompute the selected badges now"), permissions=["view"])

@@ -10,14 +10,14 @@ from django.utils.translation import ngettext as _ngettext
 from simple_history.admin import SimpleHistoryAdmin as _SimpleHistoryAdmin
 
 from core.admin_actions import export_as_csv as _export_as_csv
-from transparency import funding as _funding
-from transparency import strategy as _strategy
 from transparency.models import (
     MeasureComment,
     PublicFundingRecord,
     StrategyMeasure,
     StrategyObjective,
 )
+from transparency.services import funding as _funding
+from transparency.services import strategy as _strategy
 
 
 class PublicFundingRecordAdminForm(_forms.ModelForm):

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from transparency import services as report_services
 from transparency.models import BoardMember, ReportDocument, TransparencyReport
+from transparency.services import reports as report_services
 
 
 class BoardMemberInline(admin.TabularInline):

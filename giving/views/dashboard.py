@@ -1,0 +1,186 @@
+"""The public giving dashboard, its data as JSON, downloads of exactly what it shows, and
+the yearly PDF reports. Every view takes GivingFilter's GET parameters, so each view of
+the data has a permanent URL; invalid filters answer 400 with the form's errors."""
+
+import io
+from decimal import Decimal
+
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core import exports
+from core.pagination import KnownCountPaginator
+from core.permissions import public
+from giving import aggregates
+from giving import exports as reports
+from giving.aggregates_models import GivingYearlyReport
+from giving.filters import GivingFilter
+
+PAGE_SIZE = 20
+# Records a visitor may download directly; larger selections go through the background
+# export of signed-in users (core reports, kind "giving.records").
+MAX_DIRECT_DOWNLOAD_ROWS = 50_000
+
+
+def _filter(request) -> tuple[GivingFilter, bool]:
+    filterset = GivingFilter(request.GET or None)
+    valid = filterset.is_valid() if filterset.is_bound else True
+    return filterset, valid
+
+
+def _criteria(filterset) -> aggregates.Criteria:
+    if not filterset.is_bound:
+        return aggregates.Criteria()
+    return aggregates.Criteria.from_filter(filterset)
+
+
+def _filtered(request, filterset) -> bool:
+    return filterset.is_bound and any(request.GET.getlist(name) for name in filterset.filters)
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@public
+@require_http_methods(["GET", "HEAD"])
+def dashboard(request):
+    filterset, valid = _filter(request)
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "filtered": _filtered(request, filterset),
+        "query": _query_without(request, "page"),
+        "max_direct_rows": MAX_DIRECT_DOWNLOAD_ROWS,
+    }
+    if not valid:
+        return render(request, "giving/dashboard.html", context, status=400)
+    crit = _criteria(filterset)
+    data = aggregates.dashboard_numbers(crit)
+    count = data["totals"]["count"]
+    records = aggregates.records(crit).order_by("-date", "-pk")
+    page_obj = KnownCountPaginator(records, PAGE_SIZE, known_count=count).get_page(request.GET.get("page"))
+    context.update(
+        data=data,
+        page_obj=page_obj,
+        records=page_obj.object_list,
+        too_many_to_download=count > MAX_DIRECT_DOWNLOAD_ROWS,
+        chart_data={
+            **data,
+            "labels": {
+                "total": _("Total (EUR)"),
+                "count": _("Gifts"),
+                "diaspora": _("Diaspora"),
+                "domestic": _("Domestic"),
+            },
+        },
+        max_share=max((Decimal(m["total"]) for m in data["by_municipality"]), default=Decimal(0)),
+    )
+    return render(request, "giving/dashboard.html", context)
+
+
+@public
+@require_http_methods(["GET", "HEAD"])
+def dashboard_data(request):
+    """The numbers of the dashboard as JSON (for its charts, and for anyone)."""
+    filterset, valid = _filter(request)
+    if not valid:
+        return JsonResponse({"errors": {k: list(v) for k, v in filterset.form.errors.items()}}, status=400)
+    return JsonResponse(aggregates.dashboard_numbers(_criteria(filterset)))
+
+
+@public
+@require_GET
+def dashboard_download(request, what: str, fmt: str):
+    """CSV / XLSX of what the dashboard shows for the same filters: the matching records
+    (up to MAX_DIRECT_DOWNLOAD_ROWS, for anyone) or the tables of the aggregates."""
+    if fmt not in ("csv", "xlsx") or what not in ("records", "aggregates"):
+        raise Http404
+    filterset, valid = _filter(request)
+    if not valid:
+        return render(
+            request,
+            "giving/dashboard.html",
+            {"filter": filterset, "form": filterset.form, "filtered": True, "query": ""},
+            status=400,
+        )
+    crit = _criteria(filterset)
+    if what == "records":
+        count = aggregates.dashboard_numbers(crit)["totals"]["count"]
+        if count > MAX_DIRECT_DOWNLOAD_ROWS:
+            return render(
+                request,
+                "giving/dashboard_too_large.html",
+                {"count": count, "limit": MAX_DIRECT_DOWNLOAD_ROWS, "query": request.GET.urlencode()},
+                status=400,
+            )
+        columns = reports.RECORD_COLUMNS
+        rows = reports.record_rows(aggregates.records(crit).order_by("-date", "-pk"))
+        title = _("Giving records")
+    else:
+        columns = reports.AGGREGATE_COLUMNS
+        rows = reports.aggregate_rows(aggregates.dashboard_numbers(crit))
+        title = _("Giving aggregates")
+    buffer = io.BytesIO()
+    exports.write(fmt, buffer, columns, rows, title=title)
+    response = HttpResponse(buffer.getvalue(), content_type=exports.CONTENT_TYPES[fmt])
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="giving-{what}-{stamp}.{fmt}"'
+    return response
+
+
+# --- Yearly report -----------------------------------------------------------------------------
+
+
+@public
+@require_http_methods(["GET", "HEAD"])
+def yearly_report(request):
+    years = reports.report_years()
+    return render(request, "giving/yearly_report.html", {"years": years})
+
+
+@public
+@require_POST
+def yearly_report_start(request, year: int):
+    """Get the PDF of `year` in the current language: the cached one when the data has not
+    changed, else a new one built in the background (a progress page follows)."""
+    if year not in {y["year"] for y in reports.report_years()}:
+        raise Http404
+    report = reports.yearly_report_request(year=year, language=translation.get_language())
+    return redirect("giving:yearly_report_status", pk=report.pk)
+
+
+@public
+@require_GET
+@never_cache
+def yearly_report_status(request, pk: int):
+    report = get_object_or_404(GivingYearlyReport, pk=pk)
+    context = {"report": report}
+    if request.htmx:
+        return render(request, "giving/yearly_report_progress.html", context)
+    return render(request, "giving/yearly_report_status.html", context)
+
+
+@public
+@require_GET
+def yearly_report_download(request, pk: int):
+    report = get_object_or_404(GivingYearlyReport, pk=pk, status=GivingYearlyReport.Status.DONE)
+    if not report.file:
+        raise Http404
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"giving-{report.year}-{report.language}.pdf",
+        content_type="application/pdf",
+    )

@@ -1,0 +1,1 @@
+"""Forms of grants, one module per area."""

@@ -1,0 +1,1 @@
+"""Forms of the transparency platform, one module per area."""

@@ -1,0 +1,1 @@
+"""Pages of the transparency platform, one module per area (reports, badges, funding, strategy); transparency/urls.py maps them."""
