@@ -182,9 +182,9 @@ def _one_row(model, staff):
 
 @pytest.fixture
 def files(settings, tmp_path, monkeypatch):
-    from tests.grants.conftest import grants_files
+    from tests.grants.helpers import use_temporary_storage
 
-    return grants_files.__wrapped__(settings, tmp_path, monkeypatch)
+    return use_temporary_storage(settings, tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("model_admin", _admins_with_export(), ids=lambda m: type(m).__name__)

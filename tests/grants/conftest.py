@@ -1,20 +1,14 @@
 """Fixtures of the grants tests: files in temporary storages (public media and private)."""
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 
-from grants.models import Attachment, Grant, GrantReport
+from tests.grants.helpers import use_temporary_storage
 
 
 @pytest.fixture(autouse=True)
 def grants_files(settings, tmp_path, monkeypatch):
-    """Public media and the private storage of attachments, agreements and reports in a
-    temporary folder (the fields' storage is resolved at import: patch the fields)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    storage = FileSystemStorage(location=tmp_path / "private", base_url=None)
-    for model, field in ((Attachment, "file"), (Grant, "agreement_file"), (GrantReport, "file")):
-        monkeypatch.setattr(model._meta.get_field(field), "storage", storage)
-    return storage
+    """Files of grants in temporary storages (tests/grants/helpers.use_temporary_storage)."""
+    return use_temporary_storage(settings, tmp_path, monkeypatch)
 
 
 @pytest.fixture(autouse=True)
