@@ -12,7 +12,6 @@ from openpyxl import Workbook
 from core.tabular import TabularFileError
 from organizations.models import Organization
 from tests import factories
-from transparency import funding
 from transparency.choices import FundingProcedure, FundingSource, ReportStatus
 from transparency.models import PublicFundingRecord, TransparencyReport
 from transparency.selectors import funding as funding_selectors
