@@ -23,7 +23,7 @@ An app describes each report once, in its own `reports.py`, imported from its
 
     # grants/apps.py
     def ready(self):
-        from grants import reports  # noqa: F401
+        from grants import exports  # noqa: F401
 
 `columns` is a list, or a function `columns(params, user) -> list` for reports whose columns
 depend on the parameters (one column per question of a grant call, say).

@@ -7,4 +7,4 @@ class GivingConfig(AppConfig):
     verbose_name = _("Giving")
 
     def ready(self):
-        pass
+        from giving import exports  # noqa: F401  (registers the "giving.records" export)

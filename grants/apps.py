@@ -8,6 +8,6 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         from core.navigation import register_menu_flag
-        from grants import selectors
+        from grants import exports, rules, selectors, signals  # noqa: F401  (exports, permissions, cache topics)
 
         register_menu_flag("grants_reviews", selectors.sees_reviews)

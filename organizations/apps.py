@@ -7,4 +7,4 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
-        pass
+        from organizations import exports, pages  # noqa: F401  (the directory export, home and dashboard context)

@@ -19,3 +19,5 @@ class TransparencyConfig(AppConfig):
         extensions.register_template_snippet("profile", "transparency/includes/_badge_profile.html")
         extensions.register_template_snippet("manage", "transparency/includes/_manage_links.html")
         extensions.register_api_field("badge_level", BadgeLevelField)
+
+        from transparency import exports  # noqa: F401  (public funding + strategy exports)

@@ -182,7 +182,7 @@ def test_windows_1250_csv_is_read(parties, staff_user):
 
 
 def test_too_many_rows(parties, staff_user, monkeypatch):
-    monkeypatch.setattr(funding, "IMPORT_MAX_ROWS", 3)
+    monkeypatch.setattr(funding_services, "IMPORT_MAX_ROWS", 3)
     with pytest.raises(TabularFileError, match="more than"):
         funding_services.funding_import(
             actor=staff_user, uploaded_file=csv_file([row(amount=str(i)) for i in range(1, 5)])
