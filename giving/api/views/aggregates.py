@@ -107,7 +107,9 @@ class GivingAggregatesView(views.APIView):
     )
     def get(self, request):
         raw = request.query_params.get("group_by", "")
-        group_by = [g.strip() for g in raw.split(",") if g.strip()]
+        group_by = [g.strip() for g in raw.split(",")] if raw else []
+        if "" in group_by:  # "group_by=," or "year,,cause": an empty dimension is no dimension
+            raise exceptions.ValidationError({"group_by": [_("This value may not be blank.")]})
         unknown = [g for g in group_by if g not in aggregates.GROUPABLE]
         if unknown:
             raise exceptions.ValidationError(
