@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from core.models import Municipality
+from core.money import format_number
 from giving import aggregates
 from giving.choices import Cause, DonorType, Status
 from giving.models import GivingRecord
@@ -79,7 +80,7 @@ def test_dashboard_filter_chart_and_csv(reference_data, live_server, page):
     assert params.get("diaspora") == ["yes"]
 
     # 4. The headline figures equal the sum in Python over the matching records.
-    expect(page.locator("#fig-total")).to_have_text(str(expected_total))
+    expect(page.locator("#fig-total")).to_have_text(format_number(expected_total, language="en"))
     expect(page.locator("#fig-count")).to_have_text(str(len(expected)))
 
     # 5. A chart and the table of its data.

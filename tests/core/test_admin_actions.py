@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin, messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.admin_actions import export_as_csv
 from core.models import EmailOutbox, Municipality, ReportJob, Sector
@@ -228,7 +228,8 @@ def test_a_column_that_fails_gives_an_error_message_and_no_file(rf, staff_user):
     model_admin = admin.ModelAdmin(EmailOutbox, admin.site)
     model_admin.csv_export_fields = ["to", "reference"]
     request = _request(rf, staff_user)
-    assert export_as_csv(model_admin, request, EmailOutbox.objects.all()) is None
+    with translation.override("en"):
+        assert export_as_csv(model_admin, request, EmailOutbox.objects.all()) is None
     (message,) = list(request._messages)
     assert message.level == messages.ERROR
     assert "reference" in message.message and "nothing was exported" in message.message
@@ -240,10 +241,12 @@ def test_a_failing_export_through_the_admin_stays_on_the_list_with_the_error(adm
     monkeypatch.setattr(model_admin, "csv_export_fields", ["to", "reference"], raising=False)
     url = reverse("admin:core_emailoutbox_changelist")
     response = admin_client.post(
-        url, {"action": "export_as_csv", "_selected_action": [EmailOutbox.objects.get().pk]}
+        url,
+        {"action": "export_as_csv", "_selected_action": [EmailOutbox.objects.get().pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 302 and response["Location"].endswith(url)
-    page = admin_client.get(url).content.decode()
+    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "nothing was exported" in page
 
 

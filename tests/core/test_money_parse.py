@@ -9,6 +9,14 @@ from django.utils import translation
 
 from core.money import AmountError, AmountFormatField, MoneyField, amount_for_input, parse_amount
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are asserted in English (the default language is Albanian)."""
+    with translation.override("en"):
+        yield
+
+
 LANGUAGES = [None, "sq", "sr-latn", "en"]
 
 # Read the same whatever the language.

@@ -77,7 +77,7 @@ def test_xlsx_number_cells_are_never_ambiguous(language):
         ("en", None, "1,500", Decimal("1500.00")),
         ("en", "sq", "1.500", Decimal("1500.00")),  # chosen on the form
         ("sq", "en", "1,500", Decimal("1500.00")),
-        ("sq", "en", "1.500", "more than two decimals"),
+        ("sq", "en", "1.500", "më shumë se dy shifra dhjetore"),  # the page is Albanian: so is the message
         ("sq", None, "1.500,00", Decimal("1500.00")),
         ("en", None, "1.500,00", Decimal("1500.00")),
     ],
