@@ -53,10 +53,12 @@ OVERFLOW = """() => {
   return found;
 }"""
 
-AXE_RUN = """async () => {
+# Serious and critical violations fail, and the moderate ones issue 13 named (so they stay fixed).
+ALSO_FAILING = ["landmark-unique"]
+AXE_RUN = """async (alsoFailing) => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .filter((v) => v.impact === "serious" || v.impact === "critical" || alsoFailing.includes(v.id))
     .map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
 }"""
 
@@ -250,7 +252,7 @@ def test_axe_finds_nothing_serious_on_the_main_pages(demo, live_server, browser,
             for role, path in axe_pages(demo, language):
                 page = screen.visit(role, path)
                 page.evaluate(axe)  # evaluated by the test, not a <script>: pages never load axe
-                found = page.evaluate(AXE_RUN)
+                found = page.evaluate(AXE_RUN, ALSO_FAILING)
                 if found:
                     problems[f"{viewport['width']} px {role} {path}"] = found
     finally:
