@@ -26,3 +26,47 @@ document.addEventListener("click", function (evt) {
   var name = link.parentElement.dataset.cookieName || "django_language";
   document.cookie = name + "=" + encodeURIComponent(link.hreflang) + "; path=/; max-age=31536000; samesite=lax";
 });
+
+// A table too wide for the screen scrolls inside its .table-responsive box: make that box
+// reachable and scrollable with the keyboard (tabindex=0) and name it for screen readers
+// (role=group, named after the table's caption or the heading above it) — only while it
+// really scrolls, so that boxes that fit add no tab stop. Again on resize and htmx swaps.
+(function () {
+  function nameOf(box) {
+    var caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+    var labelled = box.closest("[aria-labelledby]");
+    var heading = labelled ? document.getElementById(labelled.getAttribute("aria-labelledby").split(" ")[0]) : null;
+    if (!heading) {
+      var headings = document.querySelectorAll("main h1, main h2, main h3, main h4, main h5, main h6");
+      for (var i = 0; i < headings.length; i++) {
+        if (headings[i].compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING) { heading = headings[i]; }
+      }
+    }
+    return heading ? heading.textContent.trim() : "";
+  }
+  function update(root) {
+    var boxes = (root && root.querySelectorAll ? root : document).querySelectorAll(".table-responsive");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.autoLabel = "1";
+        var name = nameOf(box);
+        // role=group, not region: a landmark per table would clutter the landmarks and repeat
+        // the name of the section around it.
+        if (name) { box.setAttribute("role", "group"); box.setAttribute("aria-label", name); }
+      } else if (box.dataset.autoLabel) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.autoLabel;
+      }
+    }
+  }
+  var pending = null;
+  function later() { if (pending) { clearTimeout(pending); } pending = setTimeout(function () { pending = null; update(); }, 100); }
+  update();
+  window.addEventListener("resize", later);
+  document.addEventListener("htmx:load", later);
+})();
