@@ -133,12 +133,23 @@ class ProjectForm(forms.Form):
                 "group_name": application.group_name,
             }
         super().__init__(*args, **kwargs)
+        self.application = application
         if application.applicant_type != ApplicantType.GROUP:
             del self.fields["group_name"]
         if targeted:
             self.fields["municipality"].help_text = _("This call funds projects in: %(places)s.") % {
                 "places": ", ".join(m.name for m in targeted)
             }
+
+    def clean(self):
+        """An end before the start is said at once, next to the end date (and not stored),
+        against the start as posted or, when it is not posted, as saved."""
+        data = super().clean()
+        starts = data.get("starts_on") if "starts_on" in self.data else self.application.starts_on
+        ends = data.get("ends_on") if "ends_on" in self.data else self.application.ends_on
+        if starts and ends and ends < starts and "ends_on" not in self.errors:
+            self.add_error("ends_on", _("The project cannot end before it starts."))
+        return data
 
     def storable(self) -> dict:
         """The values that may be saved now (every valid field that was posted)."""

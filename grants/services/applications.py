@@ -11,7 +11,7 @@ anything. Nothing of a draft is lost to a failed submit.
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,6 +42,8 @@ from grants.models import (
     PlannedActivity,
     Question,
     Revision,
+    budget_line_amount,
+    to_cents,
 )
 from grants.services.common import (
     email_applicant,
@@ -322,7 +324,7 @@ def parse_budget_rows(rows: list[dict]) -> list[BudgetLine]:
             if quantity <= 0:
                 raise ValidationError(_("Row %(row)s: the quantity must be more than zero.") % {"row": index})
             unit_cost = _decimal(row.get("unit_cost") or "0", field=_("unit cost"), row=index)
-            amount = (quantity * unit_cost).quantize(CENT, rounding=ROUND_HALF_UP)
+            amount = budget_line_amount(quantity, unit_cost)
             if quantity >= Decimal("1e8") or amount >= Decimal("1e10"):  # the columns' sizes
                 raise ValidationError(_("Row %(row)s: the amounts are too large.") % {"row": index})
             cofinancing = _decimal(row.get("cofinancing") or "0", field=_("co-financing"), row=index)
@@ -617,7 +619,7 @@ def cofinancing_needed(call: Call, total: Decimal) -> Decimal:
     """The co-financing a call asks of a budget whose total cost is `total` (0 when none)."""
     if not call.cofinancing_percent:
         return Decimal("0.00")
-    return (total * call.cofinancing_percent / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return to_cents(total * call.cofinancing_percent / Decimal(100))
 
 
 def budget_problems(application: Application, call: Call) -> list[str]:
