@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -616,8 +616,8 @@ class PlannedActivity(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="activities")
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("activity"), max_length=200)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
+    starts_on = models.DateField(pgettext_lazy("date range", "from"))
+    ends_on = models.DateField(pgettext_lazy("date range", "to"))
     description = models.CharField(_("details"), max_length=500, blank=True)
 
     class Meta:

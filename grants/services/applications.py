@@ -8,6 +8,8 @@ says what still stops the submission, and `application_submit` refuses while it 
 anything. Nothing of a draft is lost to a failed submit.
 """
 
+import functools
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +21,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.models import Municipality
 from core.money import AmountError, format_money, parse_amount
@@ -615,6 +618,36 @@ def answer_problem(question: Question, value, *, has_file: bool = False) -> str 
     return None
 
 
+REVISION_NOTE = gettext_noop("Revision %(n)s")
+
+
+def revision_note(number: int) -> str:
+    """The note of the status change a submission writes, stored as data (in English, the
+    msgid) and shown in the reader's language by `note_for_reader`."""
+    return REVISION_NOTE % {"n": number}
+
+
+@functools.cache
+def _revision_note_patterns() -> tuple[re.Pattern, ...]:
+    patterns = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            text = translation.gettext(REVISION_NOTE)
+        patterns.append(re.compile("^" + re.escape(text).replace(re.escape("%(n)s"), r"(\d+)") + "$"))
+    return tuple(patterns)
+
+
+def note_for_reader(note: str) -> str:
+    """A status change's note as the reader reads it: the "Revision N" a submission wrote (in
+    any language, as older rows stored it in the applicant's) in the active language; any
+    other note (written by a person) as written."""
+    for pattern in _revision_note_patterns():
+        match = pattern.match(note or "")
+        if match:
+            return _("Revision %(n)s") % {"n": int(match[1])}
+    return note
+
+
 def cofinancing_needed(call: Call, total: Decimal) -> Decimal:
     """The co-financing a call asks of a budget whose total cost is `total` (0 when none)."""
     if not call.cofinancing_percent:
@@ -878,7 +911,7 @@ def application_submit(*, actor, application: Application) -> Application:
         created_by=actor,
     )
     application.attachments.filter(frozen=False).update(frozen=True)
-    note = _("Revision %(n)s") % {"n": number}
+    note = revision_note(number)
     move(application, actor=actor, target=target, note=note, fields=["reference", "submitted_at"])
     email_applicant(
         application,

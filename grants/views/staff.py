@@ -222,7 +222,7 @@ def _timeline(application) -> list[dict]:
             "to_label": str(labels.get(change.to_status, change.to_status)),
             "to_status": change.to_status,
             "colour": APPLICATION.colour(change.to_status),
-            "note": change.note,
+            "note": app_services.note_for_reader(change.note),
             "actor": change.actor.get_full_name() if change.actor else _("(removed account)"),
         }
         for change in application.status_changes.select_related("actor").order_by("created_at", "pk")
