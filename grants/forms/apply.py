@@ -40,8 +40,11 @@ _ROW_KEY = re.compile(r"^(?P<prefix>[a-z])-(?P<n>\d{1,4})-(?P<field>[a-z_]+)$")
 
 
 def option_value(applicant_type: str, organization=None) -> str:
-    """The value of one way to apply in the start form: "individual", "group" or "org-<pk>"."""
-    return f"org-{organization.pk}" if organization is not None else str(applicant_type)
+    """The value of one way to apply in the start form: "individual", "group", "org-<pk>"
+    (for an organisation) or "group-<pk>" (as an informal group of the registry)."""
+    if organization is None:
+        return str(applicant_type)
+    return f"group-{organization.pk}" if applicant_type == ApplicantType.GROUP else f"org-{organization.pk}"
 
 
 class StartForm(forms.Form):
@@ -72,7 +75,11 @@ class StartForm(forms.Form):
         if value in self.options:
             kind, organization = self.options[value]
             data["applicant_type"], data["organization"] = kind, organization
-            if kind == ApplicantType.GROUP and not (data.get("group_name") or "").strip():
+            if (
+                kind == ApplicantType.GROUP
+                and organization is None
+                and not (data.get("group_name") or "").strip()
+            ):
                 self.add_error("group_name", _("Give the name of your group."))
         return data
 

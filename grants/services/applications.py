@@ -107,13 +107,18 @@ def applicant_options(*, user, call: Call) -> list[tuple[str, Organization | Non
         ),
     ]
     for organization in organizations_editable_by(user=user):
+        # An informal group of the registry applies as an informal group (its members
+        # pre-filled), not as an organisation, which only registered CSOs may.
+        kind = (
+            ApplicantType.GROUP
+            if organization.kind == Organization.Kind.INFORMAL_GROUP
+            else ApplicantType.ORGANIZATION
+        )
         options.append(
             (
-                ApplicantType.ORGANIZATION,
+                kind,
                 organization,
-                check_eligibility(
-                    user=user, call=call, applicant_type=ApplicantType.ORGANIZATION, organization=organization
-                ),
+                check_eligibility(user=user, call=call, applicant_type=kind, organization=organization),
             )
         )
     return options
@@ -144,8 +149,12 @@ def check_eligibility(
             return Eligible(False, _("The organisation must be verified by KCSF before it applies."))
         taken = Application.objects.filter(call=call, organization=organization).exclude(status=S.WITHDRAWN)
     else:
-        if organization is not None:
+        if organization is not None and not (
+            applicant_type == ApplicantType.GROUP and organization.kind == Organization.Kind.INFORMAL_GROUP
+        ):
             return Eligible(False, _("Choose the organisation only when you apply for it."))
+        if organization is not None and (not organization.is_active or not is_org_editor(user, organization)):
+            return Eligible(False, _("You can apply only for a group you are an editor of."))
         taken = Application.objects.filter(call=call, applicant=user, applicant_type=applicant_type).exclude(
             status=S.WITHDRAWN
         )
@@ -166,6 +175,9 @@ def application_start(
     )
     if not verdict.allowed:
         raise ValidationError(verdict.reason, code="not_eligible")
+    registry_group = organization if applicant_type == ApplicantType.GROUP else None
+    if registry_group is not None and not group_name.strip():
+        group_name = registry_group.name
     if applicant_type == ApplicantType.GROUP and not group_name.strip():
         raise ValidationError({"group_name": _("Give the name of your group.")})
     application = Application(
@@ -178,7 +190,25 @@ def application_start(
     )
     application._history_user = actor
     application.save()
+    if registry_group is not None:
+        _prefill_group_members(application, registry_group)
     return application
+
+
+def _prefill_group_members(application: Application, group: Organization) -> None:
+    """The members of a registry's informal group as the application's group members (the
+    applicant edits them in the editor's "group" section)."""
+    memberships = group.memberships.select_related("user").order_by("pk")[:MAX_GROUP_MEMBERS]
+    GroupMember.objects.bulk_create(
+        GroupMember(
+            application=application,
+            order=order,
+            name=(m.user.get_full_name() or m.user.email)[:150],
+            role=str(m.get_role_display())[:100],
+            email=m.user.email,
+        )
+        for order, m in enumerate(memberships)
+    )
 
 
 # --- the draft ------------------------------------------------------------------------------

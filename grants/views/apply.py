@@ -428,6 +428,10 @@ def _existing(user, call, options) -> dict[str, Application]:
             else application.applicant_type
         )
         found.setdefault(key, application)
+        if key == ApplicantType.GROUP:  # one group application per person, however started
+            for _kind, org, _verdict in options:
+                if org is not None and _kind == ApplicantType.GROUP:
+                    found.setdefault(f"group-{org.pk}", application)
     return found
 
 
