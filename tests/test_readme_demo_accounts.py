@@ -31,3 +31,20 @@ def test_the_demo_users_readme_calls_owners_own_organisations():
     for email in named:
         says_none = re.search(rf"`{re.escape(email)}` \([^)]*owns none\)", sentence)
         assert (email in owners) != bool(says_none), email
+
+
+ENGLISH = re.compile(r"\b(the|and|of|for|with|in every)\b")
+
+
+@pytest.mark.django_db
+def test_demo_organisations_are_described_in_albanian():
+    """Issue 13, item 5: the demo's texts were English on sq and sr pages; a model with one
+    text field gets it in Albanian, the portal's first language."""
+    accounts_demo.seed()
+    organizations_demo.seed()
+    english = [
+        (org.name, org.description)
+        for org in organizations_demo.demo_organizations()
+        if ENGLISH.search(org.description)
+    ]
+    assert not english, english
