@@ -200,6 +200,8 @@
   });
   document.querySelectorAll("textarea[data-word-limit]").forEach(updateCounter);
   updateBudget();
+  // Rows swapped in after an autosave: their placeholders and the live totals again.
+  document.addEventListener("htmx:afterSettle", updateBudget);
 
   // --- submit once ------------------------------------------------------------------------
   document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
