@@ -61,7 +61,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages -l sq -l sr_Latn -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=static --ignore=tests --ignore=locale_thirdparty
+	$(PY) manage.py makemessages -l sq -l sr_Latn -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=static --ignore=tests --ignore=locale_thirdparty --extension=html,txt,py,svg
 	$(PY) manage.py compilemessages --ignore=.venv
 
 check-messages: install

@@ -1,3 +1,7 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.utils import get_next_redirect_url
+from allauth.mfa.recovery_codes import views as allauth_recovery_views
+from allauth.mfa.totp import views as allauth_totp_views
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -48,3 +52,43 @@ def profile_edit(request):
         _remember_language(response, language)
         return response
     return render(request, "accounts/profile.html", {"form": form})
+
+
+# --- setting up the second factor: back to where the person was going -----------------------
+
+SETUP_NEXT_SESSION_KEY = "accounts.mfa_setup_next"
+
+
+class ActivateTOTPView(allauth_totp_views.ActivateTOTPView):
+    """allauth's "activate an authenticator app", which remembers the page the person was
+    going to (`?next=`, as `staff_mfa_redirect` sends it) and leads there after the recovery
+    codes (allauth's own view forgets it: its form posts without `next`)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        next_url = get_next_redirect_url(request)
+        if next_url:
+            request.session[SETUP_NEXT_SESSION_KEY] = next_url
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self) -> str:
+        next_url = self.request.session.get(SETUP_NEXT_SESSION_KEY)
+        if next_url and not self.did_generate_recovery_codes:
+            del self.request.session[SETUP_NEXT_SESSION_KEY]
+            return next_url
+        return super().get_success_url()
+
+
+class ViewRecoveryCodesView(allauth_recovery_views.ViewRecoveryCodesView):
+    """allauth's recovery codes page, with "Continue" to the page the person was going to
+    when they were sent to set up the second factor (ActivateTOTPView)."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        next_url = self.request.session.get(SETUP_NEXT_SESSION_KEY)
+        if next_url and get_adapter().is_safe_url(next_url):
+            context["continue_url"] = next_url
+        return context
+
+
+activate_totp = signed_in(ActivateTOTPView.as_view())
+view_recovery_codes = signed_in(ViewRecoveryCodesView.as_view())

@@ -188,7 +188,13 @@ LANGUAGES = [
     ("sr-latn", _("Serbian (Latin)")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
+# locale_thirdparty/countries: the Albanian country names django-countries lacks
+# (scripts/build_country_names.py).
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "locale_thirdparty",
+    BASE_DIR / "locale_thirdparty" / "countries",
+]
 USE_I18N = True
 # Dates and times as each language writes them (config/formats/<language>/formats.py).
 FORMAT_MODULE_PATH = ["config.formats"]

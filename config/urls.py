@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts import views as accounts_views
 from core import i18n as core_i18n
 from core import views as core_views
 
@@ -24,6 +25,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
+    # allauth's TOTP setup and recovery codes, leading back to the page the person was going to.
+    path("accounts/2fa/totp/activate/", accounts_views.activate_totp),
+    path("accounts/2fa/recovery-codes/", accounts_views.view_recovery_codes),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("organizations/", include("organizations.urls")),

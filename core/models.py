@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.files.storage import storages
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -141,7 +141,7 @@ class EmailOutbox(TimeStampedModel):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    to = models.EmailField(_("to"))
+    to = models.EmailField(pgettext_lazy("email recipient", "to"))
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
@@ -176,8 +176,8 @@ class StatusChange(models.Model):
     object_id = models.PositiveBigIntegerField(_("object"))
     subject = GenericForeignKey("content_type", "object_id")  # the object that moved
     workflow = models.CharField(_("workflow"), max_length=60)
-    from_status = models.CharField(_("from"), max_length=30)
-    to_status = models.CharField(_("to"), max_length=30)
+    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=30)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=30)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -67,7 +67,7 @@ def seed() -> int:
             municipality=rng.choice(munis) if geography == Geography.MUNICIPALITY else None,
             recurrence=rng.choice(list(Recurrence.values)),
             effect=rng.choice(list(Effect.values)),
-            description=f"{DEMO_GIVING_TAG} gift {i + 1}",
+            description=f"{DEMO_GIVING_TAG} dhuratë {i + 1}",
             source=rng.choice([Source.MEDIA, Source.STAFF, Source.CSO_SELF, Source.PARTNER]),
             source_url="https://example.org/news" if rng.random() < 0.3 else "",
             status=Status.VERIFIED if i % 8 else Status.REPORTED,

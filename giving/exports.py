@@ -19,7 +19,6 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _lazy
 
 from core import reports
 from core.money import format_money
@@ -46,34 +45,34 @@ FILTER_PARAMS = (
 )
 
 RECORD_COLUMNS = [
-    _lazy("date"),
-    _lazy("amount (EUR)"),
-    _lazy("kind of support"),
-    _lazy("donor type"),
-    _lazy("diaspora"),
-    _lazy("donor"),
-    _lazy("donor's country of residence"),
-    _lazy("diaspora channel"),
-    _lazy("recipient type"),
-    _lazy("recipient"),
-    _lazy("cause"),
-    _lazy("beneficiary group"),
-    _lazy("where"),
-    _lazy("municipality"),
-    _lazy("one-off or ongoing"),
-    _lazy("effect"),
-    _lazy("confidence"),
-    _lazy("source"),
-    _lazy("source link"),
+    gettext_lazy("date"),
+    gettext_lazy("amount (EUR)"),
+    gettext_lazy("kind of support"),
+    gettext_lazy("donor type"),
+    gettext_lazy("diaspora"),
+    gettext_lazy("donor"),
+    gettext_lazy("donor's country of residence"),
+    gettext_lazy("diaspora channel"),
+    gettext_lazy("recipient type"),
+    gettext_lazy("recipient"),
+    gettext_lazy("cause"),
+    gettext_lazy("beneficiary group"),
+    gettext_lazy("where"),
+    gettext_lazy("municipality"),
+    gettext_lazy("one-off or ongoing"),
+    gettext_lazy("effect"),
+    gettext_lazy("confidence"),
+    gettext_lazy("source"),
+    gettext_lazy("source link"),
 ]
 
 AGGREGATE_COLUMNS = [
-    _lazy("table"),
-    _lazy("item"),
-    _lazy("total (EUR)"),
-    _lazy("count"),
-    _lazy("average (EUR)"),
-    _lazy("share (%)"),
+    gettext_lazy("table"),
+    gettext_lazy("item"),
+    gettext_lazy("total (EUR)"),
+    gettext_lazy("count"),
+    gettext_lazy("average (EUR)"),
+    gettext_lazy("share (%)"),
 ]
 
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import workflow as workflows
@@ -486,11 +487,11 @@ class StatusChangeInline(ReadOnlyAdminMixin, GenericTabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
-    @admin.display(description=_("from"))
+    @admin.display(description=pgettext_lazy("status change", "from"))
     def from_label(self, change):
         return workflows.by_name(change.workflow).label(change.from_status) if change.from_status else ""
 
-    @admin.display(description=_("to"))
+    @admin.display(description=pgettext_lazy("status change", "to"))
     def to_label(self, change):
         return workflows.by_name(change.workflow).label(change.to_status)
 

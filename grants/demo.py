@@ -217,13 +217,13 @@ def seed() -> int:
                 else Eligibility.ELIGIBLE
             )
             if status == S.INELIGIBLE:
-                application.eligibility_reason = "The organisation is not registered in Kosovo."
+                application.eligibility_reason = "Organizata nuk është e regjistruar në Kosovë."
             if status in (S.APPROVED, S.REJECTED):
                 application.decided_at, application.decided_by = when + timedelta(days=30), admin
                 application.decision_note = (
-                    "Report on the activities every three months."
+                    "Raportoni për aktivitetet çdo tre muaj."
                     if status == S.APPROVED
-                    else "The budget is not justified by the activities."
+                    else "Buxheti nuk arsyetohet nga aktivitetet."
                 )
         application.save()
         previous = S.DRAFT
@@ -265,9 +265,9 @@ def seed() -> int:
             status=AssignmentStatus.SUBMITTED,
             coi_declared_at=now - timedelta(days=20),
             recommendation=Recommendation.FUND if score_each >= 4 else Recommendation.DO_NOT_FUND,
-            comment="Clear plan, realistic budget."
+            comment="Plan i qartë, buxhet real."
             if score_each >= 4
-            else "Weak link to the community's needs.",
+            else "Lidhje e dobët me nevojat e komunitetit.",
             submitted_at=now - timedelta(days=15),
             weighted_score=Decimal(score_each * 20),
         )
@@ -520,7 +520,7 @@ def seed() -> int:
                     kind=ReportKind.NARRATIVE,
                     due_on=due,
                     status=GrantReportStatus.ACCEPTED if done else GrantReportStatus.DUE,
-                    text="Activities done as planned." if done else "",
+                    text="Aktivitetet u kryen siç ishin planifikuar." if done else "",
                     submitted_at=now - timedelta(days=30) if done else None,
                     reviewed_at=now - timedelta(days=25) if done else None,
                     reviewed_by=admin if done else None,

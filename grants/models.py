@@ -7,7 +7,7 @@ Invariants live here as constraints; every state change is a service in
 """
 
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -43,6 +43,20 @@ from organizations.models import Organization
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def to_cents(value: Decimal) -> Decimal:
+    """An amount rounded to the cent, half up: the one rounding of the budget (a line's
+    amount, the co-financing a call asks, shares). The editor's script (static/grants/js/
+    editor.js, `centsHalfUp`) rounds the same way, so that it never says OK where the
+    service refuses."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def budget_line_amount(quantity: Decimal, unit_cost: Decimal) -> Decimal:
+    """quantity × unit cost, to the cent (half up)."""
+    return to_cents(Decimal(quantity) * Decimal(unit_cost))
 
 
 def translated(obj, base: str) -> str:
@@ -593,7 +607,7 @@ class BudgetLine(models.Model):
 
     @property
     def amount(self) -> Decimal:
-        return (self.quantity * self.unit_cost).quantize(Decimal("0.01"))
+        return budget_line_amount(self.quantity, self.unit_cost)
 
 
 class PlannedActivity(models.Model):
@@ -602,8 +616,8 @@ class PlannedActivity(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="activities")
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("activity"), max_length=200)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
+    starts_on = models.DateField(pgettext_lazy("date range", "from"))
+    ends_on = models.DateField(pgettext_lazy("date range", "to"))
     description = models.CharField(_("details"), max_length=500, blank=True)
 
     class Meta:

@@ -11,7 +11,8 @@ from core.models import Sector
 from organizations.models import Membership, Organization
 
 ORGANIZATIONS = [
-    # name, kind, reg. no., municipality, sectors, verified, owner, description
+    # name, kind, reg. no., municipality, sectors, verified, owner, description (in Albanian,
+    # the portal's first language: the model has one description)
     (
         "Qendra për Zhvillimin e Komunitetit Pejë",
         "cso",
@@ -20,8 +21,7 @@ ORGANIZATIONS = [
         ["community-development", "youth"],
         True,
         "drita@cea.test",
-        "Community centre in Peja running youth clubs, neighbourhood clean-ups and a small "
-        "grants scheme for local initiatives.",
+        "Qendër komunitare në Pejë që mban klube rinore, aksione pastrimi në lagje dhe një skemë të vogël grantesh për nisma lokale.",
     ),
     (
         "Iniciativa e të Rinjve për Mjedisin",
@@ -31,7 +31,7 @@ ORGANIZATIONS = [
         ["environment", "youth"],
         True,
         "blerim@cea.test",
-        "Young people monitoring air quality in Prishtina and campaigning for green public spaces.",
+        "Të rinj që monitorojnë cilësinë e ajrit në Prishtinë dhe bëjnë fushatë për hapësira publike të gjelbra.",
     ),
     (
         "Udruženje Žena Gračanica",
@@ -41,8 +41,7 @@ ORGANIZATIONS = [
         ["gender-equality", "economic-development"],
         True,
         "milan@cea.test",
-        "Women's association supporting small businesses and vocational training for women "
-        "of all communities in Gračanica.",
+        "Shoqatë e grave që mbështet bizneset e vogla dhe aftësimin profesional të grave të të gjitha komuniteteve në Graçanicë.",
     ),
     (
         "Shoqata e Personave me Aftësi të Kufizuara Prizren",
@@ -52,7 +51,7 @@ ORGANIZATIONS = [
         ["disability", "social-services", "health"],
         True,
         "emma@cea.test",
-        "Advocacy and daily services for people with disabilities and their families.",
+        "Avokim dhe shërbime ditore për personat me aftësi të kufizuara dhe familjet e tyre.",
     ),
     (
         "Klubi i Leximit Gjilan",
@@ -62,7 +61,7 @@ ORGANIZATIONS = [
         ["education", "culture"],
         False,
         "blerim@cea.test",
-        "An informal reading club that runs a free book exchange and homework help for children.",
+        "Klub joformal leximi që mban një shkëmbim falas librash dhe ndihmë në detyrat e shtëpisë për fëmijët.",
     ),
     (
         "Forumi Rinor Mitrovica",
@@ -72,7 +71,7 @@ ORGANIZATIONS = [
         ["youth", "democracy-governance", "minorities"],
         True,
         "drita@cea.test",
-        "Youth forum bringing together young people from both sides of the Ibar for dialogue.",
+        "Forum rinor që bashkon të rinjtë nga të dy anët e Ibrit për dialog.",
     ),
     (
         "Instituti për Politika Publike",
@@ -82,7 +81,7 @@ ORGANIZATIONS = [
         ["democracy-governance", "rule-of-law"],
         True,
         "blerim@cea.test",
-        "Think tank monitoring public funding to civil society and the Strategy for Cooperation.",
+        "Institut që monitoron financimin publik për shoqërinë civile dhe Strategjinë për Bashkëpunim.",
     ),
     (
         "Fondacioni Dardania",
@@ -92,7 +91,7 @@ ORGANIZATIONS = [
         ["philanthropy", "education"],
         True,
         "emma@cea.test",
-        "A family foundation giving scholarships to students from rural areas.",
+        "Fondacion familjar që jep bursa për studentët nga zonat rurale.",
     ),
     (
         "Komuna e Vitisë",
@@ -102,7 +101,7 @@ ORGANIZATIONS = [
         ["community-development"],
         True,
         "drita@cea.test",
-        "The municipality's office for cooperation with civil society.",
+        "Zyra e komunës për bashkëpunim me shoqërinë civile.",
     ),
     (
         "Radio Zëri i Dukagjinit",
@@ -112,7 +111,7 @@ ORGANIZATIONS = [
         ["media"],
         False,
         "drita@cea.test",
-        "Local radio covering community news in the Dukagjin plain.",
+        "Radio lokale që mbulon lajmet e komunitetit në Rrafshin e Dukagjinit.",
     ),
     (
         "Shoqata e Bletarëve Malishevë",
@@ -122,7 +121,7 @@ ORGANIZATIONS = [
         ["agriculture", "economic-development"],
         False,
         "blerim@cea.test",
-        "Beekeepers' association offering training and shared equipment.",
+        "Shoqatë e bletarëve që ofron trajnime dhe pajisje të përbashkëta.",
     ),
     (
         "Kosovo Diaspora Business Network",
@@ -132,7 +131,7 @@ ORGANIZATIONS = [
         ["economic-development", "philanthropy"],
         True,
         "emma@cea.test",
-        "Companies of the diaspora investing in and giving to communities in Kosovo.",
+        "Kompani të diasporës që investojnë dhe dhurojnë për komunitetet në Kosovë.",
     ),
 ]
 

@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGS = ["sq", "sr_Latn", "en"]
 MUST_TRANSLATE = ["sq", "sr_Latn"]
 DOMAINS = ["django"]
+# The files whose strings are extracted (Django's default is html,txt,py; the badge is an
+# SVG template). The Makefile's `messages` target passes the same list.
+EXTENSIONS = "html,txt,py,svg"
 
 
 def parse_po(path: Path) -> dict[str, tuple[str, bool]]:
@@ -89,6 +92,7 @@ def main() -> int:
             "--ignore=static",
             "--ignore=tests",
             "--ignore=locale_thirdparty",
+            f"--extension={EXTENSIONS}",
         ]
         for lang in LANGS:
             cmd += ["-l", lang]

@@ -441,6 +441,11 @@ class Evaluation:
     def met_codes(self) -> list[str]:
         return [r.code for r in self.rules if r.met]
 
+    @property
+    def required_missing(self) -> list[RuleResult]:
+        """The rules the next level requires that are not met: what stands in the way first."""
+        return [r for r in self.missing_for_next_level if r.required_for_next]
+
 
 def level_for(score: int, met: set[str]) -> str:
     level = BadgeLevel.NONE

@@ -49,7 +49,7 @@ def seed() -> int:
                     staff_full_time=rng.randint(1, 8),
                     volunteers=rng.randint(5, 40),
                     volunteer_hours=rng.randint(100, 2000),
-                    main_activities="Community programmes, trainings and advocacy in the municipality.",
+                    main_activities="Programe për komunitetin, trajnime dhe avokim në komunë.",
                     beneficiaries_reached=rng.randint(200, 5000),
                     submitted_by=owners.get(org.pk),
                     submitted_at=timezone.make_aware(timezone.datetime(year + 1, 4, 15)),
@@ -60,9 +60,9 @@ def seed() -> int:
                 report.municipalities.set([org.municipality])
                 for k, (name, role) in enumerate(
                     [
-                        ("Arben Krasniqi", "Chair"),
-                        ("Vjosa Morina", "Treasurer"),
-                        ("Nenad Jovanović", "Member"),
+                        ("Arben Krasniqi", "Kryetar"),
+                        ("Vjosa Morina", "Arkëtare"),
+                        ("Nenad Jovanović", "Anëtar"),
                     ]
                 ):
                     BoardMember.objects.create(report=report, name=name, role=role, ordering=k)
@@ -80,7 +80,7 @@ def seed() -> int:
                     recipient_name=org.name,
                     year=year,
                     amount=Decimal(rng.randint(2, 30) * 500),
-                    programme="Municipal support to NGOs",
+                    programme="Mbështetja komunale për OJQ-të",
                     procedure=rng.choice(list(FundingProcedure.values)),
                     call_published=rng.random() < 0.7,
                     results_published=rng.random() < 0.5,
@@ -150,7 +150,7 @@ def seed() -> int:
                     deadline=date(this_year, 12, 31)
                     if status != MeasureStatus.LATE
                     else date(this_year - 1, 6, 30),
-                    indicator="Number of institutions applying it",
+                    indicator="Numri i institucioneve që e zbatojnë",
                     status=status,
                 )
                 created += 1

@@ -40,8 +40,11 @@ _ROW_KEY = re.compile(r"^(?P<prefix>[a-z])-(?P<n>\d{1,4})-(?P<field>[a-z_]+)$")
 
 
 def option_value(applicant_type: str, organization=None) -> str:
-    """The value of one way to apply in the start form: "individual", "group" or "org-<pk>"."""
-    return f"org-{organization.pk}" if organization is not None else str(applicant_type)
+    """The value of one way to apply in the start form: "individual", "group", "org-<pk>"
+    (for an organisation) or "group-<pk>" (as an informal group of the registry)."""
+    if organization is None:
+        return str(applicant_type)
+    return f"group-{organization.pk}" if applicant_type == ApplicantType.GROUP else f"org-{organization.pk}"
 
 
 class StartForm(forms.Form):
@@ -72,7 +75,11 @@ class StartForm(forms.Form):
         if value in self.options:
             kind, organization = self.options[value]
             data["applicant_type"], data["organization"] = kind, organization
-            if kind == ApplicantType.GROUP and not (data.get("group_name") or "").strip():
+            if (
+                kind == ApplicantType.GROUP
+                and organization is None
+                and not (data.get("group_name") or "").strip()
+            ):
                 self.add_error("group_name", _("Give the name of your group."))
         return data
 
@@ -133,12 +140,23 @@ class ProjectForm(forms.Form):
                 "group_name": application.group_name,
             }
         super().__init__(*args, **kwargs)
+        self.application = application
         if application.applicant_type != ApplicantType.GROUP:
             del self.fields["group_name"]
         if targeted:
             self.fields["municipality"].help_text = _("This call funds projects in: %(places)s.") % {
                 "places": ", ".join(m.name for m in targeted)
             }
+
+    def clean(self):
+        """An end before the start is said at once, next to the end date (and not stored),
+        against the start as posted or, when it is not posted, as saved."""
+        data = super().clean()
+        starts = data.get("starts_on") if "starts_on" in self.data else self.application.starts_on
+        ends = data.get("ends_on") if "ends_on" in self.data else self.application.ends_on
+        if starts and ends and ends < starts and "ends_on" not in self.errors:
+            self.add_error("ends_on", _("The project cannot end before it starts."))
+        return data
 
     def storable(self) -> dict:
         """The values that may be saved now (every valid field that was posted)."""

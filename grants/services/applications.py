@@ -8,10 +8,12 @@ says what still stops the submission, and `application_submit` refuses while it 
 anything. Nothing of a draft is lost to a failed submit.
 """
 
+import functools
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.models import Municipality
 from core.money import AmountError, format_money, parse_amount
@@ -42,6 +45,8 @@ from grants.models import (
     PlannedActivity,
     Question,
     Revision,
+    budget_line_amount,
+    to_cents,
 )
 from grants.services.common import (
     email_applicant,
@@ -102,13 +107,18 @@ def applicant_options(*, user, call: Call) -> list[tuple[str, Organization | Non
         ),
     ]
     for organization in organizations_editable_by(user=user):
+        # An informal group of the registry applies as an informal group (its members
+        # pre-filled), not as an organisation, which only registered CSOs may.
+        kind = (
+            ApplicantType.GROUP
+            if organization.kind == Organization.Kind.INFORMAL_GROUP
+            else ApplicantType.ORGANIZATION
+        )
         options.append(
             (
-                ApplicantType.ORGANIZATION,
+                kind,
                 organization,
-                check_eligibility(
-                    user=user, call=call, applicant_type=ApplicantType.ORGANIZATION, organization=organization
-                ),
+                check_eligibility(user=user, call=call, applicant_type=kind, organization=organization),
             )
         )
     return options
@@ -139,8 +149,12 @@ def check_eligibility(
             return Eligible(False, _("The organisation must be verified by KCSF before it applies."))
         taken = Application.objects.filter(call=call, organization=organization).exclude(status=S.WITHDRAWN)
     else:
-        if organization is not None:
+        if organization is not None and not (
+            applicant_type == ApplicantType.GROUP and organization.kind == Organization.Kind.INFORMAL_GROUP
+        ):
             return Eligible(False, _("Choose the organisation only when you apply for it."))
+        if organization is not None and (not organization.is_active or not is_org_editor(user, organization)):
+            return Eligible(False, _("You can apply only for a group you are an editor of."))
         taken = Application.objects.filter(call=call, applicant=user, applicant_type=applicant_type).exclude(
             status=S.WITHDRAWN
         )
@@ -161,6 +175,9 @@ def application_start(
     )
     if not verdict.allowed:
         raise ValidationError(verdict.reason, code="not_eligible")
+    registry_group = organization if applicant_type == ApplicantType.GROUP else None
+    if registry_group is not None and not group_name.strip():
+        group_name = registry_group.name
     if applicant_type == ApplicantType.GROUP and not group_name.strip():
         raise ValidationError({"group_name": _("Give the name of your group.")})
     application = Application(
@@ -173,7 +190,25 @@ def application_start(
     )
     application._history_user = actor
     application.save()
+    if registry_group is not None:
+        _prefill_group_members(application, registry_group)
     return application
+
+
+def _prefill_group_members(application: Application, group: Organization) -> None:
+    """The members of a registry's informal group as the application's group members (the
+    applicant edits them in the editor's "group" section)."""
+    memberships = group.memberships.select_related("user").order_by("pk")[:MAX_GROUP_MEMBERS]
+    GroupMember.objects.bulk_create(
+        GroupMember(
+            application=application,
+            order=order,
+            name=(m.user.get_full_name() or m.user.email)[:150],
+            role=str(m.get_role_display())[:100],
+            email=m.user.email,
+        )
+        for order, m in enumerate(memberships)
+    )
 
 
 # --- the draft ------------------------------------------------------------------------------
@@ -322,7 +357,7 @@ def parse_budget_rows(rows: list[dict]) -> list[BudgetLine]:
             if quantity <= 0:
                 raise ValidationError(_("Row %(row)s: the quantity must be more than zero.") % {"row": index})
             unit_cost = _decimal(row.get("unit_cost") or "0", field=_("unit cost"), row=index)
-            amount = (quantity * unit_cost).quantize(CENT, rounding=ROUND_HALF_UP)
+            amount = budget_line_amount(quantity, unit_cost)
             if quantity >= Decimal("1e8") or amount >= Decimal("1e10"):  # the columns' sizes
                 raise ValidationError(_("Row %(row)s: the amounts are too large.") % {"row": index})
             cofinancing = _decimal(row.get("cofinancing") or "0", field=_("co-financing"), row=index)
@@ -613,11 +648,41 @@ def answer_problem(question: Question, value, *, has_file: bool = False) -> str 
     return None
 
 
+REVISION_NOTE = gettext_noop("Revision %(n)s")
+
+
+def revision_note(number: int) -> str:
+    """The note of the status change a submission writes, stored as data (in English, the
+    msgid) and shown in the reader's language by `note_for_reader`."""
+    return REVISION_NOTE % {"n": number}
+
+
+@functools.cache
+def _revision_note_patterns() -> tuple[re.Pattern, ...]:
+    patterns = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            text = translation.gettext(REVISION_NOTE)
+        patterns.append(re.compile("^" + re.escape(text).replace(re.escape("%(n)s"), r"(\d+)") + "$"))
+    return tuple(patterns)
+
+
+def note_for_reader(note: str) -> str:
+    """A status change's note as the reader reads it: the "Revision N" a submission wrote (in
+    any language, as older rows stored it in the applicant's) in the active language; any
+    other note (written by a person) as written."""
+    for pattern in _revision_note_patterns():
+        match = pattern.match(note or "")
+        if match:
+            return _("Revision %(n)s") % {"n": int(match[1])}
+    return note
+
+
 def cofinancing_needed(call: Call, total: Decimal) -> Decimal:
     """The co-financing a call asks of a budget whose total cost is `total` (0 when none)."""
     if not call.cofinancing_percent:
         return Decimal("0.00")
-    return (total * call.cofinancing_percent / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return to_cents(total * call.cofinancing_percent / Decimal(100))
 
 
 def budget_problems(application: Application, call: Call) -> list[str]:
@@ -876,7 +941,7 @@ def application_submit(*, actor, application: Application) -> Application:
         created_by=actor,
     )
     application.attachments.filter(frozen=False).update(frozen=True)
-    note = _("Revision %(n)s") % {"n": number}
+    note = revision_note(number)
     move(application, actor=actor, target=target, note=note, fields=["reference", "submitted_at"])
     email_applicant(
         application,

@@ -204,7 +204,7 @@ def _timeline(application, *, staff: bool) -> list[dict]:
                 "to_label": to_label,
                 "to_status": change.to_status,
                 "colour": workflow.APPLICATION.colour(change.to_status),
-                "note": change.note if show_note else "",
+                "note": services.note_for_reader(change.note) if show_note else "",
                 "actor": (change.actor.get_full_name() if change.actor else _("(removed account)"))
                 if staff
                 else "",

@@ -23,10 +23,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_service_errors
+from core.money import amount_for_input
 from core.permissions import error_text, permission
 from grants.choices import EDITABLE_STATUSES, ApplicantType, ApplicationStatus, QuestionKind
 from grants.forms import apply as apply_forms
-from grants.models import Application, Attachment, AttachmentRequirement, Call, Question
+from grants.models import Application, Attachment, AttachmentRequirement, Call, Question, to_cents
 from grants.services import applications as services
 
 S = ApplicationStatus
@@ -222,17 +223,23 @@ def _pad(rows: list[dict], fields, minimum: int = 0) -> list[dict]:
 
 
 def _stored_budget_rows(application) -> list[dict]:
+    """The saved lines as the editor's inputs show them: amounts as the page writes them
+    ("1.500,00" in sq and sr-Latn), and "Requested" left empty, its value as the field's
+    placeholder: a saved line's requested amount is always quantity × unit cost less the
+    co-financing, so an empty field gives it back, and follows when the quantity, the unit
+    cost or the co-financing change (a value typed again is kept, as typed)."""
     return [
         {
             "n": i,
             "category": line.category,
             "item": line.item,
-            "quantity": str(line.quantity.normalize())
+            "quantity": str(int(line.quantity))
             if line.quantity == line.quantity.to_integral()
-            else str(line.quantity),
-            "unit_cost": str(line.unit_cost),
-            "requested": str(line.requested),
-            "cofinancing": str(line.cofinancing),
+            else amount_for_input(line.quantity),
+            "unit_cost": amount_for_input(line.unit_cost),
+            "requested": "",
+            "requested_auto": amount_for_input(line.requested),
+            "cofinancing": amount_for_input(line.cofinancing),
             "amount": line.amount,
         }
         for i, line in enumerate(application.budget_lines.all())
@@ -272,7 +279,7 @@ def _budget_check(application) -> dict:
         "requested": requested,
         "cofinancing": cofinancing,
         "total": total,
-        "share": (cofinancing * 100 / total).quantize(services.CENT) if total else None,
+        "share": to_cents(cofinancing * 100 / total) if total else None,
         "min": call.min_amount,
         "max": call.max_amount,
         "percent": call.cofinancing_percent.normalize(),
@@ -421,6 +428,10 @@ def _existing(user, call, options) -> dict[str, Application]:
             else application.applicant_type
         )
         found.setdefault(key, application)
+        if key == ApplicantType.GROUP:  # one group application per person, however started
+            for _kind, org, _verdict in options:
+                if org is not None and _kind == ApplicantType.GROUP:
+                    found.setdefault(f"group-{org.pk}", application)
     return found
 
 

@@ -222,7 +222,7 @@ def _timeline(application) -> list[dict]:
             "to_label": str(labels.get(change.to_status, change.to_status)),
             "to_status": change.to_status,
             "colour": APPLICATION.colour(change.to_status),
-            "note": change.note,
+            "note": app_services.note_for_reader(change.note),
             "actor": change.actor.get_full_name() if change.actor else _("(removed account)"),
         }
         for change in application.status_changes.select_related("actor").order_by("created_at", "pk")
@@ -272,8 +272,10 @@ def _page(request, application, *, status=200, **forms):
         "revisions": revisions,
         "attachments": snapshot.get("attachments", []) if isinstance(snapshot, dict) else [],
         "transitions": transitions,
-        # The moves staff may make now (APPLICATION.available_moves), each a link to its form.
-        "actions": [(label, ANCHORS.get(target, "")) for target, label in transitions.items()],
+        # The moves staff may make now (APPLICATION.available_moves), each a link to its form;
+        # a move with no form on this page (withdrawing is the applicant's, which a superuser
+        # would be offered too) is not a button that leads nowhere.
+        "actions": [(label, ANCHORS[target]) for target, label in transitions.items() if target in ANCHORS],
         "can_screen": S.UNDER_REVIEW in transitions or S.INELIGIBLE in transitions,
         "can_assign": application.status in IN_ASSESSMENT_STATUSES
         and request.user.has_perm("grants.assign_reviewers", application),

@@ -157,11 +157,27 @@ def test_badge_status_shows_rules_and_what_is_missing(client, org_roles):
         assert rule.reason.replace("'", "&#x27;") in row.group(2)
     # what is missing for silver: the statement, marked as required
     missing = html.split('id="next-h"')[1].split("</section>")[0]
-    assert "For Silver you need a score of at least 65." in missing
+    # 70 points are enough for silver: the page says so, and leads with the real blocker.
+    assert "For Silver you need a score of at least 65." not in html
+    assert "Your score is already enough for Silver" in missing
     assert "Required for Silver" in missing
     assert missing.index("Financial statement uploaded") < missing.index("Audit report uploaded")
     # the stored badge is older (none yet): say it will be updated
     assert "The public badge is updated when a report is published" in html
+
+
+def test_badge_status_leads_with_what_is_missing(client, org_roles):
+    """Issue 13, item 6: the first thing said after the score is the rule that blocks the
+    next level (no financial statement), not a score threshold the score already passes."""
+    org = org_roles["organization"]
+    publish_for_today(org)  # 70 points, no financial statement: bronze
+    client.force_login(org_roles["owner"])
+    html = text(client.get(en("transparency:badge_status", slug=org.slug)))
+    now = html.split('id="now-h"')[1].split("</section>")[0]
+    lead = re.search(r"<p[^>]*data-blockers>(.*?)</p>", now, re.S)
+    assert lead and "For Silver you still need:" in lead.group(1)
+    assert "Financial statement uploaded" in lead.group(1) and "more point" not in lead.group(1)
+    assert html.index("Financial statement uploaded") < html.index('id="next-h"')
 
 
 def test_badge_status_embed_code(client, org_roles):

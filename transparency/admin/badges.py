@@ -1,14 +1,13 @@
 """Admin of transparency badges (read-only, with a recompute action)."""
 
 from django.contrib import admin as _badge_admin
-from django.utils.translation import gettext_lazy as _badge_lazy
-from django.utils.translation import ngettext as _badge_ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from transparency.models import OrganizationBadge
 from transparency.services import badges as _badges
 
 
-@_badge_admin.action(description=_badge_lazy("Recompute the selected badges now"), permissions=["view"])
+@_badge_admin.action(description=gettext_lazy("Recompute the selected badges now"), permissions=["view"])
 def recompute_badges(modeladmin, request, queryset):
     count = 0
     for badge in queryset.select_related("organization"):
@@ -16,8 +15,7 @@ def recompute_badges(modeladmin, request, queryset):
         count += 1
     modeladmin.message_user(
         request,
-        _badge_ngettext("%(count)d badge recomputed.", "%(count)d badges recomputed.", count)
-        % {"count": count},
+        ngettext("%(count)d badge recomputed.", "%(count)d badges recomputed.", count) % {"count": count},
     )
 
 

@@ -5,8 +5,7 @@ from django.contrib import admin as _admin
 from django.contrib import messages as _messages
 from django.core.exceptions import ValidationError as _ValidationError
 from django.core.validators import URLValidator as _URLValidator
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext as _ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin as _SimpleHistoryAdmin
 
 from core.admin_actions import export_as_csv as _export_as_csv
@@ -43,7 +42,8 @@ class PublicFundingRecordAdminForm(_forms.ModelForm):
         institution = cleaned.get("institution")
         if institution is not None and institution.kind != "public":
             self.add_error(
-                "institution", _lazy("The granting institution must be a public institution of the registry.")
+                "institution",
+                gettext_lazy("The granting institution must be a public institution of the registry."),
             )
         if not (cleaned.get("recipient_name") or "").strip() and cleaned.get("recipient") is not None:
             cleaned["recipient_name"] = cleaned["recipient"].name
@@ -126,13 +126,15 @@ class EvidenceLinksField(_forms.CharField):
                 bad.append(link)
         if bad:
             raise _ValidationError(
-                _lazy("Not a web address (http or https): %(links)s"), params={"links": ", ".join(bad)}
+                gettext_lazy("Not a web address (http or https): %(links)s"), params={"links": ", ".join(bad)}
             )
 
 
 class StrategyMeasureAdminForm(_forms.ModelForm):
     evidence_links = EvidenceLinksField(
-        label=_lazy("evidence links"), required=False, help_text=_lazy("One web address (https://…) a line.")
+        label=gettext_lazy("evidence links"),
+        required=False,
+        help_text=gettext_lazy("One web address (https://…) a line."),
     )
 
     class Meta:
@@ -180,7 +182,7 @@ class StrategyObjectiveAdmin(_admin.ModelAdmin):
 
         return super().get_queryset(request).annotate(_measures=Count("measures"))
 
-    @_admin.display(description=_lazy("measures"), ordering="_measures")
+    @_admin.display(description=gettext_lazy("measures"), ordering="_measures")
     def measure_count(self, obj):
         return obj._measures
 
@@ -210,19 +212,19 @@ def _moderate(modeladmin, request, queryset, action):
         actor=request.user, ids=list(queryset.values_list("pk", flat=True)), action=action
     )
     text = (
-        _ngettext("%(count)d comment approved.", "%(count)d comments approved.", done)
+        ngettext("%(count)d comment approved.", "%(count)d comments approved.", done)
         if action == "approve"
-        else _ngettext("%(count)d comment rejected.", "%(count)d comments rejected.", done)
+        else ngettext("%(count)d comment rejected.", "%(count)d comments rejected.", done)
     )
     modeladmin.message_user(request, text % {"count": done}, _messages.SUCCESS)
 
 
-@_admin.action(description=_lazy("Approve selected comments"), permissions=["change"])
+@_admin.action(description=gettext_lazy("Approve selected comments"), permissions=["change"])
 def approve_comments(modeladmin, request, queryset):
     _moderate(modeladmin, request, queryset, "approve")
 
 
-@_admin.action(description=_lazy("Reject selected comments"), permissions=["change"])
+@_admin.action(description=gettext_lazy("Reject selected comments"), permissions=["change"])
 def reject_comments(modeladmin, request, queryset):
     _moderate(modeladmin, request, queryset, "reject")
 

@@ -26,48 +26,82 @@
   });
 
   // --- numbers --------------------------------------------------------------------------
-  function parseNumber(text) {
-    var value = String(text || "").replace(/\s/g, "").replace(",", ".");
-    if (value === "") { return 0; }
-    var number = Number(value);
-    return isFinite(number) ? number : NaN;
+  // Amounts are read as the page writes them (<body data-money-decimal/-thousands>, as
+  // core.money does: "1.500,00" in sq and sr-Latn, "1,500.00" in en) and computed exactly in
+  // cents, rounded half up like grants.models.to_cents: the totals shown here are the ones
+  // the server computes, so the editor never says OK where the submission refuses.
+  function separators() {
+    var root = document.body ? document.body.dataset : {};
+    return { decimal: root.moneyDecimal || ".", thousands: root.moneyThousands || "," };
   }
-  function cents(number) { return Math.round(number * 100) / 100; }
-  var lang = document.documentElement.lang || "sq";
-  var money;
-  try {
-    money = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  } catch (e) {
-    money = new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // "1.500,00" → {digits: 150000n, scale: 2}; "" → zero; anything else → null.
+  function parseExact(text) {
+    var sep = separators();
+    var value = String(text || "").replace(/[\s\u00a0\u202f€]/g, "");
+    if (value === "") { return { digits: BigInt(0), scale: 0 }; }
+    if (sep.thousands) { value = value.split(sep.thousands).join(""); }
+    if (sep.decimal !== ".") { value = value.split(sep.decimal).join("."); }
+    var match = /^(\d*)(?:\.(\d*))?$/.exec(value);
+    if (!match || (match[1] + (match[2] || "")) === "") { return null; }
+    var fraction = match[2] || "";
+    return { digits: BigInt(match[1] + fraction || "0"), scale: fraction.length };
   }
-  function format(number) {
-    if (isNaN(number)) { return "?"; }
-    // As the server writes it (core.money through portal.js); the old way if that is missing.
-    return window.ceaMoney ? window.ceaMoney(number) : money.format(number) + " EUR";
+  function ten(power) { return BigInt(10) ** BigInt(power); }
+  // digits / 10^scale in cents, half up (values are never negative here).
+  function centsHalfUp(digits, scale) {
+    if (scale <= 2) { return digits * ten(2 - scale); }
+    var unit = ten(scale - 2);
+    return (digits * BigInt(2) + unit) / (unit * BigInt(2));
+  }
+  function toCents(text) {
+    var n = parseExact(text);
+    return n === null ? null : centsHalfUp(n.digits, n.scale);
+  }
+  function lineCents(quantity, unit) {  // grants.models.budget_line_amount
+    var q = parseExact(quantity), u = parseExact(unit);
+    if (q === null || u === null) { return null; }
+    return centsHalfUp(q.digits * u.digits, q.scale + u.scale);
+  }
+  function neededCents(totalCents, percentText) {  // services.cofinancing_needed
+    var p = parseExact(percentText);
+    if (p === null) { return null; }
+    var denominator = BigInt(100) * ten(p.scale);
+    return (totalCents * p.digits * BigInt(2) + denominator) / (denominator * BigInt(2));
+  }
+  function format(cents, sign) {
+    if (cents === null) { return "?"; }
+    var number = Number(cents) / 100;
+    return window.ceaMoney ? window.ceaMoney(number, sign) : number.toFixed(2);
   }
 
   // --- budget -----------------------------------------------------------------------------
   function updateBudget() {
     var table = document.getElementById("budget-table");
     if (!table) { return; }
-    var totals = { amount: 0, requested: 0, cofinancing: 0 };
+    var zero = BigInt(0);
+    var totals = { amount: zero, requested: zero, cofinancing: zero };
     var bad = false;
     table.querySelectorAll("tbody tr[data-row]").forEach(function (row) {
       var get = function (col) {
         var input = row.querySelector("[data-col='" + col + "']");
         return input ? input.value : "";
       };
-      var quantity = parseNumber(get("quantity"));
-      var unit = parseNumber(get("unit_cost"));
-      var cofinancing = parseNumber(get("cofinancing"));
-      var amount = cents(quantity * unit);
+      var amount = lineCents(get("quantity"), get("unit_cost"));
+      var cofinancing = toCents(get("cofinancing"));
+      var requestedInput = row.querySelector("input[data-col='requested']");
       var requestedText = get("requested").trim();
-      var requested = requestedText === "" ? cents(amount - cofinancing) : parseNumber(requestedText);
+      var auto = amount === null || cofinancing === null ? null : amount - cofinancing;
+      var requested = requestedText === "" ? auto : toCents(requestedText);
       var cell = row.querySelector("td[data-col='amount']");
       var empty = !get("quantity") && !get("unit_cost") && !get("cofinancing") && !requestedText;
       if (cell) { cell.textContent = empty ? "" : format(amount); }
+      // An empty "Requested" follows quantity × unit cost less the co-financing: say how much.
+      if (requestedInput) {
+        requestedInput.placeholder = empty || auto === null || auto < zero
+          ? (requestedInput.dataset.autoLabel || "") : format(auto, false);
+      }
       if (empty) { return; }
-      if (isNaN(amount) || isNaN(requested) || isNaN(cofinancing)) { bad = true; return; }
+      if (amount === null || requested === null || cofinancing === null) { bad = true; return; }
       totals.amount += amount;
       totals.requested += requested;
       totals.cofinancing += cofinancing;
@@ -77,12 +111,14 @@
     live.classList.remove("d-none");
     ["amount", "requested", "cofinancing"].forEach(function (key) {
       var cell = live.querySelector("[data-total='" + key + "']");
-      if (cell) { cell.textContent = bad ? "?" : format(cents(totals[key])); }
+      if (cell) { cell.textContent = bad ? "?" : format(totals[key]); }
     });
-    var min = parseNumber(table.dataset.min), max = parseNumber(table.dataset.max);
-    var percent = parseNumber(table.dataset.percent);
-    var ok = !bad && totals.requested >= min && totals.requested <= max &&
-      (!percent || (totals.amount > 0 && totals.cofinancing + 0.005 >= totals.amount * percent / 100));
+    var min = toCents(table.dataset.min), max = toCents(table.dataset.max);
+    var total = totals.requested + totals.cofinancing;
+    var needed = table.dataset.percent ? neededCents(total, table.dataset.percent) : zero;
+    var ok = !bad && min !== null && max !== null && needed !== null &&
+      totals.requested >= min && totals.requested <= max &&
+      (needed === zero || (total > zero && totals.cofinancing >= needed));
     live.classList.toggle("table-success", ok);
     live.classList.toggle("table-warning", !ok);
     live.title = ok ? table.dataset.ok : table.dataset.notOk;
@@ -164,6 +200,8 @@
   });
   document.querySelectorAll("textarea[data-word-limit]").forEach(updateCounter);
   updateBudget();
+  // Rows swapped in after an autosave: their placeholders and the live totals again.
+  document.addEventListener("htmx:afterSettle", updateBudget);
 
   // --- submit once ------------------------------------------------------------------------
   document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
