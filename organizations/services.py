@@ -136,7 +136,8 @@ def invitation_create(*, actor, organization: Organization, email: str, role: st
 @transaction.atomic
 def invitation_accept(*, actor, token: str) -> Membership:
     """The invited person accepts. The invitation must be pending, not expired, and sent
-    to one of the actor's email addresses."""
+    to one of the actor's *verified* email addresses: an address added on /accounts/email/
+    and never confirmed proves nothing (issue 12, item 7)."""
     from allauth.account.models import EmailAddress
 
     invitation = Invitation.objects.select_for_update().filter(token=token).first()
@@ -150,10 +151,24 @@ def invitation_accept(*, actor, token: str) -> Membership:
         raise ValidationError(
             _("This invitation has expired. Ask the organisation for a new one."), code="expired"
         )
-    addresses = {actor.email.lower()} | {
-        e.lower() for e in EmailAddress.objects.filter(user=actor).values_list("email", flat=True)
+    invited = invitation.email.lower()
+    verified = {
+        e.lower()
+        for e in EmailAddress.objects.filter(user=actor, verified=True).values_list("email", flat=True)
     }
-    if invitation.email.lower() not in addresses:
+    if invited not in verified:
+        addresses = {actor.email.lower()} | {
+            e.lower() for e in EmailAddress.objects.filter(user=actor).values_list("email", flat=True)
+        }
+        if invited in addresses:
+            raise ValidationError(
+                _(
+                    "Confirm %(email)s first: open the link we sent to it (or send a new one from "
+                    "your email addresses), then accept the invitation."
+                ),
+                code="unverified",
+                params={"email": invitation.email},
+            )
         raise ValidationError(
             _("This invitation was sent to another email address. Log in with that address to accept it."),
             code="wrong_user",
