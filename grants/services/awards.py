@@ -24,11 +24,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.money import format_money, parse_amount
 from core.notifications import email_user_template
@@ -157,6 +158,31 @@ def _email_grantee(grant: Grant, template: str, **context) -> None:
 
 # --- the agreement --------------------------------------------------------------------------
 
+ACTIVATION_LEAD = _lazy(
+    "The grant becomes active once its disbursement plan adds up and its final reports are set:"
+)
+
+
+def activation_missing(grant: Grant) -> list[str]:
+    """What still stops the signed agreement from making the grant active (empty: nothing):
+    a plan of tranches adding up to the grant's amount, and the final narrative and final
+    financial report duties. Without them an active grant has nothing to release or report."""
+    missing = []
+    amounts = list(grant.tranches.values_list("amount", flat=True))
+    if not amounts:
+        missing.append(_("No disbursement plan has been set."))
+    elif sum(amounts, Decimal("0.00")) != grant.amount:
+        missing.append(
+            _("The tranches add up to %(total)s; they must add up to the grant's %(amount)s exactly.")
+            % {"total": format_money(sum(amounts, Decimal("0.00"))), "amount": format_money(grant.amount)}
+        )
+    present = set(grant.reports.values_list("period", "kind"))
+    if (ReportPeriod.FINAL, ReportKind.NARRATIVE) not in present:
+        missing.append(_("A final narrative report is required."))
+    if (ReportPeriod.FINAL, ReportKind.FINANCIAL) not in present:
+        missing.append(_("A final financial report is required."))
+    return missing
+
 
 @transaction.atomic
 def grant_upload_agreement(*, actor, grant: Grant, upload, signed_on, release_first: bool = True) -> Grant:
@@ -180,6 +206,12 @@ def grant_upload_agreement(*, actor, grant: Grant, upload, signed_on, release_fi
         kind = validate_upload(upload, AGREEMENT_TYPES, _("Upload the signed agreement as a PDF file."))
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if grant.status == G.AWARDED:
+        missing = activation_missing(grant)
+        if missing:
+            errors[NON_FIELD_ERRORS] = [
+                ValidationError(message, code="not_ready") for message in [str(ACTIVATION_LEAD), *missing]
+            ]
     if errors:
         raise ValidationError(errors)
     _delete_file_on_commit(grant.agreement_file)

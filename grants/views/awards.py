@@ -359,6 +359,10 @@ def _staff_page(request, grant, *, status=200, section="", errors=None, **forms_
             "can_close": GrantStatus.CLOSED in moves,
             "can_terminate": GrantStatus.TERMINATED in moves,
             "open_items": awards.open_items(grant) if grant.status == GrantStatus.ACTIVE else [],
+            "activation_lead": awards.ACTIVATION_LEAD,
+            "activation_missing": (
+                awards.activation_missing(grant) if grant.status == GrantStatus.AWARDED else []
+            ),
         }
     )
     return render(request, "grants/grant_manage.html", context, status=status)
@@ -385,6 +389,7 @@ def _back(grant):
 def staff_grant_agreement(request, pk, grant):
     form = forms.AgreementForm(request.POST, request.FILES)
     if form.is_valid():
+        activating = grant.status == GrantStatus.AWARDED
         try:
             awards.grant_upload_agreement(
                 actor=request.user,
@@ -399,9 +404,26 @@ def staff_grant_agreement(request, pk, grant):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The signed agreement was saved."))
+            if activating and form.cleaned_data["release_first"]:
+                _say_what_became_of_the_first_tranche(request, grant)
             return _back(grant)
     messages.error(request, _("The agreement was not saved. Please correct the errors below."))
     return _staff_page(request, grant, status=400, section="agreement", agreement_form=form)
+
+
+def _say_what_became_of_the_first_tranche(request, grant) -> None:
+    """ "Release the first tranche" was asked for: say whether it was, or why not."""
+    first = grant.tranches.select_related("after_report").order_by("number").first()
+    if first is None:
+        return
+    if first.status == TrancheStatus.RELEASED:
+        messages.success(request, _("Tranche %(n)s is released for payment.") % {"n": first.number})
+    elif first.after_report_id:
+        messages.warning(
+            request,
+            _("Tranche %(n)s waits for the report “%(report)s”: it is released when that report is accepted.")
+            % {"n": first.number, "report": awards.report_label(first.after_report)},
+        )
 
 
 @managed_grant

@@ -24,6 +24,7 @@ from tests.grants.factories import (
     exe_upload,
     pdf_upload,
     png_upload,
+    ready_grant,
     verified_cso,
 )
 from tests.helpers import t
@@ -108,6 +109,61 @@ def test_agreement_without_release_first(grant, staff):
         actor=staff, grant=grant, upload=pdf_upload(), signed_on=TODAY(), release_first=False
     )
     assert grant.tranches.get().status == T.PLANNED
+
+
+NO_PLAN = "No disbursement plan has been set."
+NO_FINAL_NARRATIVE = "A final narrative report is required."
+NO_FINAL_FINANCIAL = "A final financial report is required."
+
+
+@pytest.mark.parametrize(
+    "plan,reports,missing",
+    [
+        (False, False, [NO_PLAN, NO_FINAL_NARRATIVE, NO_FINAL_FINANCIAL]),
+        (True, False, [NO_FINAL_NARRATIVE, NO_FINAL_FINANCIAL]),
+        (False, True, [NO_PLAN]),
+    ],
+)
+def test_agreement_refused_until_the_plan_and_the_final_reports_are_set(grant, staff, plan, reports, missing):
+    """Issue 12, item 25: a grant became active with nothing to release or report."""
+    if reports:
+        duties(grant, staff)
+    if plan:
+        awards.tranches_set_plan(actor=staff, grant=grant, rows=[{"amount": "4000", "planned_on": TODAY()}])
+    assert awards.activation_missing(grant) == missing
+    with pytest.raises(ValidationError) as excinfo:
+        awards.grant_upload_agreement(actor=staff, grant=grant, upload=pdf_upload(), signed_on=TODAY())
+    assert excinfo.value.messages == [
+        "The grant becomes active once its disbursement plan adds up and its final reports are set:",
+        *missing,
+    ]
+    grant.refresh_from_db()
+    assert grant.status == G.AWARDED and not grant.agreement_file
+    assert not grant.tranches.exclude(status=T.PLANNED).exists()
+
+
+def test_agreement_refused_while_the_plan_does_not_add_up(grant, staff):
+    duties(grant, staff)
+    awards.tranches_set_plan(
+        actor=staff,
+        grant=grant,
+        rows=[{"amount": "1000", "planned_on": TODAY()}, {"amount": "3000", "planned_on": TODAY()}],
+    )
+    Tranche.objects.filter(grant=grant, number=2).update(amount=Decimal("2500.00"))  # e.g. an old plan
+    with pytest.raises(ValidationError) as excinfo:
+        awards.grant_upload_agreement(actor=staff, grant=grant, upload=pdf_upload(), signed_on=TODAY())
+    assert "The tranches add up to €3,500.00; they must add up to the grant's €4,000.00 exactly." in (
+        excinfo.value.messages
+    )
+    grant.refresh_from_db()
+    assert grant.status == G.AWARDED
+
+
+def test_a_ready_grant_has_nothing_missing(staff):
+    grant = ready_grant(staff=staff)
+    assert awards.activation_missing(grant) == []
+    active = active_grant(staff=staff)
+    assert awards.activation_missing(active) == []
 
 
 @pytest.mark.parametrize(
