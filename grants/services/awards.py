@@ -27,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -61,6 +62,17 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# Every date on these pages is a day in the portal's time zone (settings.TIME_ZONE,
+# Europe/Belgrade): typed dates, "today" and the day of a moment (a release) are compared
+# there, whatever time zone is active, and the forms say so (issue 12, item 26).
+PORTAL_TIME_ZONE = settings.TIME_ZONE
+
+
+def portal_date(moment: datetime.datetime | None = None) -> datetime.date:
+    """The day of `moment` (default: now) in the portal's time zone."""
+    return timezone.localdate(moment, timezone=timezone.get_default_timezone())
+
+
 # A sane window for every date typed on these pages (no year 9999).
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
@@ -101,7 +113,7 @@ def parse_date(value, *, field_label: str = "") -> datetime.date:
     """A date (or an ISO "YYYY-MM-DD" string) within EARLIEST_DATE..LATEST_DATE; else a
     ValidationError naming `field_label`."""
     if isinstance(value, datetime.datetime):
-        value = value.date()
+        value = portal_date(value) if timezone.is_aware(value) else value.date()
     if not isinstance(value, datetime.date):
         try:
             value = datetime.date.fromisoformat(str(value or "").strip())
@@ -198,9 +210,9 @@ def grant_upload_agreement(*, actor, grant: Grant, upload, signed_on, release_fi
     )
     signed_on = parse_date(signed_on, field_label=_("Signed on"))
     errors = {}
-    if signed_on > timezone.localdate():
+    if signed_on > portal_date():
         errors["signed_on"] = _("The signing date cannot be in the future.")
-    elif signed_on < timezone.localdate(grant.awarded_at):
+    elif signed_on < portal_date(grant.awarded_at):
         errors["signed_on"] = _("The agreement cannot be signed before the grant was awarded.")
     try:
         kind = validate_upload(upload, AGREEMENT_TYPES, _("Upload the signed agreement as a PDF file."))
@@ -393,10 +405,20 @@ def tranche_mark_paid(*, actor, tranche: Tranche, paid_on) -> Tranche:
             code="tranche_status",
         )
     paid_on = parse_date(paid_on, field_label=_("Paid on"))
-    if paid_on > timezone.localdate():
+    if paid_on > portal_date():
         raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
-    if tranche.released_at and paid_on < timezone.localdate(tranche.released_at):
-        raise ValidationError({"paid_on": _("The payment date cannot be before the tranche was released.")})
+    if tranche.released_at and paid_on < portal_date(tranche.released_at):
+        raise ValidationError(
+            {
+                "paid_on": _(
+                    "The payment date cannot be before the tranche was released (%(date)s, %(zone)s time)."
+                )
+                % {
+                    "date": date_format(portal_date(tranche.released_at), "DATE_FORMAT"),
+                    "zone": PORTAL_TIME_ZONE,
+                }
+            }
+        )
     tranche.paid_on = paid_on
     TRANCHE.move(tranche, T.PAID, actor=actor, fields=["paid_on"], check_perm=False)  # checked above
     _email_grantee(grant, "grants/email/grant_tranche_paid", tranche=tranche)

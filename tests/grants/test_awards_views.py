@@ -707,3 +707,14 @@ def test_staff_page_of_an_awarded_grant_and_rows_kept_after_an_error(client):
     detail = as_(client, grant.application.applicant).get(reverse("grants:grant_detail", args=[grant.pk]))
     assert b"Payments start once the signed agreement is registered" in detail.content
     assert b"Not signed yet." in detail.content
+
+
+def test_the_payment_and_agreement_dates_say_their_time_zone(client):
+    """Issue 12, item 26: the dates typed are days in Europe/Belgrade time, and the page says so."""
+    staff = StaffFactory()
+    hint = "Dates are days in Europe/Belgrade time, the portal&#x27;s time zone."
+    awarded = as_(client, staff).get(reverse("grants:staff_grant", args=[ready_grant(staff=staff).pk]))
+    assert "Dates are days in Europe/Belgrade time, the portal's time zone." in awarded.content.decode()
+    active = client.get(reverse("grants:staff_grant", args=[active_grant(staff=staff).pk])).content.decode()
+    assert 'aria-describedby="portal-dates-help"' in active
+    assert f'<p class="small text-body-secondary" id="portal-dates-help">{hint}</p>' in active
