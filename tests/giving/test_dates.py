@@ -2,11 +2,14 @@
 by the model's validation, on every path: services, form, API, bulk API, import (issue 12,
 item 11: "0001-01-01" used to overflow in the near-duplicate search and answer 500)."""
 
+import csv
 import datetime
+import io
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -18,7 +21,6 @@ from organizations import services as org_services
 from organizations.models import Membership
 from tests.factories import OrganizationFactory, StaffFactory, member_of
 from tests.giving.factories import GivingRecordFactory, record_form_data
-from tests.giving.test_imports import csv_bytes, errors_by_row, row, upload
 from tests.helpers import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -125,10 +127,32 @@ def test_the_api_answers_400(partner, value, message):
     assert GivingRecord.objects.filter(source=Source.PARTNER).count() == 0
 
 
+def _csv(dates: list[str]) -> SimpleUploadedFile:
+    row = {
+        "amount": "1200.50",
+        "support_kind": "money",
+        "donor_type": "company",
+        "donor_name": "Shpresa L.L.C.",
+        "donor_name_public": "yes",
+        "recipient_type": "cso",
+        "recipient_name": "Qendra Rinore",
+        "cause": "education",
+        "beneficiary_group": "youth",
+        "municipality": "prishtine",
+    }
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(imports.COLUMN_NAMES)
+    for number, date in enumerate(dates):
+        values = row | {"date": date, "description": f"Gift {number}"}
+        writer.writerow([values.get(column, "") for column in imports.COLUMN_NAMES])
+    return SimpleUploadedFile("gifts.csv", out.getvalue().encode())
+
+
 def test_an_import_reports_the_row_instead_of_failing_the_batch(near_record):
-    rows = [row(), row(date="0001-01-01"), row(date="1989-12-31"), row(date="1990-01-01", amount="99")]
-    batch = imports.import_validate(actor=StaffFactory(), uploaded_file=upload(csv_bytes(rows)))
+    upload = _csv(["2024-05-10", "0001-01-01", "1989-12-31", "1990-01-01"])
+    batch = imports.import_validate(actor=StaffFactory(), uploaded_file=upload)
     assert batch.state == ImportBatch.State.VALIDATED, batch.errors
-    found = errors_by_row(batch)
-    assert found == {3: {"date": TOO_EARLY}, 4: {"date": TOO_EARLY}}
+    found = {(error["row"], error["column"]): error["message"] for error in batch.errors}
+    assert found == {(3, "date"): TOO_EARLY, (4, "date"): TOO_EARLY}
     assert batch.rows_valid == 2
