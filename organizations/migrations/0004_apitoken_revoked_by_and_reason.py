@@ -6,21 +6,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0003_move_idempotency_keys_to_core'),
+        ("organizations", "0003_move_idempotency_keys_to_core"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apitoken',
-            name='revoked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='revoked by'),
+            model_name="apitoken",
+            name="revoked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="revoked by",
+            ),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='revoked_reason',
-            field=models.CharField(blank=True, choices=[('manual', 'Revoked by an owner'), ('creator_left', 'Its creator left the organisation'), ('creator_not_owner', 'Its creator is no longer an owner')], default='', max_length=20, verbose_name='why revoked'),
+            model_name="apitoken",
+            name="revoked_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("manual", "Revoked by an owner"),
+                    ("creator_left", "Its creator left the organisation"),
+                    ("creator_not_owner", "Its creator is no longer an owner"),
+                ],
+                default="",
+                max_length=20,
+                verbose_name="why revoked",
+            ),
         ),
     ]
