@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin_actions import export_as_csv
 from giving.aggregates import refresh_on_commit
 from giving.choices import DIASPORA_DONOR_TYPES, Geography, Status
-from giving.models import GivingRecord, ImportBatch
+from giving.models import GivingRecord, ImportBatch, validate_gift_date
 from giving.services import records as services
 
 
@@ -86,8 +85,7 @@ class GivingRecordAdminForm(forms.ModelForm):
 
     def clean_date(self):
         date = self.cleaned_data.get("date")
-        if date and date > timezone.localdate():
-            raise ValidationError(_("The date of a gift cannot be in the future."))
+        validate_gift_date(date)
         return date
 
     def clean(self):

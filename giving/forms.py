@@ -7,7 +7,6 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField, format_money
@@ -20,7 +19,7 @@ from giving.choices import (
     Source,
     Status,
 )
-from giving.models import MAX_AMOUNT, GivingRecord
+from giving.models import MAX_AMOUNT, GivingRecord, validate_gift_date
 from giving.services.records import EDITABLE_FIELDS, REJECT, VERIFY
 from organizations.models import Organization
 from organizations.selectors import organizations_editable_by
@@ -41,8 +40,7 @@ class _RecordRulesMixin:
 
     def clean_date(self):
         date = self.cleaned_data.get("date")
-        if date and date > timezone.localdate():
-            raise ValidationError(_("The date of a gift cannot be in the future."), code="future")
+        validate_gift_date(date)  # the model's rule, said next to the field
         return date
 
     def clean_amount(self):

@@ -1,12 +1,15 @@
 """The giving tracker: one row per instance of giving, moderated before it is public."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -30,6 +33,20 @@ from giving.choices import (
 )
 
 MAX_AMOUNT = 100_000_000  # EUR; anything above is a typo, not a gift
+EARLIEST_DATE = datetime.date(1990, 1, 1)  # the tracker's first year (the dashboard's too)
+
+
+def validate_gift_date(value: datetime.date | None) -> None:
+    """The one rule for a gift's date: from 1990 to today, today in the portal's time zone
+    (Europe/Belgrade, settings.TIME_ZONE) whoever types it. GivingRecord.clean() applies
+    it, so the forms, the API, the bulk API and imports all refuse the same dates; the
+    forms call it too to say so next to the field."""
+    if value is None:
+        return
+    if value < EARLIEST_DATE:
+        raise ValidationError(_("The date of a gift cannot be before 1990."), code="too_early")
+    if value > timezone.localdate(timezone=timezone.get_default_timezone()):
+        raise ValidationError(_("The date of a gift cannot be in the future."), code="future")
 
 
 class GivingRecord(TimeStampedModel):
@@ -181,6 +198,13 @@ class GivingRecord(TimeStampedModel):
             models.Index(fields=["status", "municipality"], name="giving_status_muni"),
             models.Index(fields=["status", "cause"], name="giving_status_cause"),
         ]
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            validate_gift_date(self.date)
+        except ValidationError as exc:
+            raise ValidationError({"date": exc.error_list}) from None
 
     def __str__(self) -> str:
         when = date_format(self.date, "SHORT_DATE_FORMAT")

@@ -177,6 +177,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "created_at",
         "last_used_at",
         "revoked_at",
+        "revoked_by",
+        "revoked_reason",
     ]
     readonly_fields = fields
 

@@ -245,6 +245,11 @@ class ApiToken(TimeStampedModel):
         GIVING_WRITE = "giving:write", _("Submit giving records")
         TRANSPARENCY_WRITE = "transparency:write", _("Submit public-funding records")
 
+    class RevokedReason(models.TextChoices):
+        MANUAL = "manual", _("Revoked by an owner")
+        CREATOR_LEFT = "creator_left", _("Its creator left the organisation")
+        CREATOR_NOT_OWNER = "creator_not_owner", _("Its creator is no longer an owner")
+
     PREFIX_LENGTH = 8
 
     organization = models.ForeignKey(
@@ -266,6 +271,17 @@ class ApiToken(TimeStampedModel):
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revoked_reason = models.CharField(
+        _("why revoked"), max_length=20, choices=RevokedReason.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-created_at"]

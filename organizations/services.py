@@ -136,7 +136,8 @@ def invitation_create(*, actor, organization: Organization, email: str, role: st
 @transaction.atomic
 def invitation_accept(*, actor, token: str) -> Membership:
     """The invited person accepts. The invitation must be pending, not expired, and sent
-    to one of the actor's email addresses."""
+    to one of the actor's *verified* email addresses: an address added on /accounts/email/
+    and never confirmed proves nothing (issue 12, item 7)."""
     from allauth.account.models import EmailAddress
 
     invitation = Invitation.objects.select_for_update().filter(token=token).first()
@@ -150,10 +151,24 @@ def invitation_accept(*, actor, token: str) -> Membership:
         raise ValidationError(
             _("This invitation has expired. Ask the organisation for a new one."), code="expired"
         )
-    addresses = {actor.email.lower()} | {
-        e.lower() for e in EmailAddress.objects.filter(user=actor).values_list("email", flat=True)
+    invited = invitation.email.lower()
+    verified = {
+        e.lower()
+        for e in EmailAddress.objects.filter(user=actor, verified=True).values_list("email", flat=True)
     }
-    if invitation.email.lower() not in addresses:
+    if invited not in verified:
+        addresses = {actor.email.lower()} | {
+            e.lower() for e in EmailAddress.objects.filter(user=actor).values_list("email", flat=True)
+        }
+        if invited in addresses:
+            raise ValidationError(
+                _(
+                    "Confirm %(email)s first: open the link we sent to it (or send a new one from "
+                    "your email addresses), then accept the invitation."
+                ),
+                code="unverified",
+                params={"email": invitation.email},
+            )
         raise ValidationError(
             _("This invitation was sent to another email address. Log in with that address to accept it."),
             code="wrong_user",
@@ -187,6 +202,18 @@ def _lock_owners(organization):
     )
 
 
+def _revoke_tokens_created_by(*, membership: Membership, actor, reason: str) -> int:
+    """Revoke the active tokens the member created for the organisation: a token acts with
+    its creator's authority, which ends with their ownership (issue 12, item 8). Called
+    inside the membership change's transaction; who and why are kept on each token."""
+    now = timezone.now()
+    return ApiToken.objects.filter(
+        organization_id=membership.organization_id,
+        created_by_id=membership.user_id,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now, revoked_by=actor, revoked_reason=reason, updated_at=now)
+
+
 @transaction.atomic
 def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
     _require(actor, "organizations.manage_members", membership.organization)
@@ -196,8 +223,13 @@ def membership_change_role(*, actor, membership: Membership, role: str) -> Membe
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == Membership.Role.OWNER and role != Membership.Role.OWNER and len(owners) <= 1:
         raise ValidationError(_("An organisation must keep at least one owner."))
+    was_owner = membership.role == Membership.Role.OWNER
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
+    if was_owner and role != Membership.Role.OWNER:
+        _revoke_tokens_created_by(
+            membership=membership, actor=actor, reason=ApiToken.RevokedReason.CREATOR_NOT_OWNER
+        )
     return membership
 
 
@@ -210,6 +242,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == Membership.Role.OWNER and len(owners) <= 1:
         raise ValidationError(_("An organisation must keep at least one owner."))
+    _revoke_tokens_created_by(membership=membership, actor=actor, reason=ApiToken.RevokedReason.CREATOR_LEFT)
     membership.delete()
 
 
@@ -244,5 +277,7 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at", "updated_at"])
+        token.revoked_by = actor
+        token.revoked_reason = ApiToken.RevokedReason.MANUAL
+        token.save(update_fields=["revoked_at", "revoked_by", "revoked_reason", "updated_at"])
     return token

@@ -636,7 +636,6 @@ def validate_rows(
     payload: list[dict] = []
     first_row_of: dict[str, int] = {}
     records: list[tuple[dict, GivingRecord]] = []
-    today = timezone.localdate()
     for done, row in enumerate(rows):
         if progress is not None and done and done % PROGRESS_EVERY == 0:
             progress(done, len(rows))
@@ -657,10 +656,6 @@ def validate_rows(
             entered_by=actor,
             entered_for=entered_for,
         )
-        if values.get("date") and values["date"] > today:
-            # prepare_record stops at a future date; check the rest of the row all the same.
-            row_errors["date"] = _("The date of a gift cannot be in the future.")
-            record.date = today
         try:
             prepare_fast(record)
         except ValidationError as exc:

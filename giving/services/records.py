@@ -90,8 +90,6 @@ def prepare_record(record: GivingRecord) -> GivingRecord:
     record.is_diaspora = record.donor_type in DIASPORA_DONOR_TYPES
     if record.geography != Geography.MUNICIPALITY:
         record.municipality = None
-    if record.date and record.date > timezone.localdate():
-        raise ValidationError({"date": _("The date of a gift cannot be in the future.")})
     record.confidence = compute_confidence(record)
     record.full_clean(exclude=["fingerprint"])
     record.fingerprint = record_fingerprint(

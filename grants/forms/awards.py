@@ -3,12 +3,17 @@ sizes, dates, sums, statuses) is checked by `grants.services.awards`, whose erro
 back on these forms."""
 
 from django import forms
-from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from grants.choices import GrantStatus, ReportKind, ReportPeriod
 from grants.models import Call
+from grants.services.awards import PORTAL_TIME_ZONE, portal_date
 
+# Which day a date is: the portal's (issue 12, item 26).
+PORTAL_DATES_HELP = format_lazy(
+    _("Dates are days in {zone} time, the portal's time zone."), zone=PORTAL_TIME_ZONE
+)
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
@@ -17,7 +22,9 @@ class AgreementForm(forms.Form):
         label=_("Signed agreement (PDF)"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": "application/pdf,.pdf"}),
     )
-    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_INPUT, initial=timezone.localdate)
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=DATE_INPUT, initial=portal_date, help_text=PORTAL_DATES_HELP
+    )
     release_first = forms.BooleanField(
         label=_("Release the first tranche for payment now (when it waits for no report)"),
         required=False,
@@ -56,7 +63,9 @@ class ReportReviewForm(forms.Form):
 
 
 class TranchePaidForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT, initial=timezone.localdate)
+    paid_on = forms.DateField(
+        label=_("Paid on"), widget=DATE_INPUT, initial=portal_date, help_text=PORTAL_DATES_HELP
+    )
 
 
 class CloseForm(forms.Form):

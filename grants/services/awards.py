@@ -24,11 +24,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.money import format_money, parse_amount
 from core.notifications import email_user_template
@@ -60,6 +62,17 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# Every date on these pages is a day in the portal's time zone (settings.TIME_ZONE,
+# Europe/Belgrade): typed dates, "today" and the day of a moment (a release) are compared
+# there, whatever time zone is active, and the forms say so (issue 12, item 26).
+PORTAL_TIME_ZONE = settings.TIME_ZONE
+
+
+def portal_date(moment: datetime.datetime | None = None) -> datetime.date:
+    """The day of `moment` (default: now) in the portal's time zone."""
+    return timezone.localdate(moment, timezone=timezone.get_default_timezone())
+
+
 # A sane window for every date typed on these pages (no year 9999).
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
@@ -100,7 +113,7 @@ def parse_date(value, *, field_label: str = "") -> datetime.date:
     """A date (or an ISO "YYYY-MM-DD" string) within EARLIEST_DATE..LATEST_DATE; else a
     ValidationError naming `field_label`."""
     if isinstance(value, datetime.datetime):
-        value = value.date()
+        value = portal_date(value) if timezone.is_aware(value) else value.date()
     if not isinstance(value, datetime.date):
         try:
             value = datetime.date.fromisoformat(str(value or "").strip())
@@ -157,6 +170,31 @@ def _email_grantee(grant: Grant, template: str, **context) -> None:
 
 # --- the agreement --------------------------------------------------------------------------
 
+ACTIVATION_LEAD = _lazy(
+    "The grant becomes active once its disbursement plan adds up and its final reports are set:"
+)
+
+
+def activation_missing(grant: Grant) -> list[str]:
+    """What still stops the signed agreement from making the grant active (empty: nothing):
+    a plan of tranches adding up to the grant's amount, and the final narrative and final
+    financial report duties. Without them an active grant has nothing to release or report."""
+    missing = []
+    amounts = list(grant.tranches.values_list("amount", flat=True))
+    if not amounts:
+        missing.append(_("No disbursement plan has been set."))
+    elif sum(amounts, Decimal("0.00")) != grant.amount:
+        missing.append(
+            _("The tranches add up to %(total)s; they must add up to the grant's %(amount)s exactly.")
+            % {"total": format_money(sum(amounts, Decimal("0.00"))), "amount": format_money(grant.amount)}
+        )
+    present = set(grant.reports.values_list("period", "kind"))
+    if (ReportPeriod.FINAL, ReportKind.NARRATIVE) not in present:
+        missing.append(_("A final narrative report is required."))
+    if (ReportPeriod.FINAL, ReportKind.FINANCIAL) not in present:
+        missing.append(_("A final financial report is required."))
+    return missing
+
 
 @transaction.atomic
 def grant_upload_agreement(*, actor, grant: Grant, upload, signed_on, release_first: bool = True) -> Grant:
@@ -172,14 +210,20 @@ def grant_upload_agreement(*, actor, grant: Grant, upload, signed_on, release_fi
     )
     signed_on = parse_date(signed_on, field_label=_("Signed on"))
     errors = {}
-    if signed_on > timezone.localdate():
+    if signed_on > portal_date():
         errors["signed_on"] = _("The signing date cannot be in the future.")
-    elif signed_on < timezone.localdate(grant.awarded_at):
+    elif signed_on < portal_date(grant.awarded_at):
         errors["signed_on"] = _("The agreement cannot be signed before the grant was awarded.")
     try:
         kind = validate_upload(upload, AGREEMENT_TYPES, _("Upload the signed agreement as a PDF file."))
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if grant.status == G.AWARDED:
+        missing = activation_missing(grant)
+        if missing:
+            errors[NON_FIELD_ERRORS] = [
+                ValidationError(message, code="not_ready") for message in [str(ACTIVATION_LEAD), *missing]
+            ]
     if errors:
         raise ValidationError(errors)
     _delete_file_on_commit(grant.agreement_file)
@@ -361,10 +405,20 @@ def tranche_mark_paid(*, actor, tranche: Tranche, paid_on) -> Tranche:
             code="tranche_status",
         )
     paid_on = parse_date(paid_on, field_label=_("Paid on"))
-    if paid_on > timezone.localdate():
+    if paid_on > portal_date():
         raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
-    if tranche.released_at and paid_on < timezone.localdate(tranche.released_at):
-        raise ValidationError({"paid_on": _("The payment date cannot be before the tranche was released.")})
+    if tranche.released_at and paid_on < portal_date(tranche.released_at):
+        raise ValidationError(
+            {
+                "paid_on": _(
+                    "The payment date cannot be before the tranche was released (%(date)s, %(zone)s time)."
+                )
+                % {
+                    "date": date_format(portal_date(tranche.released_at), "DATE_FORMAT"),
+                    "zone": PORTAL_TIME_ZONE,
+                }
+            }
+        )
     tranche.paid_on = paid_on
     TRANCHE.move(tranche, T.PAID, actor=actor, fields=["paid_on"], check_perm=False)  # checked above
     _email_grantee(grant, "grants/email/grant_tranche_paid", tranche=tranche)

@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -113,7 +112,7 @@ def _tranches(grant) -> list[Tranche]:
 
 
 def _reports(grant) -> list[GrantReport]:
-    today = timezone.localdate()
+    today = awards.portal_date()
     reports = list(grant.reports.order_by("due_on", "pk"))
     for report in reports:
         report.label = awards.report_label(report)
@@ -146,7 +145,7 @@ def _grant_context(request, grant) -> dict:
         "paid_total": sum((t.amount for t in tranches if t.status == TrancheStatus.PAID), 0),
         "can_manage": request.user.has_perm("grants.manage_grant", grant),
         "can_report": request.user.has_perm("grants.submit_grant_report", grant),
-        "today": timezone.localdate(),
+        "today": awards.portal_date(),
     }
 
 
@@ -175,7 +174,7 @@ def _report(request, pk, report_pk) -> GrantReport:
     report = get_object_or_404(GrantReport, pk=report_pk, grant=grant)
     report.grant = grant
     report.label = awards.report_label(report)
-    report.overdue = report.status in OPEN_REPORT_STATUSES and report.due_on < timezone.localdate()
+    report.overdue = report.status in OPEN_REPORT_STATUSES and report.due_on < awards.portal_date()
     return report
 
 
@@ -252,7 +251,7 @@ def grant_report_file(request, pk, report_pk, report):
 
 def staff_grant_queryset(*, call=None, status="", overdue=False, query=""):
     """Grants for the staff list with what the table shows, in a fixed number of queries."""
-    today = timezone.localdate()
+    today = awards.portal_date()
     open_overdue = GrantReport.objects.filter(
         grant=OuterRef("pk"), status__in=OPEN_REPORT_STATUSES, due_on__lt=today
     )
@@ -359,6 +358,11 @@ def _staff_page(request, grant, *, status=200, section="", errors=None, **forms_
             "can_close": GrantStatus.CLOSED in moves,
             "can_terminate": GrantStatus.TERMINATED in moves,
             "open_items": awards.open_items(grant) if grant.status == GrantStatus.ACTIVE else [],
+            "activation_lead": awards.ACTIVATION_LEAD,
+            "portal_dates_help": forms.PORTAL_DATES_HELP,
+            "activation_missing": (
+                awards.activation_missing(grant) if grant.status == GrantStatus.AWARDED else []
+            ),
         }
     )
     return render(request, "grants/grant_manage.html", context, status=status)
@@ -385,6 +389,7 @@ def _back(grant):
 def staff_grant_agreement(request, pk, grant):
     form = forms.AgreementForm(request.POST, request.FILES)
     if form.is_valid():
+        activating = grant.status == GrantStatus.AWARDED
         try:
             awards.grant_upload_agreement(
                 actor=request.user,
@@ -399,9 +404,26 @@ def staff_grant_agreement(request, pk, grant):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The signed agreement was saved."))
+            if activating and form.cleaned_data["release_first"]:
+                _say_what_became_of_the_first_tranche(request, grant)
             return _back(grant)
     messages.error(request, _("The agreement was not saved. Please correct the errors below."))
     return _staff_page(request, grant, status=400, section="agreement", agreement_form=form)
+
+
+def _say_what_became_of_the_first_tranche(request, grant) -> None:
+    """ "Release the first tranche" was asked for: say whether it was, or why not."""
+    first = grant.tranches.select_related("after_report").order_by("number").first()
+    if first is None:
+        return
+    if first.status == TrancheStatus.RELEASED:
+        messages.success(request, _("Tranche %(n)s is released for payment.") % {"n": first.number})
+    elif first.after_report_id:
+        messages.warning(
+            request,
+            _("Tranche %(n)s waits for the report “%(report)s”: it is released when that report is accepted.")
+            % {"n": first.number, "report": awards.report_label(first.after_report)},
+        )
 
 
 @managed_grant

@@ -1,9 +1,10 @@
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from organizations.models import ApiToken
+from organizations.models import ApiToken, Membership
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -24,13 +25,32 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
         token = (
             ApiToken.objects.select_related("organization", "created_by")
+            .annotate(
+                creator_is_owner=Exists(
+                    Membership.objects.filter(
+                        organization=OuterRef("organization"),
+                        user=OuterRef("created_by"),
+                        role=Membership.Role.OWNER,
+                    )
+                )
+            )
             .filter(key_hash=ApiToken.hash_key(key))
             .first()
         )
         if token is None or not token.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
-        if not token.organization.is_active or token.created_by is None or not token.created_by.is_active:
+        creator = token.created_by
+        if not token.organization.is_active or creator is None or not creator.is_active:
             raise exceptions.AuthenticationFailed(_("This token's organisation or owner is not active."))
+        # A token acts with its creator's authority: an owner of the organisation (or staff,
+        # who make tokens for organisations without members). Membership changes revoke the
+        # creator's tokens; this check also covers tokens whose creator left before that.
+        if not (token.creator_is_owner or creator.is_staff):
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "This token's creator is no longer an owner of its organisation: an owner can create a new one."
+                )
+            )
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

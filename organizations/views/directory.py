@@ -264,7 +264,7 @@ def invitation_accept(request, token):
         token=token,
         organization__is_active=True,
     )
-    problem, status = None, 200
+    problem, status, confirm_email = None, 200, False
     if request.method == "POST":
         try:
             membership = services.invitation_accept(actor=request.user, token=token)
@@ -273,6 +273,7 @@ def invitation_accept(request, token):
                 raise Http404(error_text(exc)) from None
             problem = error_text(exc)
             status = 410 if exc.code in INVITATION_GONE_CODES else 400
+            confirm_email = exc.code == "unverified"
         else:
             messages.success(
                 request,
@@ -288,6 +289,11 @@ def invitation_accept(request, token):
     return render(
         request,
         "organizations/invitation_accept.html",
-        {"invitation": invitation, "organization": invitation.organization, "problem": problem},
+        {
+            "invitation": invitation,
+            "organization": invitation.organization,
+            "problem": problem,
+            "confirm_email": confirm_email,
+        },
         status=status,
     )

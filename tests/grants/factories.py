@@ -252,10 +252,10 @@ def awarded_grant(call: Call | None = None, applicant=None, staff=None, amount="
     return application.grant
 
 
-def active_grant(staff=None, **kwargs):
+def ready_grant(staff=None, **kwargs):
     """An awarded grant with reporting duties (interim narrative, final narrative and final
-    financial), a plan of two tranches (the second after the interim report) and the
-    signed agreement (so active, the first tranche released)."""
+    financial) and a plan of two tranches (the second after the interim report): ready for
+    the signed agreement that makes it active."""
     from grants.services import awards
     from tests.factories import StaffFactory
 
@@ -285,8 +285,19 @@ def active_grant(staff=None, **kwargs):
             },
         ],
     )
+    grant.refresh_from_db()
+    return grant
+
+
+def active_grant(staff=None, **kwargs):
+    """`ready_grant` with the signed agreement (so active, the first tranche released)."""
+    from grants.services import awards
+    from tests.factories import StaffFactory
+
+    staff = staff or StaffFactory()
+    grant = ready_grant(staff=staff, **kwargs)
     awards.grant_upload_agreement(
-        actor=staff, grant=grant, upload=pdf_upload("agreement.pdf"), signed_on=today
+        actor=staff, grant=grant, upload=pdf_upload("agreement.pdf"), signed_on=timezone.localdate()
     )
     grant.refresh_from_db()
     return grant

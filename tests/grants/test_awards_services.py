@@ -2,8 +2,11 @@
 payments, reports (submit, accept, return), closing and termination — every move, and
 the refused ones (wrong status, wrong sums, open items, the grantee trying KCSF's moves)."""
 
+import datetime
+import zoneinfo
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -13,7 +16,7 @@ from django.utils import timezone
 
 from core.models import EmailOutbox
 from grants.choices import ApplicantType, GrantReportStatus, GrantStatus, ReminderKind, TrancheStatus
-from grants.models import GrantReport, SentReminder, Tranche
+from grants.models import Grant, GrantReport, SentReminder, Tranche
 from grants.services import awards
 from organizations.models import Membership
 from tests.factories import StaffFactory, UserFactory, member_of
@@ -24,6 +27,7 @@ from tests.grants.factories import (
     exe_upload,
     pdf_upload,
     png_upload,
+    ready_grant,
     verified_cso,
 )
 from tests.helpers import t
@@ -108,6 +112,61 @@ def test_agreement_without_release_first(grant, staff):
         actor=staff, grant=grant, upload=pdf_upload(), signed_on=TODAY(), release_first=False
     )
     assert grant.tranches.get().status == T.PLANNED
+
+
+NO_PLAN = "No disbursement plan has been set."
+NO_FINAL_NARRATIVE = "A final narrative report is required."
+NO_FINAL_FINANCIAL = "A final financial report is required."
+
+
+@pytest.mark.parametrize(
+    "plan,reports,missing",
+    [
+        (False, False, [NO_PLAN, NO_FINAL_NARRATIVE, NO_FINAL_FINANCIAL]),
+        (True, False, [NO_FINAL_NARRATIVE, NO_FINAL_FINANCIAL]),
+        (False, True, [NO_PLAN]),
+    ],
+)
+def test_agreement_refused_until_the_plan_and_the_final_reports_are_set(grant, staff, plan, reports, missing):
+    """Issue 12, item 25: a grant became active with nothing to release or report."""
+    if reports:
+        duties(grant, staff)
+    if plan:
+        awards.tranches_set_plan(actor=staff, grant=grant, rows=[{"amount": "4000", "planned_on": TODAY()}])
+    assert awards.activation_missing(grant) == missing
+    with pytest.raises(ValidationError) as excinfo:
+        awards.grant_upload_agreement(actor=staff, grant=grant, upload=pdf_upload(), signed_on=TODAY())
+    assert excinfo.value.messages == [
+        "The grant becomes active once its disbursement plan adds up and its final reports are set:",
+        *missing,
+    ]
+    grant.refresh_from_db()
+    assert grant.status == G.AWARDED and not grant.agreement_file
+    assert not grant.tranches.exclude(status=T.PLANNED).exists()
+
+
+def test_agreement_refused_while_the_plan_does_not_add_up(grant, staff):
+    duties(grant, staff)
+    awards.tranches_set_plan(
+        actor=staff,
+        grant=grant,
+        rows=[{"amount": "1000", "planned_on": TODAY()}, {"amount": "3000", "planned_on": TODAY()}],
+    )
+    Tranche.objects.filter(grant=grant, number=2).update(amount=Decimal("2500.00"))  # e.g. an old plan
+    with pytest.raises(ValidationError) as excinfo:
+        awards.grant_upload_agreement(actor=staff, grant=grant, upload=pdf_upload(), signed_on=TODAY())
+    assert "The tranches add up to €3,500.00; they must add up to the grant's €4,000.00 exactly." in (
+        excinfo.value.messages
+    )
+    grant.refresh_from_db()
+    assert grant.status == G.AWARDED
+
+
+def test_a_ready_grant_has_nothing_missing(staff):
+    grant = ready_grant(staff=staff)
+    assert awards.activation_missing(grant) == []
+    active = active_grant(staff=staff)
+    assert awards.activation_missing(active) == []
 
 
 @pytest.mark.parametrize(
@@ -657,3 +716,51 @@ def test_emails_go_in_the_grantees_language(grant, staff, language):
     awards.grant_terminate(actor=staff, grant=grant, reason="Arsye")
     message = EmailOutbox.objects.get(to=applicant.email)
     assert f"/{language}/grants/awards/{grant.pk}/" in message.body_text and "Arsye" in message.body_text
+
+
+# --- dates are the portal's (Europe/Belgrade), whatever zone is active (issue 12, item 26) ----
+
+# 22:30 UTC on 5 December: 23:30 in Belgrade (still the 5th), 11:30 on the 6th in Auckland,
+# 17:30 on the 5th in New York.
+NEAR_MIDNIGHT = datetime.datetime(2026, 12, 5, 22, 30, tzinfo=datetime.UTC)
+
+
+def _ready_before_near_midnight(staff):
+    grant = ready_grant(staff=staff)
+    Grant.objects.filter(pk=grant.pk).update(awarded_at=NEAR_MIDNIGHT - timedelta(days=10))
+    grant.refresh_from_db()
+    return grant
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/New_York", "Europe/Belgrade"])
+def test_payment_near_midnight_is_compared_in_belgrade(staff, zone):
+    """The tranche is released at 23:30 Belgrade time on 5 December and paid the same
+    Belgrade day: accepted whichever time zone is active when the payment is recorded."""
+    grant = _ready_before_near_midnight(staff)
+    with mock.patch("django.utils.timezone.now", return_value=NEAR_MIDNIGHT):
+        awards.grant_upload_agreement(
+            actor=staff, grant=grant, upload=pdf_upload(), signed_on=datetime.date(2026, 12, 5)
+        )
+        first = grant.tranches.get(number=1)
+        assert first.status == T.RELEASED and first.released_at == NEAR_MIDNIGHT
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            awards.tranche_mark_paid(actor=staff, tranche=first, paid_on=datetime.date(2026, 12, 5))
+    first.refresh_from_db()
+    assert first.status == T.PAID and first.paid_on == datetime.date(2026, 12, 5)
+
+
+def test_payment_before_the_release_names_the_release_date_and_the_zone(staff):
+    grant = _ready_before_near_midnight(staff)
+    with mock.patch("django.utils.timezone.now", return_value=NEAR_MIDNIGHT):
+        awards.grant_upload_agreement(
+            actor=staff, grant=grant, upload=pdf_upload(), signed_on=datetime.date(2026, 12, 5)
+        )
+        first = grant.tranches.get(number=1)
+        with (
+            timezone.override(zoneinfo.ZoneInfo("Pacific/Auckland")),
+            pytest.raises(ValidationError) as excinfo,
+        ):
+            awards.tranche_mark_paid(actor=staff, tranche=first, paid_on=datetime.date(2026, 12, 4))
+    assert excinfo.value.message_dict["paid_on"] == [
+        "The payment date cannot be before the tranche was released (5 December 2026, Europe/Belgrade time)."
+    ]

@@ -32,6 +32,7 @@ from tests.grants.factories import (
     awarded_grant,
     pdf_upload,
     png_upload,
+    ready_grant,
     verified_cso,
 )
 
@@ -309,7 +310,7 @@ def test_matrix_staff_grants_list(client, world):
 
 
 def test_matrix_agreement_upload(client):
-    grant = awarded_grant()
+    grant = ready_grant()  # with a plan and the final reports: activation needs them (issue 12, 25)
     staff = StaffFactory()
     organization_less = {"grant": grant, "staff": staff, "people": _people_for(grant, staff)}
     url = reverse("grants:staff_grant_agreement", args=[grant.pk])
@@ -355,6 +356,54 @@ def test_agreement_upload_errors(client, data, message):
     assert response.status_code == 400 and message in response.content
     grant.refresh_from_db()
     assert grant.status == G.AWARDED and not grant.agreement_file
+
+
+def test_agreement_upload_says_what_activation_still_needs(client):
+    """Issue 12, item 25: the page says what is missing before and after a refused upload."""
+    grant = awarded_grant()
+    staff = StaffFactory()
+    page = as_(client, staff).get(reverse("grants:staff_grant", args=[grant.pk])).content.decode()
+    lead = "The grant becomes active once its disbursement plan adds up and its final reports are set:"
+    for text in (lead, "No disbursement plan has been set.", "A final financial report is required."):
+        assert text in page
+    response = client.post(
+        reverse("grants:staff_grant_agreement", args=[grant.pk]),
+        {"file": pdf_upload(), "signed_on": TODAY().isoformat(), "release_first": "on"},
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "The agreement was not saved." in content
+    assert (
+        content.count("No disbursement plan has been set.") >= 1
+        and "A final narrative report is required." in content
+    )
+    grant.refresh_from_db()
+    assert grant.status == G.AWARDED and not grant.agreement_file
+    ready = ready_grant(staff=staff)
+    assert lead not in as_(client, staff).get(reverse("grants:staff_grant", args=[ready.pk])).content.decode()
+
+
+@pytest.mark.parametrize("first_waits", [False, True])
+def test_agreement_upload_says_what_became_of_the_first_tranche(client, first_waits):
+    staff = StaffFactory()
+    grant = ready_grant(staff=staff)
+    if first_waits:
+        Tranche.objects.filter(grant=grant, number=1).update(after_report=grant.reports.get(period="interim"))
+    response = as_(client, staff).post(
+        reverse("grants:staff_grant_agreement", args=[grant.pk]),
+        {"file": pdf_upload(), "signed_on": TODAY().isoformat(), "release_first": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    first = grant.tranches.get(number=1)
+    if first_waits:
+        assert first.status == T.PLANNED
+        assert "Tranche 1 waits for the report" in content
+        assert "it is released when that report is accepted" in content
+    else:
+        assert first.status == T.RELEASED
+        assert "Tranche 1 is released for payment." in content
 
 
 def test_agreement_upload_on_closed_grant_is_400(client):
@@ -658,3 +707,14 @@ def test_staff_page_of_an_awarded_grant_and_rows_kept_after_an_error(client):
     detail = as_(client, grant.application.applicant).get(reverse("grants:grant_detail", args=[grant.pk]))
     assert b"Payments start once the signed agreement is registered" in detail.content
     assert b"Not signed yet." in detail.content
+
+
+def test_the_payment_and_agreement_dates_say_their_time_zone(client):
+    """Issue 12, item 26: the dates typed are days in Europe/Belgrade time, and the page says so."""
+    staff = StaffFactory()
+    hint = "Dates are days in Europe/Belgrade time, the portal&#x27;s time zone."
+    awarded = as_(client, staff).get(reverse("grants:staff_grant", args=[ready_grant(staff=staff).pk]))
+    assert "Dates are days in Europe/Belgrade time, the portal's time zone." in awarded.content.decode()
+    active = client.get(reverse("grants:staff_grant", args=[active_grant(staff=staff).pk])).content.decode()
+    assert 'aria-describedby="portal-dates-help"' in active
+    assert f'<p class="small text-body-secondary" id="portal-dates-help">{hint}</p>' in active

@@ -291,3 +291,120 @@ class TestTokenAuthentication:
         token.created_by.save(update_fields=["is_active"])
         api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         assert api.get(API_LIST).status_code == 401
+
+
+# --- a token dies with its creator's ownership (issue 12, item 8) ---------------------------
+
+GIVING_RECORDS = "/api/v1/giving/records/"
+
+
+def _gift() -> dict:
+    return {
+        "date": (timezone.localdate() - timedelta(days=3)).isoformat(),
+        "amount": "750.00",
+        "support_kind": "money",
+        "donor_type": "diaspora_individual",
+        "donor_name": "Arben K.",
+        "donor_name_public": False,
+        "donor_country": "CH",
+        "diaspora_channel": "crowdfunding",
+        "recipient_type": "health",
+        "recipient_name": "QKMF Podujevë",
+        "cause": "health",
+        "beneficiary_group": "general",
+        "geography": "municipality",
+        "municipality": "podujeve",
+    }
+
+
+def _post_gift(api, key, idem="k-1", amount="750.00"):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return api.post(GIVING_RECORDS, _gift() | {"amount": amount}, format="json", HTTP_IDEMPOTENCY_KEY=idem)
+
+
+@pytest.mark.usefixtures("english")  # restores the language the API requests switch to
+class TestTokensOfFormerOwners:
+    def _two_owners(self):
+        org = OrganizationFactory()
+        creator, other = member_of(org, "owner"), member_of(org, "owner")
+        token, key = services.api_token_create(
+            actor=creator, organization=org, name="Feeder", scopes=["giving:write"]
+        )
+        kept, kept_key = services.api_token_create(
+            actor=other, organization=org, name="Other's", scopes=["giving:write"]
+        )
+        return org, creator, other, token, key, kept, kept_key
+
+    @pytest.mark.parametrize("who", ["another owner", "themselves"])
+    def test_removing_the_creator_revokes_their_tokens(self, api, who):
+        org, creator, other, token, key, kept, kept_key = self._two_owners()
+        assert _post_gift(api, key).status_code == 201
+        actor = other if who == "another owner" else creator
+        services.membership_remove(actor=actor, membership=org.memberships.get(user=creator))
+        token.refresh_from_db()
+        assert token.revoked_at is not None
+        assert token.revoked_by == actor
+        assert token.revoked_reason == ApiToken.RevokedReason.CREATOR_LEFT
+        kept.refresh_from_db()
+        assert kept.is_active and kept.revoked_reason == ""
+        assert _post_gift(api, key, "k-2").status_code == 401
+        assert _post_gift(api, kept_key, "k-3", amount="80.00").status_code == 201
+
+    def test_demoting_the_creator_revokes_their_tokens(self, api):
+        org, creator, other, token, key, kept, _kept_key = self._two_owners()
+        services.membership_change_role(
+            actor=other, membership=org.memberships.get(user=creator), role="editor"
+        )
+        token.refresh_from_db()
+        assert token.revoked_at is not None and token.revoked_by == other
+        assert token.revoked_reason == ApiToken.RevokedReason.CREATOR_NOT_OWNER
+        kept.refresh_from_db()
+        assert kept.is_active
+        assert _post_gift(api, key).status_code == 401
+
+    def test_the_tokens_page_says_why_a_token_was_revoked(self, client):
+        org, creator, other, _token, _key, _kept, _kept_key = self._two_owners()
+        services.membership_remove(actor=other, membership=org.memberships.get(user=creator))
+        html = login(client, other).get(tokens_url(org), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Its creator left the organisation" in html
+
+    def test_a_role_change_that_keeps_ownership_revokes_nothing(self):
+        org, creator, other, token, _key, _kept, _kept_key = self._two_owners()
+        services.membership_change_role(
+            actor=other, membership=org.memberships.get(user=creator), role="owner"
+        )
+        token.refresh_from_db()
+        assert token.is_active
+
+    def test_an_owner_revoking_is_recorded_too(self):
+        _org, _creator, other, token, _key, _kept, _kept_key = self._two_owners()
+        services.api_token_revoke(actor=other, token=token)
+        token.refresh_from_db()
+        assert token.revoked_by == other and token.revoked_reason == ApiToken.RevokedReason.MANUAL
+
+    @pytest.mark.parametrize("change", ["removed", "demoted"])
+    def test_tokens_made_before_the_fix_stop_working(self, api, change):
+        """The membership changed without the service (as before the fix): the token is still
+        marked active, and authentication refuses it because its creator is no owner now."""
+        org, creator, _other, token, key, _kept, _kept_key = self._two_owners()
+        membership = Membership.objects.filter(organization=org, user=creator)
+        if change == "removed":
+            membership.delete()
+        else:
+            membership.update(role="viewer")
+        response = _post_gift(api, key)
+        assert response.status_code == 401
+        assert response.json()["detail"] == (
+            "This token's creator is no longer an owner of its organisation: an owner can create a new one."
+        )
+        token.refresh_from_db()
+        assert token.is_active  # refused on use; nothing written on a read path
+
+    def test_a_staff_members_token_keeps_working(self, api):
+        from tests.factories import StaffFactory
+
+        org = OrganizationFactory()
+        _token, key = services.api_token_create(
+            actor=StaffFactory(), organization=org, name="Ministry feed", scopes=["giving:write"]
+        )
+        assert _post_gift(api, key).status_code == 201

@@ -163,6 +163,51 @@ class TestInvitations:
             services.invitation_accept(actor=org_roles["citizen"], token=inv.token)
         assert exc.value.code == "wrong_user"
 
+    def test_unverified_secondary_address_cannot_accept(self, org_roles):
+        """Issue 12, item 7: an address added on /accounts/email/ and never confirmed does not
+        prove the invitee owns it."""
+        from allauth.account.models import EmailAddress
+
+        inv = services.invitation_create(
+            actor=org_roles["owner"],
+            organization=org_roles["organization"],
+            email="invited@example.org",
+            role="owner",
+        )
+        intruder = UserFactory(email="intruder@example.org")
+        address = EmailAddress.objects.create(
+            user=intruder, email="invited@example.org", verified=False, primary=False
+        )
+        with pytest.raises(ValidationError) as exc:
+            services.invitation_accept(actor=intruder, token=inv.token)
+        assert exc.value.code == "unverified"
+        assert not Membership.objects.filter(user=intruder).exists()
+        inv.refresh_from_db()
+        assert inv.status == Invitation.Status.PENDING
+        address.verified = True  # confirmed through the link allauth sent to it
+        address.save()
+        membership = services.invitation_accept(actor=intruder, token=inv.token)
+        assert membership.role == Membership.Role.OWNER
+
+    def test_unverified_primary_address_cannot_accept(self, org_roles):
+        inv = services.invitation_create(
+            actor=org_roles["owner"],
+            organization=org_roles["organization"],
+            email="fresh@example.org",
+            role="viewer",
+        )
+        user = UserFactory(email="fresh@example.org", verified_email=False)
+        with pytest.raises(ValidationError) as exc:
+            services.invitation_accept(actor=user, token=inv.token)
+        assert exc.value.code == "unverified"
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=user, email="FRESH@example.org", verified=False, primary=True)
+        with pytest.raises(ValidationError) as exc:
+            services.invitation_accept(actor=user, token=inv.token)
+        assert exc.value.code == "unverified"
+        assert not Membership.objects.filter(user=user).exists()
+
     def test_new_invitation_replaces_pending_one(self, org_roles):
         org = org_roles["organization"]
         first = services.invitation_create(

@@ -566,6 +566,21 @@ def test_invitation_that_cannot_be_accepted(client, invitee, state, status, mess
         assert not re.search(r"<form method=\"post\">", text(page))
 
 
+def test_invitation_to_an_unverified_address_says_confirm_it_first(client, invitee):
+    """Issue 12, item 7: the invited address was added on /accounts/email/ but never confirmed."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=invitee, email="second@example.org", verified=False)
+    invitation = factories.InvitationFactory(email="second@example.org", role="owner")
+    response = client.post(_accept_url(invitation))
+    assert response.status_code == 400
+    assert "Confirm second@example.org first" in text(response)
+    assert f'href="{en("account_email")}"' in text(response)
+    assert not Membership.objects.filter(user=invitee).exists()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
 def test_invitation_reused_by_someone_else(client, invitee):
     invitation = factories.InvitationFactory(email=invitee.email)
     assert client.post(_accept_url(invitation)).status_code == 302
