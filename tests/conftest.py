@@ -110,3 +110,15 @@ def reference_data(transactional_db):
     """For browser tests: the data-migration rows, which an earlier transactional test
     flushed (serialized_rollback does not restore them when pytest-playwright's `page` is used)."""
     load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language (a request of an earlier test may
+    have left another one active in this thread, which reverse() would then use)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
