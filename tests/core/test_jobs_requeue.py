@@ -33,18 +33,25 @@ DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens: refused at once
 def broker():
     """`broker.down()` / `broker.up()`: publish to a dead Redis broker, or run eagerly again."""
 
+    def fresh_connections():  # pools made by earlier tests still point at the old broker
+        app._pool = None
+        app.amqp._producer_pool = None
+
     class Broker:
         def down(self):
             app.conf.task_always_eager = False
             app.conf.broker_url = DEAD_BROKER
+            fresh_connections()
 
         def up(self):
             app.conf.task_always_eager = True
             app.conf.broker_url = saved_url
+            fresh_connections()
 
     saved_url, saved_eager = app.conf.broker_url, app.conf.task_always_eager
     yield Broker()
     app.conf.task_always_eager, app.conf.broker_url = saved_eager, saved_url
+    fresh_connections()
 
 
 def _age(model, pk, minutes):
