@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import middleware, signals  # noqa: F401  (connects the receivers)
-        from core.permissions import register_second_factor_check
+        from core.permissions import register_second_factor_check, register_second_factor_passed
 
         register_second_factor_check(middleware.staff_page_second_factor)
+        register_second_factor_passed(middleware.session_may_use_staff_powers)

@@ -78,6 +78,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name or self.email
 
+    def has_perm(self, perm, obj=None) -> bool:
+        """As Django's, but a staff member whose session did not pass the second factor is
+        asked as an ordinary member (core.permissions decides when)."""
+        from core.permissions import staff_powers_withheld, without_staff_powers  # needs the auth app loaded
+
+        if staff_powers_withheld(self):
+            return without_staff_powers(self).has_perm(perm, obj)
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        from core.permissions import staff_powers_withheld, without_staff_powers
+
+        if staff_powers_withheld(self):
+            return without_staff_powers(self).has_module_perms(app_label)
+        return super().has_module_perms(app_label)
+
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0]
 

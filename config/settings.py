@@ -266,7 +266,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler that survives a database outage (core/beat.py).
+CELERY_BEAT_SCHEDULER = "core.beat:ResilientDatabaseScheduler"
 # A broker that is down or hung must fail fast, never hang a request (RECIPES.md).
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -281,8 +282,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.email_outbox_flush",
         "schedule": 300.0,
     },
-    "requeue-report-jobs": {
-        "task": "core.tasks.report_jobs_requeue",
+    "requeue-background-jobs": {  # every job whose send was lost (core.jobs)
+        "task": "core.tasks.jobs_requeue",
         "schedule": 60.0,
     },
     "purge-idempotency-keys": {  # hourly; keys are kept 24 h (core.api.idempotency)

@@ -2,9 +2,24 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _waiting_report_jobs():
+    from core.models import ReportJob
+
+    return ReportJob.objects.filter(status=ReportJob.Status.QUEUED)
+
+
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
 
     def ready(self):
         from core import checks  # noqa: F401  (registers the deploy checks)
+        from core.jobs import register as register_job
+
+        # Report jobs whose send was lost are sent again by beat (core.jobs).
+        register_job(
+            "core.report_job",
+            waiting=_waiting_report_jobs,
+            tasks=("core.tasks.run_report_job",),
+            default=lambda job: ("core.tasks.run_report_job", [str(job.pk)]),
+        )

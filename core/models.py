@@ -222,3 +222,20 @@ class IdempotencyKey(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.key
+
+
+class JobDispatch(TimeStampedModel):
+    """The last task sent for a background job (`core.jobs`): written with the job's row, so
+    that beat can send the same task with the same arguments again when the first send was
+    lost (the broker was down or restarted) and the job is still waiting."""
+
+    job = models.CharField(_("job"), max_length=120, unique=True)  # "<kind>:<id>"
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("background job dispatch")
+        verbose_name_plural = _("background job dispatches")
+
+    def __str__(self) -> str:
+        return f"{self.job} → {self.task}"

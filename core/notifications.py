@@ -75,10 +75,14 @@ def _render_text(name: str, context: dict) -> str:
 
 def enqueue_on_commit(task_name: str, *args) -> None:
     """Send a Celery task once the current transaction commits; a broker outage is logged,
-    never raised (the outbox / job row is already committed and a beat task retries)."""
+    never raised (the outbox / job row is already committed and a beat task retries: the
+    outbox flush, or `core.jobs.requeue` for the jobs registered there)."""
     from kombu.exceptions import OperationalError
 
+    from core import jobs
+
     task = import_string(task_name)
+    jobs.record_send(task_name, args)  # a job's send, remembered for beat (core.jobs)
 
     def _send():
         try:

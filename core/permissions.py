@@ -43,16 +43,28 @@ The marker
     ``tests/test_permissions_declared.py`` walks the URL map and fails for a view of ours
     that has neither the marker nor (API) its own ``permission_classes``.
 
-Second factor
-    All checks run in ``_refusal``; the second-factor redirect for staff pages is taken
-    there, from the function the ``accounts`` app registers with
-    ``register_second_factor_check`` (``core`` imports nothing above it). Issue 12's rule
-    "staff powers need a session that passed the second factor" can be enforced for every
-    declared permission by widening the condition in ``_refusal``.
+Second factor: staff powers need a session that passed it
+    This module is the one place that decides it. ``accounts`` registers two functions
+    (``core`` imports nothing above it): ``register_second_factor_passed(passed)``, whether
+    a request's session passed the second factor, and ``register_second_factor_check``, the
+    response that sends a staff member to give it. Its middleware ties each request's user
+    to its session (``bind_session``).
+
+    A staff member (``is_staff`` or ``is_superuser``) whose session did not pass it has no
+    staff powers (``staff_powers_withheld``): ``User.has_perm`` evaluates every permission
+    as the same person without them (``without_staff_powers``: a copy with ``is_staff`` and
+    ``is_superuser`` False, never saved), so views, selectors, templates, services
+    (``require``) and exports that ask ``has_perm`` see an ordinary member. What they may
+    still do as a member goes through; a declared permission they are refused sends them
+    to the second factor (``_refusal``), as does a ``PermissionDenied`` raised later in a
+    page (the middleware). Code that reads staff status directly asks
+    ``has_staff_powers(user)``, never ``user.is_staff``. A user not tied to a request
+    (tasks, the shell, API tokens) keeps the powers it has.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 from collections.abc import Callable
@@ -61,6 +73,7 @@ from dataclasses import dataclass
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.functional import LazyObject, SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -116,6 +129,83 @@ def second_factor_redirect(request):
     return _second_factor_check(request)
 
 
+_second_factor_passed: Callable | None = None
+
+
+def register_second_factor_passed(passed: Callable) -> None:
+    """`passed(request)` -> whether the session of `request` passed the second factor (TOTP
+    set up and a code given). Registered by `accounts`."""
+    global _second_factor_passed
+    _second_factor_passed = passed
+
+
+def bind_session(request) -> None:
+    """Tie `request.user` (lazily, as Django loads it) to `request`, whose session decides
+    its staff powers. Called by accounts' middleware on every request."""
+    original = request.user
+
+    def load():
+        user = original
+        if isinstance(original, LazyObject):
+            if original._wrapped is empty:
+                original._setup()
+            user = original._wrapped
+        user._second_factor_request = request
+        return user
+
+    request.user = SimpleLazyObject(load)
+
+
+def _is_staff_account(user) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and (getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
+    )
+
+
+def staff_powers_withheld(user) -> bool:
+    """Whether `user` is an active staff member (or superuser) whose session did not pass the
+    second factor: they act as an ordinary member until they give it."""
+    if not _is_staff_account(user):
+        return False
+    withheld = getattr(user, "_staff_powers_withheld", None)
+    if withheld is None:
+        request = getattr(user, "_second_factor_request", None)
+        if request is None or _second_factor_passed is None:
+            return False  # not a web request (task, shell, API token): nothing to check
+        withheld = not _second_factor_passed(request)
+        user._staff_powers_withheld = withheld  # one check per request
+    return withheld
+
+
+def has_staff_powers(user) -> bool:
+    """Active staff whose session (if any) passed the second factor; use it instead of
+    reading `user.is_staff`."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+        and not staff_powers_withheld(user)
+    )
+
+
+def without_staff_powers(user):
+    """The same person as an ordinary member: a copy of `user` with `is_staff` and
+    `is_superuser` False, for evaluating permissions only (never save it)."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    demoted = copy.copy(user)
+    for cached in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        demoted.__dict__.pop(cached, None)  # ModelBackend's caches, filled as a superuser
+    demoted.is_staff = False
+    demoted.is_superuser = False
+    demoted._staff_powers_withheld = False
+    return demoted
+
+
 def _refusal(request, declaration: Declaration, kwargs: dict):
     """(response, obj): the response that refuses or redirects the request (None to let it
     through) and the loaded object. Raises Http404 / PermissionDenied like the views did."""
@@ -137,7 +227,11 @@ def _refusal(request, declaration: Declaration, kwargs: dict):
         if obj is None:
             raise Http404
     target = declaration.on(obj) if declaration.on is not None else obj
-    if not user.has_perm(declaration.perm, target):
+    if not user.has_perm(declaration.perm, target):  # without staff powers if withheld
+        if staff_powers_withheld(user):
+            response = second_factor_redirect(request)
+            if response is not None:
+                return response, None
         if declaration.refuse == 404:
             raise Http404
         raise PermissionDenied(str(declaration.message or DENIED))

@@ -39,7 +39,7 @@ def report_job_start(*, actor, kind: str, fmt: str, params=None, language: str |
     Raises ReportRequestError (unknown kind, format not offered, too many jobs running)
     or PermissionDenied. The job is written in `language` (default: the active one).
     The task is sent after commit; if the broker is down the row stays queued and
-    `core.tasks.report_jobs_requeue` sends it later.
+    `core.tasks.jobs_requeue` sends it later (core.jobs).
     """
     try:
         report = reports.get(kind)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from core import exports, reports
+from core import exports, jobs, reports
 from core.api.idempotency import KEEP_FOR
 from core.models import EmailOutbox, IdempotencyKey, ReportJob
 
@@ -25,7 +25,6 @@ EMAIL_FLUSH_BATCH = 200
 REPORT_SOFT_TIME_LIMIT = 15 * 60
 REPORT_TIME_LIMIT = REPORT_SOFT_TIME_LIMIT + 60
 REPORT_PROGRESS_EVERY = 250  # rows between two progress updates
-REPORT_REQUEUE_AFTER = timedelta(minutes=1)
 # A job still "running" after this was killed (hard time limit, lost worker): mark it failed.
 REPORT_STALE_AFTER = timedelta(seconds=REPORT_TIME_LIMIT + 5 * 60)
 
@@ -167,11 +166,12 @@ def run_report_job(job_id: str) -> str:
     return "done"
 
 
-@shared_task(name="core.tasks.report_jobs_requeue")
-def report_jobs_requeue() -> int:
-    """Celery beat, every minute: send again report jobs still queued a minute after they
-    were created or last sent (the broker was down when they were started), and mark as
-    failed jobs left "running" by a killed worker. Returns how many were sent."""
+@shared_task(name="core.tasks.jobs_requeue")
+def jobs_requeue() -> int:
+    """Celery beat, every minute: mark as failed report jobs left "running" by a killed
+    worker, and send again every background job still queued because its send was lost
+    (the broker was down): report jobs, imports, yearly PDFs... (`core.jobs`). Returns how
+    many were sent."""
     now = timezone.now()
     ReportJob.objects.filter(status=ReportJob.Status.RUNNING, started_at__lt=now - REPORT_STALE_AFTER).update(
         status=ReportJob.Status.FAILED,
@@ -179,18 +179,13 @@ def report_jobs_requeue() -> int:
         finished_at=now,
         updated_at=now,
     )
-    ids = list(
-        ReportJob.objects.filter(status=ReportJob.Status.QUEUED, updated_at__lt=now - REPORT_REQUEUE_AFTER)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:200]
-    )
-    sent = 0
-    for pk in ids:
-        # Touch first, so that a job is sent at most once a minute even if this run is slow.
-        ReportJob.objects.filter(pk=pk, status=ReportJob.Status.QUEUED).update(updated_at=timezone.now())
-        run_report_job.delay(str(pk))
-        sent += 1
-    return sent
+    return jobs.requeue()
+
+
+@shared_task(name="core.tasks.report_jobs_requeue")
+def report_jobs_requeue() -> int:
+    """The former name of `jobs_requeue` (kept for messages and schedules that still use it)."""
+    return jobs_requeue()
 
 
 # --- Idempotency keys ----------------------------------------------------------------------

@@ -8,3 +8,6 @@ class GivingConfig(AppConfig):
 
     def ready(self):
         from giving import exports  # noqa: F401  (registers the "giving.records" export)
+        from giving.jobs import register as register_jobs
+
+        register_jobs()  # imports and yearly PDFs, sent again when their send was lost

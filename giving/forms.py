@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField, format_money
+from core.permissions import has_staff_powers
 from giving.choices import (
     DIASPORA_DONOR_TYPES,
     BeneficiaryGroup,
@@ -145,7 +146,7 @@ class GivingRecordForm(_RecordRulesMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.is_staff_entry = bool(user.is_staff)
+        self.is_staff_entry = has_staff_powers(user)
         editing = self.instance.pk is not None
         for name in ("donor_organization", "recipient_organization"):
             self.fields[name].queryset = _active_organizations()

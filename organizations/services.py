@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.notifications import email_user_template
+from core.permissions import has_staff_powers
 from organizations.models import ApiToken, Invitation, Membership, Organization
 
 IDENTITY_FIELDS = ("name", "kind", "registration_number")
@@ -57,7 +58,7 @@ def organization_update(*, actor, organization: Organization, data: dict, sector
     )
     for field, value in data.items():
         setattr(organization, field, value)
-    if identity_changed and organization.is_verified and not actor.is_staff:
+    if identity_changed and organization.is_verified and not has_staff_powers(actor):
         # Verification vouches for a name, a kind and a registration number: a change to
         # any of them sends the organisation back to KCSF for verification.
         organization.verification_status = Organization.Verification.PENDING
