@@ -95,8 +95,11 @@ class ReportJob(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="report_jobs",
         verbose_name=_("requested by"),
+        help_text=_("Empty for a visitor's export of public data (fetched by a signed link)."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)

@@ -35,6 +35,13 @@ bar; an estimate is fine); `rows` yields one sequence per row, in column order. 
 in a Celery task inside `translation.override(<the requester's language>)`, so lazy
 labels, `get_FOO_display()` and `TranslatedNameMixin.name` come out in that language.
 
+A report of PUBLIC data registers with `public=True`: anyone may run it, visitors included.
+A visitor's job has no `requested_by`; it is fetched by a signed link (`signed_link(job)`,
+`core:report_link`), valid for LINK_MAX_AGE, which reveals only that job (the job's id,
+signed with SECRET_KEY; `job_from_link` refuses a changed or expired one). Signed-in users
+get the same link on their job pages. A job of a report that is not public is never
+served by link.
+
 Then a page offers the buttons with
 `{% include "core/includes/_export_buttons.html" with kind="grants.applications" %}`
 (they carry the page's query string as params and show only to people with the
@@ -45,6 +52,7 @@ permission), and `core.services.report_job_start()` does the rest: checks, a
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 
 from core.exports import WRITERS
@@ -53,6 +61,8 @@ RowsFn = Callable[[dict, object], tuple[int, Iterable[Sequence]]]
 
 MAX_PARAM_LENGTH = 200
 MAX_PARAM_VALUES = 20
+LINK_MAX_AGE = 24 * 60 * 60  # seconds a signed link to a public report's job stays valid
+_LINK_SALT = "core.reports.link"
 
 
 class UnknownReport(LookupError):
@@ -68,11 +78,14 @@ class Report:
     formats: tuple[str, ...] = ("csv", "xlsx")
     permission: str | None = None
     params: tuple[str, ...] = ()
+    public: bool = False
 
     def columns_for(self, params: dict, user) -> Sequence[str]:
         return self.columns(params, user) if callable(self.columns) else self.columns
 
     def allowed_for(self, user) -> bool:
+        if self.public:
+            return True
         if user is None or not user.is_authenticated or not user.is_active:
             return False
         return self.permission is None or user.has_perm(self.permission)
@@ -106,6 +119,7 @@ def register(
     formats: Sequence[str] = ("csv", "xlsx"),
     permission: str | None = None,
     params: Sequence[str] = (),
+    public: bool = False,
 ) -> Report:
     """Make a report available under `kind`. Raises ImproperlyConfigured on a duplicate kind
     or a format without a writer in `core.exports`."""
@@ -122,6 +136,7 @@ def register(
         formats=tuple(formats),
         permission=permission,
         params=tuple(params),
+        public=public,
     )
     _registry[kind] = report
     return report
@@ -147,3 +162,28 @@ def title_of(kind: str) -> str:
     """The report's title, or its kind when it is no longer registered (old jobs)."""
     report = _registry.get(kind)
     return str(report.title) if report else kind
+
+
+def is_public(kind: str) -> bool:
+    report = _registry.get(kind)
+    return bool(report and report.public)
+
+
+def signed_link(job) -> str:
+    """The token of the signed link to `job` (see the module's docstring)."""
+    return signing.dumps(str(job.pk), salt=_LINK_SALT)
+
+
+def job_from_link(token: str):
+    """The ReportJob a signed link names, or None when the link was changed, has expired,
+    names no job or a job of a report that is not public."""
+    from core.models import ReportJob
+
+    try:
+        pk = signing.loads(token, salt=_LINK_SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    job = ReportJob.objects.filter(pk=pk).first() if isinstance(pk, str) and len(pk) == 36 else None
+    if job is None or not is_public(job.kind):
+        return None
+    return job

@@ -41,6 +41,11 @@ XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all entries together
 XLSX_MAX_ENTRY = 100 * 1024 * 1024  # one entry (a sheet, the shared strings)
 XLSX_MAX_RATIO = 100  # uncompressed / compressed, for entries above XLSX_RATIO_FROM
 XLSX_RATIO_FROM = 1024 * 1024
+# The quick check of an upload (`read_header`, run in the web request) opens a workbook only
+# when its shared strings (which openpyxl parses whole before the first row) are at most
+# this large; a larger workbook gets the archive check only, and its header is checked where
+# the whole file is read (`read_table`, in a background task).
+XLSX_QUICK_SHARED_STRINGS = 4 * 1024 * 1024
 
 CSV_EXTENSIONS = (".csv",)
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
@@ -222,10 +227,11 @@ def _csv_rows(data: bytes, max_columns: int) -> Iterator[list]:
         ) from None
 
 
-def check_xlsx_archive(data: bytes) -> None:
+def check_xlsx_archive(data: bytes) -> list[zipfile.ZipInfo]:
     """Refuse an XLSX whose archive would take too long or too much memory to open: too
     many entries, too much uncompressed data, or an entry compressed far more than a real
-    workbook ever is (an archive bomb). Reads only the archive's directory."""
+    workbook ever is (an archive bomb). Reads only the archive's directory, and returns
+    its entries."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
@@ -249,6 +255,41 @@ def check_xlsx_archive(data: bytes) -> None:
             entry.compress_size, 1
         ):
             raise too_big
+    return entries
+
+
+def _shared_strings_size(entries: Sequence[zipfile.ZipInfo]) -> int:
+    return sum(e.file_size for e in entries if e.filename.lower().endswith("sharedstrings.xml"))
+
+
+def _bounded_dimension_scan() -> None:
+    """openpyxl 3.1's read-only sheet looks for the sheet's <dimension> when it is opened,
+    listening for elements' ends only: a sheet without one (files written by streaming
+    writers) is parsed to its end before the first row is read, 9 s for a 7 MB file of
+    three million empty rows. Look at the elements' starts and stop where the cells begin,
+    as the format puts <dimension> before <sheetData>. Installed once, the first time a
+    workbook is read."""
+    from openpyxl.worksheet import _read_only
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse  # defusedxml's when installed, as openpyxl's
+
+    if getattr(_read_only.ReadOnlyWorksheet, "_cea_bounded", False):
+        return
+
+    def _get_size(self):
+        with self._get_source() as source:
+            for event, element in iterparse(source, events=("start", "end")):
+                if element.tag == DATA_TAG:
+                    return
+                if event == "end" and element.tag == DIMENSION_TAG:
+                    bounds = SheetDimension.from_tree(element).boundaries
+                    if bounds is not None:
+                        self._min_column, self._min_row, self._max_column, self._max_row = bounds
+                    return
+
+    _read_only.ReadOnlyWorksheet._get_size = _get_size
+    _read_only.ReadOnlyWorksheet._cea_bounded = True
 
 
 def _xlsx_cell(value):
@@ -262,6 +303,8 @@ def _xlsx_cell(value):
 def _xlsx_rows(data: bytes, max_columns: int) -> Iterator[list]:
     check_xlsx_archive(data)
     from openpyxl import load_workbook
+
+    _bounded_dimension_scan()
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -407,10 +450,18 @@ def read_header(
     aliases: Mapping[str, str] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     max_columns: int = MAX_COLUMNS,
-) -> list[str]:
+) -> list[str] | None:
     """The quick check of an upload (size, type, encoding, the header's columns), reading
-    the first row only. Raises TabularFileError."""
+    the first row only, in milliseconds: fit for a web request. Raises TabularFileError.
+
+    A workbook whose shared strings exceed XLSX_QUICK_SHARED_STRINGS gets the archive check
+    only (openpyxl would parse them all before the first row): None is returned, and its
+    header is checked by `read_table`, which the caller runs in a background task."""
     _check_size(data, max_bytes)
+    if file_kind(name, data) == "xlsx":
+        entries = check_xlsx_archive(data)
+        if _shared_strings_size(entries) > XLSX_QUICK_SHARED_STRINGS:
+            return None
     rows = iter_rows(name, data, max_columns=max_columns)
     return check_header(
         _header_row(rows), columns=columns, required=required, aliases=aliases, max_columns=max_columns

@@ -98,7 +98,7 @@ def report_detail(request, pk):
     """The job page; with htmx (HX-Request) only the progress fragment, polled every second."""
     job = get_object_or_404(_visible_jobs(request.user), pk=pk)
     job.title = reports.title_of(job.kind)
-    context = {"job": job}
+    context = {"job": job, "link": reports.signed_link(job) if reports.is_public(job.kind) else ""}
     if request.htmx:
         return render(request, "core/includes/_report_progress.html", context)
     return render(request, "core/report_detail.html", context)
@@ -119,6 +119,10 @@ def report_download(request, pk):
             raise Http404
     except reports.UnknownReport:
         pass
+    return _job_file(job)
+
+
+def _job_file(job) -> FileResponse:
     try:
         handle = job.file.open("rb")
     except FileNotFoundError:
@@ -132,6 +136,37 @@ def report_download(request, pk):
         filename=filename,
         content_type=exports.CONTENT_TYPES.get(job.format, "application/octet-stream"),
     )
+
+
+def _job_by_link(token: str):
+    job = reports.job_from_link(token)
+    if job is None:
+        raise Http404
+    job.title = reports.title_of(job.kind)
+    return job
+
+
+@public  # the signed link is the permission: it names one job of a public report
+@require_GET
+@never_cache
+def report_link(request, token):
+    """A public report's job by its signed link (visitors' jobs, or a link someone shared):
+    its progress, then the download. An expired or changed link is a 404."""
+    job = _job_by_link(token)
+    context = {"job": job, "link": token, "via_link": True}
+    if request.htmx:
+        return render(request, "core/includes/_report_progress.html", context)
+    return render(request, "core/report_detail.html", context)
+
+
+@public
+@require_GET
+@never_cache
+def report_link_download(request, token):
+    job = _job_by_link(token)
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise Http404
+    return _job_file(job)
 
 
 @method_decorator(csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]}), name="dispatch")

@@ -26,6 +26,30 @@ def editable_org_ids(user) -> frozenset:
     return _editable_org_ids(user)
 
 
+def importing_org_ids(user) -> frozenset:
+    """Ids of the verified organisations the user edits: the ones they may import for.
+    Cached on the user object for the request, like `editable_org_ids`."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_giving_importing_org_ids", None)
+    if cached is None:
+        from organizations.models import Organization
+        from organizations.selectors import organizations_editable_by
+
+        cached = frozenset(
+            organizations_editable_by(user=user)
+            .filter(verification_status=Organization.Verification.VERIFIED)
+            .values_list("pk", flat=True)
+        )
+        user._giving_importing_org_ids = cached
+    return cached
+
+
+@rules.predicate
+def edits_verified_organization(user):
+    return bool(importing_org_ids(user))
+
+
 @rules.predicate
 def edits_any_organization(user):
     return bool(_editable_org_ids(user))
@@ -75,7 +99,10 @@ def uploaded_batch(user, batch):
 
 rules.add_perm("giving.add_record", is_staff | edits_any_organization)
 # Imports: staff import for any organisation (or none: their own collection), others only
-# for the organisations they edit; a batch is seen by who uploaded it and by staff.
+# for the VERIFIED organisations they edit (owner or editor): an import writes thousands of
+# records at once, which a sign-up with an unverified informal group must not; a batch is
+# seen by who uploaded it and by staff.
+rules.add_perm("giving.import_records", is_staff | edits_verified_organization)
 rules.add_perm("giving.import_for_any_organization", is_staff)
 rules.add_perm("giving.view_import_batch", uploaded_batch | is_staff)
 rules.add_perm("giving.report_gift", rules.always_allow)

@@ -35,11 +35,13 @@ def build_yearly_report(job_id: str) -> str:
     return reports.build_yearly_pdf(job_id)
 
 
-@shared_task(name="giving.tasks.import_validate_task", acks_late=True, soft_time_limit=900, time_limit=960)
+@shared_task(name="giving.tasks.import_validate_task", acks_late=True, soft_time_limit=300, time_limit=330)
 def import_validate_task(batch_id: int, amount_language: str | None = None) -> str | None:
     """Validate the uploaded file of a `validating` ImportBatch (queued by the upload page),
     reading amounts as `amount_language` writes them. Idempotent: a batch no longer
-    `validating` is left as it is."""
+    `validating` is left as it is. Bounded: 5 minutes (the soft limit fails the batch with
+    a message; 20,000 rows take well under one) and `imports.VALIDATE_MEMORY_MB` of memory
+    (core.limits)."""
     from giving.services import imports
 
     batch = imports.validate_batch(batch_id, amount_language)

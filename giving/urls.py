@@ -12,6 +12,7 @@ dashboard_patterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("data/", dashboard.dashboard_data, name="dashboard_data"),
     path("download/<str:what>.<str:fmt>", dashboard.dashboard_download, name="dashboard_download"),
+    path("export/records.<str:fmt>", dashboard.records_export, name="records_export"),
     path("yearly/", dashboard.yearly_report, name="yearly_report"),
     path("yearly/<int:year>/", dashboard.yearly_report_start, name="yearly_report_start"),
     path("yearly/pdf/<int:pk>/", dashboard.yearly_report_status, name="yearly_report_status"),

@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -39,7 +40,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history
 
-from core import tabular
+from core import limits, tabular
 from core.models import Municipality
 from core.money import AmountError, parse_amount
 from giving.aggregates import refresh_on_commit
@@ -64,6 +65,11 @@ MAX_FILE_BYTES = tabular.MAX_FILE_BYTES
 MAX_COLUMNS = tabular.MAX_COLUMNS
 CHUNK_SIZE = 500
 PROGRESS_EVERY = 500  # rows between two progress updates of a background import
+# What the background check of one file may take besides what the worker holds already
+# (a 10 MB workbook within core.tabular's archive limits needs far less); past it the
+# batch fails with a message instead of the worker being killed. Its time is bounded by
+# the task's soft/hard time limits (giving.tasks.import_validate_task).
+VALIDATE_MEMORY_MB = 768
 
 MODE_VALID_ONLY = "valid_only"
 MODE_ALL_OR_NOTHING = "all_or_nothing"
@@ -603,14 +609,14 @@ def _existing_fingerprints(fingerprints: Iterable[str]) -> dict[str, int]:
 
 
 def _check_actor(actor, entered_for: Organization | None) -> None:
-    if actor is None or not actor.is_authenticated or not actor.has_perm("giving.add_record"):
+    if actor is None or not actor.is_authenticated or not actor.has_perm("giving.import_records"):
         raise PermissionDenied(_("You do not have permission to import giving records."))
     any_organization = actor.has_perm("giving.import_for_any_organization")
     if entered_for is not None and not any_organization:
-        from giving.rules import editable_org_ids
+        from giving.rules import importing_org_ids
 
-        if entered_for.pk not in editable_org_ids(actor):
-            raise PermissionDenied(_("You may import only for organisations you edit."))
+        if entered_for.pk not in importing_org_ids(actor):
+            raise PermissionDenied(_("You may import only for verified organisations you edit."))
     if entered_for is None and not any_organization:
         raise ValidationError({"entered_for": _("Choose the organisation you import for.")})
 
@@ -718,8 +724,10 @@ def import_validate(
 
 
 def check_header(name: str, data: bytes) -> None:
-    """The quick checks of an upload, before it is queued: size, type, encoding and the
-    column names. Reading the first row only, it takes milliseconds. Raises TabularFileError."""
+    """The quick checks of an upload, in the request, before it is queued: size, type,
+    encoding, the archive of a workbook (entries, sizes, ratio: a bomb is refused here) and
+    the column names. Reading the first row only, it takes milliseconds; the file is read
+    whole only by the task. Raises TabularFileError."""
     tabular.read_header(
         name,
         data,
@@ -787,6 +795,10 @@ def _fail(batch_id: int, state: str, message: str) -> None:
     )
 
 
+def _too_big_to_check():
+    return _("Checking this file took too long or needed too much memory. Split it into smaller files.")
+
+
 def validate_batch(batch_id: int, amount_language: str | None = None) -> ImportBatch | None:
     """The Celery side of the upload: validate the stored file of a `validating` batch
     (amounts written as `amount_language` writes them) and store the result. Idempotent: a batch in any other state is left as it is, and of two
@@ -800,7 +812,7 @@ def validate_batch(batch_id: int, amount_language: str | None = None) -> ImportB
         with batch.file.open("rb") as stored:
             data = stored.read(MAX_FILE_BYTES + 1)
         language = getattr(batch.uploaded_by, "preferred_language", "") or settings.LANGUAGE_CODE
-        with translation.override(language):
+        with translation.override(language), limits.memory_limit(VALIDATE_MEMORY_MB):
             fields = validate_rows(
                 actor=batch.uploaded_by,
                 name=batch.file_name,
@@ -812,6 +824,12 @@ def validate_batch(batch_id: int, amount_language: str | None = None) -> ImportB
     except (ValidationError, PermissionDenied) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         _fail(batch_id, state, " ".join(str(m) for m in messages))
+        return None
+    except MemoryError:
+        _fail(batch_id, state, str(_too_big_to_check()))
+        return None
+    except SoftTimeLimitExceeded:
+        _fail(batch_id, state, str(_too_big_to_check()))
         return None
     except Exception:
         _fail(batch_id, state, _("The file could not be checked. Please try again later."))
@@ -860,7 +878,7 @@ def import_commit(
     if mode not in MODES:
         raise ValidationError(_("Unknown import mode."))
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if not can_see_batch(actor, batch) or not actor.has_perm("giving.add_record"):
+    if not can_see_batch(actor, batch) or not actor.has_perm("giving.import_records"):
         raise PermissionDenied(_("You do not have permission to import giving records."))
     if batch.state not in (ImportBatch.State.VALIDATED, ImportBatch.State.IMPORTING):
         return batch
@@ -928,7 +946,7 @@ def import_commit_start(*, actor, batch: ImportBatch, mode: str, verify: bool = 
         raise ValidationError(_("Unknown import mode."))
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if not can_see_batch(actor, batch) or not actor.has_perm("giving.add_record"):
+        if not can_see_batch(actor, batch) or not actor.has_perm("giving.import_records"):
             raise PermissionDenied(_("You do not have permission to import giving records."))
         if batch.state != ImportBatch.State.VALIDATED:
             return False

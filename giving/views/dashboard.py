@@ -5,7 +5,7 @@ the data has a permanent URL; invalid filters answer 400 with the form's errors.
 import io
 from decimal import Decimal
 
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import exports
+from core import reports as core_reports
+from core import services as core_services
 from core.pagination import KnownCountPaginator
 from core.permissions import public
 from giving import aggregates
@@ -21,9 +23,12 @@ from giving.aggregates_models import GivingYearlyReport
 from giving.filters import GivingFilter
 
 PAGE_SIZE = 20
-# Records a visitor may download directly; larger selections go through the background
-# export of signed-in users (core reports, kind "giving.records").
+# Records anyone may download directly, bounded in time: CSV is streamed from
+# `values_list().iterator()` (50,000 rows in a few seconds, flat memory); an XLSX is built
+# whole before it is sent, so fewer. Larger selections are prepared by the background
+# export (core reports, kind "giving.records"), for visitors too: they get a signed link.
 MAX_DIRECT_DOWNLOAD_ROWS = 50_000
+MAX_DIRECT_XLSX_ROWS = 10_000
 
 
 def _filter(request) -> tuple[GivingFilter, bool]:
@@ -72,6 +77,7 @@ def dashboard(request):
         page_obj=page_obj,
         records=page_obj.object_list,
         too_many_to_download=count > MAX_DIRECT_DOWNLOAD_ROWS,
+        too_many_for_xlsx=count > MAX_DIRECT_XLSX_ROWS,
         chart_data={
             **data,
             "labels": {
@@ -112,17 +118,27 @@ def dashboard_download(request, what: str, fmt: str):
             status=400,
         )
     crit = _criteria(filterset)
+    stamp = timezone.localdate().isoformat()
+    filename = f"giving-{what}-{stamp}.{fmt}"
     if what == "records":
         count = aggregates.dashboard_numbers(crit)["totals"]["count"]
-        if count > MAX_DIRECT_DOWNLOAD_ROWS:
+        limit = MAX_DIRECT_XLSX_ROWS if fmt == "xlsx" else MAX_DIRECT_DOWNLOAD_ROWS
+        if count > limit:
             return render(
                 request,
                 "giving/dashboard_too_large.html",
-                {"count": count, "limit": MAX_DIRECT_DOWNLOAD_ROWS, "query": request.GET.urlencode()},
+                {"count": count, "limit": limit, "format": fmt, "query": request.GET.urlencode()},
                 status=400,
             )
         columns = reports.RECORD_COLUMNS
         rows = reports.record_rows(aggregates.records(crit).order_by("-date", "-pk"))
+        if fmt == "csv":
+            response = StreamingHttpResponse(
+                _in_language(translation.get_language(), exports.csv_chunks(columns, rows)),
+                content_type=exports.CONTENT_TYPES[fmt],
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
         title = _("Giving records")
     else:
         columns = reports.AGGREGATE_COLUMNS
@@ -131,9 +147,44 @@ def dashboard_download(request, what: str, fmt: str):
     buffer = io.BytesIO()
     exports.write(fmt, buffer, columns, rows, title=title)
     response = HttpResponse(buffer.getvalue(), content_type=exports.CONTENT_TYPES[fmt])
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="giving-{what}-{stamp}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _in_language(language, chunks):
+    """Stream `chunks` in `language`: a streamed body is produced after the view returned,
+    when the request's language may no longer be active."""
+    with translation.override(language):
+        yield from chunks
+
+
+@public  # public data; a visitor's job is fetched by its signed link (core.reports)
+@require_POST
+def records_export(request, fmt: str):
+    """Prepare the matching records as a file in the background (core.reports
+    "giving.records"), for a selection too large to download directly. Signed-in users
+    follow it on their report page; visitors on a page whose signed link stays valid for
+    a while (core.reports.LINK_MAX_AGE). An identical visitor's request made a few minutes
+    earlier gets the same file."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filterset, valid = _filter(request)
+    if not valid:
+        return render(
+            request,
+            "giving/dashboard.html",
+            {"filter": filterset, "form": filterset.form, "filtered": True, "query": ""},
+            status=400,
+        )
+    try:
+        job = core_services.report_job_start(
+            actor=request.user, kind="giving.records", fmt=fmt, params=request.GET
+        )
+    except core_services.ReportRequestError as exc:
+        return render(request, "core/report_bad_request.html", {"reason": str(exc)}, status=400)
+    if request.user.is_authenticated:
+        return redirect("core:report_detail", pk=job.pk)
+    return redirect("core:report_link", token=core_reports.signed_link(job))
 
 
 # --- Yearly report -----------------------------------------------------------------------------

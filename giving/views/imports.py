@@ -1,7 +1,11 @@
 """Bulk import pages: the template, the upload, the row-by-row review and the commit.
 
-Staff and editors of an organisation may import (`giving.add_record`); a batch is seen
-only by who uploaded it and by staff (anyone else gets a 404).
+Staff and the owners and editors of a verified organisation may import
+(`giving.import_records`; an unverified organisation or informal group may not: its people
+enter gifts one by one); a batch is seen only by who uploaded it and by staff (anyone else
+gets a 404). The upload request does only the quick checks (size, type, the archive of a
+workbook, the header) and answers 400 at once; the file is read whole by a Celery task
+with time and memory limits.
 """
 
 import io
@@ -51,18 +55,19 @@ class ImportUploadForm(forms.Form):
             field.queryset = Organization.objects.filter(is_active=True).order_by("name")
             field.empty_label = _("— none (KCSF staff entry) —")
         else:
-            from organizations.selectors import organizations_editable_by
+            from giving.rules import importing_org_ids
 
-            field.queryset = organizations_editable_by(user=user).order_by("name")
+            field.queryset = Organization.objects.filter(pk__in=importing_org_ids(user)).order_by("name")
             field.required = True
             if field.queryset.count() == 1:
                 field.initial = field.queryset.first().pk
 
 
 may_import = permission(
-    "giving.add_record",
+    "giving.import_records",
     message=gettext_lazy(
-        "Only KCSF staff and editors of an organisation in the portal can import giving records."
+        "Only KCSF staff and editors of a verified organisation can import giving records. "
+        "Until your organisation is verified, add gifts one by one."
     ),
 )
 

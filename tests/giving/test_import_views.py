@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from giving.choices import Status
 from giving.models import GivingRecord, ImportBatch
 from giving.services import imports
+from organizations.models import Organization
 from tests.giving.test_imports import csv_bytes, row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -33,6 +34,16 @@ def commit_url(batch):
 
 
 _capture = None
+
+
+@pytest.fixture
+def org_roles(org_roles):
+    """The permission matrix with its organisation verified: imports are for the editors of
+    verified organisations (issue 12; an unverified one is tested below)."""
+    organization = org_roles["organization"]
+    organization.verification_status = Organization.Verification.VERIFIED
+    organization.save(update_fields=["verification_status"])
+    return org_roles
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from core.tabular import TabularFileError
 from giving.choices import Cause, DonorType, Geography, RecipientType, Source, Status
 from giving.models import GivingRecord, ImportBatch
 from giving.services import imports
-from organizations.models import Membership
+from organizations.models import Membership, Organization
 from tests.factories import OrganizationFactory, StaffFactory, UserFactory, member_of
 from tests.giving.factories import GivingRecordFactory
 
@@ -83,7 +83,8 @@ def staff():
 
 @pytest.fixture
 def editor():
-    org = OrganizationFactory()
+    # Imports are for verified organisations (issue 12): the editor's organisation is one.
+    org = OrganizationFactory(verification_status=Organization.Verification.VERIFIED)
     return member_of(org, Membership.Role.EDITOR)
 
 
