@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.money import format_money, parse_amount
 from core.notifications import email_user_template
@@ -170,7 +170,7 @@ def _email_grantee(grant: Grant, template: str, **context) -> None:
 
 # --- the agreement --------------------------------------------------------------------------
 
-ACTIVATION_LEAD = _lazy(
+ACTIVATION_LEAD = gettext_lazy(
     "The grant becomes active once its disbursement plan adds up and its final reports are set:"
 )
 
