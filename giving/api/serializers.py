@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import Municipality
-from giving.choices import RecipientType
+from giving.choices import DiasporaChannel, Effect, RecipientType
 from giving.models import MAX_AMOUNT, GivingRecord
 from organizations.api.serializers import MunicipalitySerializer
 from organizations.models import Organization
@@ -43,6 +43,9 @@ class GivingRecordSerializer(serializers.ModelSerializer):
     donor_country = serializers.CharField(
         read_only=True, help_text=_("ISO 3166 code of the diaspora donor's country; may be empty.")
     )
+    # Blank on most records (not a diaspora gift, no effect given): the schema's enums say so.
+    diaspora_channel = serializers.ChoiceField(DiasporaChannel.choices, allow_blank=True, read_only=True)
+    effect = serializers.ChoiceField(Effect.choices, allow_blank=True, read_only=True)
     # A plain string in the schema: another app's "source" enum would collide with this one's
     # name (drf-spectacular's ENUM_NAME_OVERRIDES in settings is the lasting fix).
     source = serializers.CharField(
@@ -182,16 +185,25 @@ class DuplicateErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     existing_id = serializers.IntegerField(
         required=False,
-        help_text=_("The id of the record of the same gift (absent for a request in progress)."),
+        help_text=_(
+            "The id of the record of the same gift, when your organisation entered it (absent otherwise "
+            "and for a request in progress)."
+        ),
     )
 
 
 class BulkDuplicateSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text=_("Position of the submitted record (from 0)."))
     existing_id = serializers.IntegerField(
-        allow_null=True, help_text=_("The recorded gift it repeats (null: repeats an earlier item).")
+        allow_null=True,
+        help_text=_(
+            "The recorded gift it repeats, when your organisation entered it (null: recorded by "
+            "someone else, or it repeats an earlier item)."
+        ),
     )
-    duplicate_of_index = serializers.IntegerField(allow_null=True)
+    duplicate_of_index = serializers.IntegerField(
+        allow_null=True, help_text=_("The earlier item it repeats (null: it repeats a recorded gift).")
+    )
 
 
 class BulkDuplicateErrorSerializer(serializers.Serializer):

@@ -50,13 +50,18 @@ _row = inline_serializer(
                 "donor_type",
                 "cause",
                 "recipient_type",
-                "municipality",
                 "support_kind",
                 "confidence",
                 "geography",
                 "effect",
             )
         },
+        # Records of the whole country or abroad have none: their row's municipality is null.
+        "municipality": serializers.CharField(
+            required=False,
+            allow_null=True,
+            help_text=gettext_lazy("Present when grouped by it; null for gifts with no municipality."),
+        ),
         "year": serializers.IntegerField(required=False),
         "diaspora": serializers.BooleanField(required=False),
         "total": serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True),
