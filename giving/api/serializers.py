@@ -46,6 +46,9 @@ class GivingRecordSerializer(serializers.ModelSerializer):
     # Blank on most records (not a diaspora gift, no effect given): the schema's enums say so.
     diaspora_channel = serializers.ChoiceField(DiasporaChannel.choices, allow_blank=True, read_only=True)
     effect = serializers.ChoiceField(Effect.choices, allow_blank=True, read_only=True)
+    source_url = serializers.URLField(
+        read_only=True, allow_blank=True, help_text=_("Where the gift was published; may be empty.")
+    )
     # A plain string in the schema: another app's "source" enum would collide with this one's
     # name (drf-spectacular's ENUM_NAME_OVERRIDES in settings is the lasting fix).
     source = serializers.CharField(
