@@ -344,6 +344,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.ordering_needs_a_value",
+        "core.api.schema.strings_refuse_control_characters",
     ],
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Offline: no badge fetched from validator.swagger.io.

@@ -13,12 +13,37 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import Municipality
+from core.reference_data import MUNICIPALITIES
 from giving.choices import DiasporaChannel, Effect, RecipientType
 from giving.models import MAX_AMOUNT, GivingRecord
 from organizations.api.serializers import MunicipalitySerializer
 from organizations.models import Organization
 
 MAX_BULK_RECORDS = 500
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+# What the write serializer checks, published in the schema (issue 12, item 20): the
+# municipality is one of the 38 fixed slugs, the country an ISO 3166 code, the organisation a slug.
+@extend_schema_field({"type": "string", "enum": [slug for slug, *_names in MUNICIPALITIES], "nullable": True})
+class MunicipalitySlugField(serializers.SlugRelatedField):
+    pass
+
+
+@extend_schema_field({"type": "string", "pattern": SLUG_PATTERN, "maxLength": 255, "nullable": True})
+class OrganizationSlugField(serializers.SlugRelatedField):
+    pass
+
+
+def _country_codes():
+    from django_countries import countries
+
+    return ["", *sorted(code for code, _name in countries)]
+
+
+@extend_schema_field({"type": "string", "enum": _country_codes()})
+class CountryCodeField(serializers.CharField):
+    pass
 
 
 class OrganizationRefSerializer(serializers.ModelSerializer):
@@ -110,21 +135,21 @@ class GivingRecordWriteSerializer(serializers.ModelSerializer):
         coerce_to_string=True,
         help_text=_("EUR; for goods, services or volunteer time the estimated value."),
     )
-    municipality = serializers.SlugRelatedField(
+    municipality = MunicipalitySlugField(
         slug_field="slug",
         queryset=Municipality.objects.all(),
         required=False,
         allow_null=True,
         help_text=_("Slug of the municipality, e.g. prishtine; required when geography is municipality."),
     )
-    recipient_organization = serializers.SlugRelatedField(
+    recipient_organization = OrganizationSlugField(
         slug_field="slug",
         queryset=Organization.objects.filter(is_active=True),
         required=False,
         allow_null=True,
         help_text=_("Slug of the recipient organisation in the portal's directory."),
     )
-    donor_country = serializers.CharField(
+    donor_country = CountryCodeField(
         required=False,
         allow_blank=True,
         max_length=2,

@@ -112,6 +112,8 @@ class GivingAggregatesView(views.APIView):
     )
     def get(self, request):
         raw = request.query_params.get("group_by", "")
+        if "group_by" in request.query_params and not raw:  # "?group_by=": leave it out for the total
+            raise exceptions.ValidationError({"group_by": [_("Leave this parameter out, or give it a value.")]})
         group_by = [g.strip() for g in raw.split(",")] if raw else []
         if "" in group_by:  # "group_by=," or "year,,cause": an empty dimension is no dimension
             raise exceptions.ValidationError({"group_by": [_("This value may not be blank.")]})
