@@ -88,10 +88,14 @@ class GivingAggregatesView(views.APIView):
         parameters=[
             OpenApiParameter(
                 "group_by",
-                str,
-                many=True,
+                # At least one dimension: "?group_by=" is a 400 (leave it out for the grand total).
+                {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(aggregates.GROUPABLE)},
+                    "minItems": 1,
+                },
                 explode=False,
-                enum=list(aggregates.GROUPABLE),
+                style="form",
                 description=gettext_lazy("Dimensions to group by, comma-separated (e.g. donor_type,year)."),
             ),
             AggregatesQuerySerializer,
@@ -113,7 +117,9 @@ class GivingAggregatesView(views.APIView):
     def get(self, request):
         raw = request.query_params.get("group_by", "")
         if "group_by" in request.query_params and not raw:  # "?group_by=": leave it out for the total
-            raise exceptions.ValidationError({"group_by": [_("Leave this parameter out, or give it a value.")]})
+            raise exceptions.ValidationError(
+                {"group_by": [_("Leave this parameter out, or give it a value.")]}
+            )
         group_by = [g.strip() for g in raw.split(",")] if raw else []
         if "" in group_by:  # "group_by=," or "year,,cause": an empty dimension is no dimension
             raise exceptions.ValidationError({"group_by": [_("This value may not be blank.")]})
