@@ -80,10 +80,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.i18n.ApiLanguageMiddleware",  # /api/: Accept-Language, else English
     "django.middleware.common.CommonMiddleware",
     "core.site_url.RequestSiteURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.control_characters.ControlCharacterMiddleware",  # NUL & co.: a 400 naming the field
     "core.i18n.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -314,8 +316,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PARSER_CLASSES": [
         "core.api.parsers.JSONParser",  # 400, not a 500, for JSON nested too deeply
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "core.api.parsers.FormParser",  # and a 400 for control characters in every body
+        "core.api.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -349,6 +351,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.ordering_needs_a_value",
+        "core.api.schema.strings_refuse_control_characters",
     ],
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Offline: no badge fetched from validator.swagger.io.

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language_from_path
 from django.views.decorators.http import require_POST
@@ -150,3 +151,41 @@ class PreferredLanguageMiddleware:
             if user is not None and user.is_authenticated and user.preferred_language != chosen:
                 save_preferred_language(user, chosen)
         return self.get_response(request)
+
+
+API_PATH_PREFIX = "/api/"
+API_DEFAULT_LANGUAGE = "en"
+
+
+def api_language(request) -> str:
+    """The language an API client asks for in Accept-Language (the first one the portal
+    speaks), English when it asks for none; the site's cookie and default (Albanian) are for
+    pages, not for clients."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for code, _quality in translation.trans_real.parse_accept_lang_header(header):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return API_DEFAULT_LANGUAGE
+
+
+class ApiLanguageMiddleware:
+    """The API (/api/) answers in the language of Accept-Language, English without one
+    (LocaleMiddleware would fall back to the cookie and then Albanian). After LocaleMiddleware,
+    which still sets Content-Language from the language activated here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(API_PATH_PREFIX):
+            return self.get_response(request)
+        language = api_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        return response

@@ -86,10 +86,58 @@ def sniff_document_type(upload) -> str | None:
         upload.seek(pos)
 
 
+# A PDF is read to the end before it is accepted: at most this many pages, and this many bytes
+# once its page contents are decompressed (a small file can unpack to gigabytes).
+PDF_MAX_PAGES = 1000
+PDF_MAX_DECOMPRESSED_BYTES = 100 * 1024 * 1024
+
+
+def pdf_is_well_formed(upload) -> bool:
+    """Whether `upload` (which starts with %PDF-) is a PDF that pypdf reads: a page tree of
+    1 to PDF_MAX_PAGES pages whose content streams decompress to at most
+    PDF_MAX_DECOMPRESSED_BYTES in all (each stream is cut off by pypdf at that size too).
+    "%PDF-" followed by HTML, a truncated or broken file, or a bomb is not."""
+    import pypdf
+    from pypdf.errors import PyPdfError
+
+    pos = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        limits = {
+            name: PDF_MAX_DECOMPRESSED_BYTES
+            for name in (
+                "zlib_maximum_output_length",
+                "lzw_maximum_output_length",
+                "run_length_maximum_output_length",
+                "array_based_stream_maximum_output_length",
+                "maximum_declared_stream_length",
+            )
+        }
+        with pypdf.apply_configuration(**limits):
+            reader = pypdf.PdfReader(upload, strict=False)
+            if reader.is_encrypted:
+                return False
+            pages = len(reader.pages)
+            if not 1 <= pages <= PDF_MAX_PAGES:
+                return False
+            total = 0
+            for page in reader.pages:
+                contents = page.get_contents()
+                total += len(contents.get_data()) if contents is not None else 0
+                if total > PDF_MAX_DECOMPRESSED_BYTES:
+                    return False
+        return True
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError):
+        return False
+    finally:
+        upload.seek(pos)
+
+
 def validate_document_upload(upload, *, allowed, message: str, max_bytes: int) -> str:
     """An uploaded document: not empty, at most `max_bytes`, and of a type in `allowed`
-    judged from its content (`sniff_document_type`), never from its name. Returns the type;
-    errors are keyed "file" with the codes empty_file, file_too_large and invalid_type."""
+    judged from its content (`sniff_document_type`), never from its name; a PDF must also be
+    one that reads (`pdf_is_well_formed`). Returns the type; errors are keyed "file" with the
+    codes empty_file, file_too_large, invalid_type and invalid_pdf."""
     if not upload or not getattr(upload, "size", 0):
         raise ValidationError({"file": ValidationError(_("The file is empty."), code="empty_file")})
     if upload.size > max_bytes:
@@ -101,4 +149,13 @@ def validate_document_upload(upload, *, allowed, message: str, max_bytes: int) -
     kind = sniff_document_type(upload)
     if kind is None or kind not in allowed:
         raise ValidationError({"file": ValidationError(message, code="invalid_type")})
+    if kind == PDF and not pdf_is_well_formed(upload):
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("The PDF cannot be read (damaged, encrypted, or too large once unpacked)."),
+                    code="invalid_pdf",
+                )
+            }
+        )
     return kind

@@ -80,3 +80,18 @@ def member_of(organization, role):
     user = UserFactory()
     Membership.objects.create(organization=organization, user=user, role=role)
     return user
+
+
+def partner_token(scopes=None):
+    """(token, key) of an API token of a fresh organisation holding `scopes`, every scope by
+    default: a partner that may call every endpoint."""
+    from organizations import services as org_services
+    from organizations.models import ApiToken
+
+    owner = member_of(OrganizationFactory(), Membership.Role.OWNER)
+    return org_services.api_token_create(
+        actor=owner,
+        organization=owner.memberships.get().organization,
+        name="Partner",
+        scopes=list(scopes if scopes is not None else ApiToken.Scope.values),
+    )

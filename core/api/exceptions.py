@@ -1,6 +1,7 @@
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
@@ -31,7 +32,8 @@ def api_error_for(exc) -> exceptions.APIException | None:
 
 def exception_handler(exc, context):
     """DRF's handler, plus Django's ValidationError / PermissionDenied raised by services
-    turned into 400 / 403 instead of a 500, and a body Django refuses into a JSON 413/400."""
+    turned into 400 / 403 instead of a 500, a body Django refuses into a JSON 413/400, and
+    every 404 the translated "Not found." (never a model's name)."""
     exc = api_error_for(exc) or exc
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
@@ -44,4 +46,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    elif isinstance(exc, Http404):
+        # get_object_or_404's message is English and names the model ("No GivingRecord
+        # matches the given query."): the translated "Not found." names nothing internal.
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

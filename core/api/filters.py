@@ -67,5 +67,8 @@ class NoBlankParametersForm(forms.Form):
                 continue
             values = getlist(name) if getlist else [self.data.get(name)]
             if name in self.data and all(value in ("", None) for value in values):
+                # One message: the field's own check of "" ("Select a valid choice.  is not
+                # one of…", with a hole where the value goes) says nothing more.
+                self.errors.pop(name, None)
                 self.add_error(name, _("Leave this parameter out, or give it a value."))
         return cleaned

@@ -13,12 +13,37 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import Municipality
-from giving.choices import RecipientType
+from core.reference_data import MUNICIPALITIES
+from giving.choices import DiasporaChannel, Effect, RecipientType
 from giving.models import MAX_AMOUNT, GivingRecord
 from organizations.api.serializers import MunicipalitySerializer
 from organizations.models import Organization
 
 MAX_BULK_RECORDS = 500
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+# What the write serializer checks, published in the schema (issue 12, item 20): the
+# municipality is one of the 38 fixed slugs, the country an ISO 3166 code, the organisation a slug.
+@extend_schema_field({"type": "string", "enum": [slug for slug, *_names in MUNICIPALITIES], "nullable": True})
+class MunicipalitySlugField(serializers.SlugRelatedField):
+    pass
+
+
+@extend_schema_field({"type": "string", "pattern": SLUG_PATTERN, "maxLength": 255, "nullable": True})
+class OrganizationSlugField(serializers.SlugRelatedField):
+    pass
+
+
+def _country_codes():
+    from django_countries import countries
+
+    return ["", *sorted(code for code, _name in countries)]
+
+
+@extend_schema_field({"type": "string", "enum": _country_codes()})
+class CountryCodeField(serializers.CharField):
+    pass
 
 
 class OrganizationRefSerializer(serializers.ModelSerializer):
@@ -42,6 +67,12 @@ class GivingRecordSerializer(serializers.ModelSerializer):
     municipality = MunicipalitySerializer(read_only=True, allow_null=True)
     donor_country = serializers.CharField(
         read_only=True, help_text=_("ISO 3166 code of the diaspora donor's country; may be empty.")
+    )
+    # Blank on most records (not a diaspora gift, no effect given): the schema's enums say so.
+    diaspora_channel = serializers.ChoiceField(DiasporaChannel.choices, allow_blank=True, read_only=True)
+    effect = serializers.ChoiceField(Effect.choices, allow_blank=True, read_only=True)
+    source_url = serializers.URLField(
+        read_only=True, allow_blank=True, help_text=_("Where the gift was published; may be empty.")
     )
     # A plain string in the schema: another app's "source" enum would collide with this one's
     # name (drf-spectacular's ENUM_NAME_OVERRIDES in settings is the lasting fix).
@@ -104,21 +135,21 @@ class GivingRecordWriteSerializer(serializers.ModelSerializer):
         coerce_to_string=True,
         help_text=_("EUR; for goods, services or volunteer time the estimated value."),
     )
-    municipality = serializers.SlugRelatedField(
+    municipality = MunicipalitySlugField(
         slug_field="slug",
         queryset=Municipality.objects.all(),
         required=False,
         allow_null=True,
         help_text=_("Slug of the municipality, e.g. prishtine; required when geography is municipality."),
     )
-    recipient_organization = serializers.SlugRelatedField(
+    recipient_organization = OrganizationSlugField(
         slug_field="slug",
         queryset=Organization.objects.filter(is_active=True),
         required=False,
         allow_null=True,
         help_text=_("Slug of the recipient organisation in the portal's directory."),
     )
-    donor_country = serializers.CharField(
+    donor_country = CountryCodeField(
         required=False,
         allow_blank=True,
         max_length=2,
@@ -182,16 +213,25 @@ class DuplicateErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     existing_id = serializers.IntegerField(
         required=False,
-        help_text=_("The id of the record of the same gift (absent for a request in progress)."),
+        help_text=_(
+            "The id of the record of the same gift, when your organisation entered it (absent otherwise "
+            "and for a request in progress)."
+        ),
     )
 
 
 class BulkDuplicateSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text=_("Position of the submitted record (from 0)."))
     existing_id = serializers.IntegerField(
-        allow_null=True, help_text=_("The recorded gift it repeats (null: repeats an earlier item).")
+        allow_null=True,
+        help_text=_(
+            "The recorded gift it repeats, when your organisation entered it (null: recorded by "
+            "someone else, or it repeats an earlier item)."
+        ),
     )
-    duplicate_of_index = serializers.IntegerField(allow_null=True)
+    duplicate_of_index = serializers.IntegerField(
+        allow_null=True, help_text=_("The earlier item it repeats (null: it repeats a recorded gift).")
+    )
 
 
 class BulkDuplicateErrorSerializer(serializers.Serializer):

@@ -274,7 +274,13 @@ class TestWrite:
 
     def test_same_key_other_body_is_422(self, partner):
         partner.post(LIST_URL, gift(), format="json", HTTP_IDEMPOTENCY_KEY="same")
-        response = partner.post(LIST_URL, gift(amount="751.00"), format="json", HTTP_IDEMPOTENCY_KEY="same")
+        response = partner.post(
+            LIST_URL,
+            gift(amount="751.00"),
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="same",
+            HTTP_ACCEPT_LANGUAGE="sq",
+        )
         assert response.status_code == 422
         assert response.json()["detail"] == t(
             "This Idempotency-Key was already used for a different request. Use a new key for a new submission."
@@ -332,6 +338,20 @@ class TestWrite:
         assert response.json()["existing_id"] == existing["id"]
         assert str(existing["id"]) in response.json()["detail"]
         assert GivingRecord.objects.count() == 1
+
+    def test_a_duplicate_of_another_organisations_record_names_no_id(self, partner):
+        """Another partner's unverified record with a private donor name: "already recorded",
+        without its id (a guessed name must not be confirmed by an id)."""
+        _token, other_key = make_token()
+        other = APIClient()
+        other.credentials(HTTP_AUTHORIZATION=f"Token {other_key}")
+        assert other.post(LIST_URL, gift(), format="json", HTTP_IDEMPOTENCY_KEY="o").status_code == 201
+        response = partner.post(LIST_URL, gift(), format="json", HTTP_IDEMPOTENCY_KEY="two")
+        assert response.status_code == 409
+        assert "existing_id" not in response.json()
+        existing = GivingRecord.objects.get()
+        assert str(existing.pk) not in response.json()["detail"]
+        assert response.json()["detail"] == t("This gift is already recorded.", "en")
 
     def test_malformed_json_is_400(self, partner):
         response = partner.post(
@@ -402,6 +422,19 @@ class TestBulk:
         assert duplicates == [
             {"index": 1, "existing_id": existing["id"], "duplicate_of_index": None},
             {"index": 2, "existing_id": None, "duplicate_of_index": 0},
+        ]
+        assert GivingRecord.objects.count() == 1
+
+    def test_duplicates_of_another_organisations_records_name_no_ids(self, partner):
+        _token, other_key = make_token()
+        other = APIClient()
+        other.credentials(HTTP_AUTHORIZATION=f"Token {other_key}")
+        assert other.post(LIST_URL, gift(), format="json", HTTP_IDEMPOTENCY_KEY="o").status_code == 201
+        records = [gift(donor_name="Wrong Guess"), gift()]
+        response = partner.post(BULK_URL, {"records": records}, format="json", HTTP_IDEMPOTENCY_KEY="b3")
+        assert response.status_code == 409
+        assert response.json()["duplicates"] == [
+            {"index": 1, "existing_id": None, "duplicate_of_index": None}
         ]
         assert GivingRecord.objects.count() == 1
 

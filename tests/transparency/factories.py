@@ -25,8 +25,15 @@ def last_year() -> int:
 
 
 def pdf_bytes(pages: int = 1) -> bytes:
-    body = b"\n".join(b"%% page %d" % n for n in range(pages))
-    return b"%PDF-1.4\n" + body + b"\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    """A real PDF of `pages` blank pages (uploads are read with pypdf, not only sniffed)."""
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    for _n in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
 
 
 def _zip_bytes(members: dict[str, bytes]) -> bytes:

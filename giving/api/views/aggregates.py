@@ -50,13 +50,18 @@ _row = inline_serializer(
                 "donor_type",
                 "cause",
                 "recipient_type",
-                "municipality",
                 "support_kind",
                 "confidence",
                 "geography",
                 "effect",
             )
         },
+        # Records of the whole country or abroad have none: their row's municipality is null.
+        "municipality": serializers.CharField(
+            required=False,
+            allow_null=True,
+            help_text=gettext_lazy("Present when grouped by it; null for gifts with no municipality."),
+        ),
         "year": serializers.IntegerField(required=False),
         "diaspora": serializers.BooleanField(required=False),
         "total": serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True),
@@ -83,10 +88,14 @@ class GivingAggregatesView(views.APIView):
         parameters=[
             OpenApiParameter(
                 "group_by",
-                str,
-                many=True,
+                # At least one dimension: "?group_by=" is a 400 (leave it out for the grand total).
+                {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(aggregates.GROUPABLE)},
+                    "minItems": 1,
+                },
                 explode=False,
-                enum=list(aggregates.GROUPABLE),
+                style="form",
                 description=gettext_lazy("Dimensions to group by, comma-separated (e.g. donor_type,year)."),
             ),
             AggregatesQuerySerializer,
@@ -107,6 +116,10 @@ class GivingAggregatesView(views.APIView):
     )
     def get(self, request):
         raw = request.query_params.get("group_by", "")
+        if "group_by" in request.query_params and not raw:  # "?group_by=": leave it out for the total
+            raise exceptions.ValidationError(
+                {"group_by": [_("Leave this parameter out, or give it a value.")]}
+            )
         group_by = [g.strip() for g in raw.split(",")] if raw else []
         if "" in group_by:  # "group_by=," or "year,,cause": an empty dimension is no dimension
             raise exceptions.ValidationError({"group_by": [_("This value may not be blank.")]})

@@ -89,7 +89,9 @@ MUNICIPALITY_PARAMETER = OpenApiParameter(
     style="form",
     description=gettext_lazy("Municipality slugs (repeat the parameter for several)."),
 )
-DUPLICATE_DESCRIPTION = gettext_lazy("The gift is already recorded (the body names the existing record).")
+DUPLICATE_DESCRIPTION = gettext_lazy(
+    "The gift is already recorded (the body names the existing record when your organisation entered it)."
+)
 BULK_DUPLICATE_DESCRIPTION = gettext_lazy(
     "Some of the gifts are already recorded or repeated (the body names them by position)."
 )
@@ -205,13 +207,16 @@ class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
                 status=Status.REPORTED,
             )
         except services.DuplicateRecord as exc:
-            return Response(
-                {
+            # The id only of a record the caller's organisation entered: another's (a private
+            # donor name, an unverified record) is "already recorded", nothing more.
+            if exc.existing.entered_for_id == request.auth.organization.pk:
+                body = {
                     "detail": _("This gift is already recorded as record %(id)s.") % {"id": exc.existing.pk},
                     "existing_id": exc.existing.pk,
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+                }
+            else:
+                body = {"detail": _("This gift is already recorded.")}
+            return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(GivingRecordWriteSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -261,10 +266,21 @@ class GivingRecordBulkView(_PartnerWriteMixin, generics.GenericAPIView):
         duplicates = []
         first_index: dict[str, int] = {}
         existing = imports._existing_fingerprints(record.fingerprint for record in records)
+        # Ids only of records the caller's organisation entered (see the single create).
+        own = set(
+            GivingRecord.objects.filter(pk__in=existing.values(), entered_for=organization).values_list(
+                "pk", flat=True
+            )
+        )
         for index, record in enumerate(records):
             if record.fingerprint in existing:
+                existing_id = existing[record.fingerprint]
                 duplicates.append(
-                    {"index": index, "existing_id": existing[record.fingerprint], "duplicate_of_index": None}
+                    {
+                        "index": index,
+                        "existing_id": existing_id if existing_id in own else None,
+                        "duplicate_of_index": None,
+                    }
                 )
             elif record.fingerprint in first_index:
                 duplicates.append(
