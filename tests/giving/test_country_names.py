@@ -30,5 +30,6 @@ def test_the_records_csv_names_the_donor_country_in_albanian(client):
     GivingRecordFactory(verified=True, donor_country="CH")
     with translation.override("sq"):
         url = reverse("giving:dashboard_download", kwargs={"what": "records", "fmt": "csv"})
-    body = client.get(url).content.decode("utf-8-sig")
+    response = client.get(url)
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Zvicër" in body and "Switzerland" not in body
