@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.api.filters import NoBlankParametersForm
 from core.api.idempotency import idempotency_schema, idempotent
+from core.api.pagination import StrictPageSizeMixin
 from core.api.permissions import HasTokenScope
 from core.models import Municipality
 from core.reference_data import MUNICIPALITIES
@@ -44,39 +45,13 @@ from giving.services import records as services
 from organizations.models import ApiToken
 
 
-class RecordCursorPagination(CursorPagination):
+class RecordCursorPagination(StrictPageSizeMixin, CursorPagination):
     """Newest first (`-date`, then `-id`); `?cursor=` from `next`/`previous`, `?page_size=`
-    up to 500. A malformed page_size is a 400; a malformed cursor a 404."""
+    up to 500 (StrictPageSizeMixin). A malformed cursor is a 404."""
 
     ordering = ("-date", "-id")
     page_size = 100
-    page_size_query_param = "page_size"
     max_page_size = 500
-
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            value = 0
-        if value < 1:
-            raise exceptions.ValidationError(
-                {self.page_size_query_param: [_("Enter a whole number of at least 1.")]}
-            )
-        return min(value, self.max_page_size)
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"]["minimum"] = 1
-                parameter["description"] = str(
-                    gettext_lazy("Number of results to return per page (at most %(max)s).")
-                    % {"max": self.max_page_size}
-                )
-        return parameters
 
 
 # The shared filter takes municipality slugs and answers 400 for an unknown one: say which
