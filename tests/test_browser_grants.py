@@ -237,7 +237,7 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         progress = page.get_by_role("navigation", name=t("Sections of the application"))
         progress.get_by_role("link", name=re.compile(re.escape(t("Budget")))).click()
         expect(page.locator("#b-0-item")).to_have_value("Punëtori me vullnetarë")
-        expect(page.locator("#b-0-cofinancing")).to_have_value("400.00")
+        expect(page.locator("#b-0-cofinancing")).to_have_value("400,00")  # as the Albanian page writes it
         progress = page.get_by_role("navigation", name=t("Sections of the application"))
         progress.get_by_role("link", name=re.compile(re.escape(t("Work plan")))).click()
         expect(page.locator("#a-0-title")).to_have_value("Pastrimi i parkut")
