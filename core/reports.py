@@ -1,9 +1,9 @@
 """The registry of background reports (CSV / XLSX files with progress).
 
-An app describes each report once, in its own `reports.py`, imported from its
+An app describes each report once, in its own `exports.py`, imported from its
 `AppConfig.ready()`::
 
-    # grants/reports.py
+    # grants/exports.py
     from django.utils.translation import gettext_lazy as _
     from core import reports
 

@@ -1,4 +1,4 @@
-"""The imports' staff tests are rules (giving/rules.py), not `is_staff` in giving/imports.py."""
+"""The imports' staff tests are rules (giving/rules.py), not `is_staff` in the import service (giving/services/imports.py)."""
 
 import pytest
 
