@@ -15,6 +15,7 @@ task takes, hence this.
 
 import logging
 import os
+import threading
 from contextlib import contextmanager
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,12 @@ def memory_limit(megabytes: int):
     """Run the block with at most `megabytes` more address space than the process has now."""
     used = address_space_bytes()
     if resource is None or used is None or megabytes is None:
+        yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        # Served by a thread (runserver, which runs tasks eagerly in `make run`; a threaded
+        # gunicorn): the limit would bind the process's other threads too. Tasks in a Celery
+        # prefork child run in its main thread and are bounded.
         yield
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -29,3 +29,22 @@ def test_memory_limit_refuses_past_the_budget_and_is_lifted_after():
             bytearray(512 * 1024 * 1024)
     assert resource.getrlimit(resource.RLIMIT_AS) == before
     bytearray(512 * 1024 * 1024)
+
+
+def test_memory_limit_is_not_set_from_a_thread_of_a_threaded_server():
+    """In `make run` tasks run eagerly inside runserver's request threads: a process-wide
+    limit there would bind every other request too, so it is only set in the main thread."""
+    import resource
+    import threading
+
+    seen = []
+
+    def in_a_thread():
+        before = resource.getrlimit(resource.RLIMIT_AS)
+        with limits.memory_limit(32):
+            seen.append(resource.getrlimit(resource.RLIMIT_AS) == before)
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join()
+    assert seen == [True]
