@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from assistance.choices import Category, Language, RequestStatus, Urgency
+from assistance.choices import OPEN_STATUSES, Category, Language, RequestStatus, Urgency
 from core.models import TimeStampedModel, private_storage
 
 
@@ -153,6 +153,11 @@ class HelpRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reference or '—'} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for the answer (the target time runs)."""
+        return self.status in OPEN_STATUSES
 
 
 class TargetTime(models.Model):
