@@ -23,7 +23,9 @@ def private_media(tmp_path, monkeypatch):
 
     from assistance.models import Attachment
 
-    monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", FileSystemStorage(location=tmp_path / "private"))
+    monkeypatch.setattr(
+        Attachment._meta.get_field("file"), "storage", FileSystemStorage(location=tmp_path / "private")
+    )
 
 
 def _context(browser, live_server, user=None):
@@ -44,7 +46,9 @@ def _no_horizontal_scroll(page):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_legal_question_from_submission_to_the_knowledge_base(reference_data, private_media, live_server, browser, tmp_path):
+def test_legal_question_from_submission_to_the_knowledge_base(
+    reference_data, private_media, live_server, browser, tmp_path
+):
     base = live_server.url
     org = factories.OrganizationFactory(name="Rrjeti i Grave Prizren")
     editor = factories.UserFactory(full_name="Drita Berisha")
@@ -62,7 +66,9 @@ def test_legal_question_from_submission_to_the_knowledge_base(reference_data, pr
     editor_page.locator("#id_organization").select_option(str(org.pk))
     editor_page.locator("#id_category").select_option("legal")
     editor_page.locator("#id_title").fill("Ndryshimi i statutit")
-    editor_page.locator("#id_description").fill("A duhet vendim i kuvendit për ndryshimin e statutit të shoqatës?")
+    editor_page.locator("#id_description").fill(
+        "A duhet vendim i kuvendit për ndryshimin e statutit të shoqatës?"
+    )
     editor_page.locator("#id_files").set_input_files(str(pdf))
     editor_page.get_by_role("button", name="Send the request").click()
     expect(editor_page.get_by_role("heading", name="Ndryshimi i statutit")).to_be_visible()
@@ -125,7 +131,9 @@ def test_legal_question_from_submission_to_the_knowledge_base(reference_data, pr
     staff_page.locator("#id_question_sr").fill("Da li je za izmenu statuta potrebna odluka skupštine?")
     staff_page.locator("#id_answer_sr").fill("Da, izmena statuta zahteva odluku skupštine većinom.")
     staff_page.locator("#id_question_en").fill("Does a change of the statute need the assembly's decision?")
-    staff_page.locator("#id_answer_en").fill("Yes, a change of the statute needs a majority decision of the assembly.")
+    staff_page.locator("#id_answer_en").fill(
+        "Yes, a change of the statute needs a majority decision of the assembly."
+    )
     staff_page.get_by_role("button", name="Publish").click()
     expect(staff_page.locator(".alert-success")).to_be_visible()
     entry = KnowledgeEntry.objects.get()
