@@ -12,3 +12,5 @@ class AssistanceConfig(AppConfig):
         from core.navigation import register_menu_flag
 
         register_menu_flag("assistance_expert", is_active_expert)
+
+        from assistance import exports  # noqa: F401  (the staff export of requests)

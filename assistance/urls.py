@@ -21,6 +21,7 @@ urlpatterns = [
     path("requests/<int:pk>/publish/", staff.knowledge_publish, name="knowledge_publish"),
     path("inbox/", expert.inbox, name="expert_inbox"),
     path("manage/", staff.triage, name="triage"),
+    path("manage/figures/", staff.figures_page, name="figures"),
     path("knowledge/", knowledge.knowledge_list, name="knowledge_list"),
     path("knowledge/<int:pk>/", knowledge.knowledge_detail, name="knowledge_detail"),
     path("knowledge/<int:pk>/helpful/", knowledge.knowledge_vote, name="knowledge_vote"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assistance.forms.staff import AssignForm, DeclineForm, KnowledgeForm, TriageFilterForm
 from assistance.models import KnowledgeEntry
+from assistance.selectors import figures
 from assistance.selectors import requests as selectors
 from assistance.services import knowledge as knowledge_services
 from assistance.services import requests as services
@@ -116,4 +117,24 @@ def knowledge_publish(request, pk, help_request):
         "assistance/knowledge_publish.html",
         {"form": form, "help_request": help_request},
         status=status,
+    )
+
+
+@staff_page("assistance.manage_requests")
+@require_GET
+def figures_page(request):
+    """Workload per expert, overdue requests, and monthly figures per category, partner and
+    municipality (the last 12 months); the export of the requests."""
+    return render(
+        request,
+        "assistance/staff_figures.html",
+        {
+            "totals": figures.totals(),
+            "experts": figures.expert_workload(),
+            "tables": [
+                (_("By category"), figures.monthly_table("category")),
+                (_("By partner organisation"), figures.monthly_table("partner")),
+                (_("By municipality"), figures.monthly_table("municipality")),
+            ],
+        },
     )
