@@ -12,6 +12,7 @@ from assistance.choices import ANSWERED_STATUSES, OPEN_STATUSES, RequestStatus
 from assistance.models import Expert, HelpRequest, KnowledgeEntry, Rating
 from assistance.selectors.targets import due_on
 from assistance.services import attachments
+from assistance.services.reminders import reminders_forget_overdue
 from assistance.workflow import REQUEST
 from core.notifications import email_user_template
 from core.permissions import require
@@ -123,6 +124,7 @@ def request_assign(*, actor, request: HelpRequest, expert: Expert, note: str = "
         request.assigned_at = now
         request.due_on = due_on(category=request.category, urgency=request.urgency, since=now)
         fields = ["expert", "assigned_at", "due_on"]
+        reminders_forget_overdue(request)
         if request.status == S.NEW:
             REQUEST.move(request, S.ASSIGNED, actor=actor, note=note, fields=fields)
         elif request.status in (S.ASSIGNED, S.IN_PROGRESS):  # re-assignment: no status move
