@@ -1,7 +1,7 @@
 """/api/v1/assistance/figures/: the help desk's aggregate figures, for partner systems with an
 API token (any active partner token: the figures are counts, never a request's content)."""
 
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import views
@@ -29,7 +29,7 @@ class FiguresView(views.APIView):
     def get(self, request):
         if "months" in request.query_params and not request.query_params["months"].strip():
             raise ValidationError(
-                {"months": [gettext_now("Give a number from 1 to 24.")]}
+                {"months": [gettext("Give a number from 1 to 24.")]}
             )  # blank is not "default"
         query = FiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
