@@ -120,6 +120,8 @@ class HelpRequest(TimeStampedModel):
         help_text=_("The requester agrees that an anonymised question and answer go to the knowledge base."),
     )
     consent_changed_at = models.DateTimeField(_("consent changed"), null=True, blank=True)
+    # The form's one-time key: the same form sent twice (a double click) makes one request.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -128,6 +130,11 @@ class HelpRequest(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=RequestStatus.values), name="assistance_request_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["requester", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="assistance_request_submitted_once",
             ),
             models.CheckConstraint(
                 condition=Q(category__in=Category.values), name="assistance_request_category_valid"
@@ -193,9 +200,17 @@ class Message(models.Model):
     )
     body = models.TextField(_("message"), max_length=10000)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)  # see HelpRequest
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="assistance_message_sent_once",
+            ),
+        ]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
 

@@ -9,7 +9,13 @@ from assistance.models import HelpRequest
 from core.models import Municipality
 
 
+def submission_key_field() -> forms.UUIDField:
+    """A one-time key the page carries: the same form sent twice is saved once."""
+    return forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
 class RequestForm(forms.ModelForm):
+    submission_key = submission_key_field()
     organization = forms.ModelChoiceField(
         label=_("Asking for"),
         queryset=None,
@@ -45,6 +51,7 @@ class RequestForm(forms.ModelForm):
 
 
 class MessageForm(forms.Form):
+    submission_key = submission_key_field()
     body = forms.CharField(
         label=_("Message"),
         max_length=10000,

@@ -14,7 +14,8 @@ from core.permissions import require
 MAX_LENGTH = 10000
 
 
-def message_post(*, actor, request: HelpRequest, body: str, uploads=()) -> Message:
+def message_post(*, actor, request: HelpRequest, body: str, uploads=(), submission_key=None) -> Message:
+    """Post a message; the same `submission_key` sent again returns the message already posted."""
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write a message.")})
@@ -31,7 +32,13 @@ def message_post(*, actor, request: HelpRequest, body: str, uploads=()) -> Messa
             .get(pk=request.pk)
         )
         require(actor, "assistance.post_message", request)
-        message = Message.objects.create(request=request, author=actor, body=body)
+        if submission_key is not None:
+            existing = Message.objects.filter(author=actor, submission_key=submission_key).first()
+            if existing is not None:
+                return existing
+        message = Message.objects.create(
+            request=request, author=actor, body=body, submission_key=submission_key
+        )
         attachments.store(actor=actor, request=request, uploads=uploads, kinds=kinds, message=message)
         for recipient in _other_side(actor, request):
             email_user_template(

@@ -4,7 +4,7 @@ first, the status changed only through `workflow.REQUEST`; emails go to the outb
 recipient's language (core.notifications)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,42 +58,56 @@ def request_submit(
     language: str,
     municipality=None,
     uploads=(),
+    submission_key=None,
 ) -> HelpRequest:
-    """A new request with its files, a reference number and its due day; all or nothing."""
+    """A new request with its files, a reference number and its due day; all or nothing.
+    The same `submission_key` sent again (a double click) returns the request already made."""
     require(actor, "assistance.submit_request")
+    if submission_key is not None:
+        existing = HelpRequest.objects.filter(requester=actor, submission_key=submission_key).first()
+        if existing is not None:
+            return existing
     if organization is not None and not actor.memberships.filter(organization=organization).exists():
         raise ValidationError({"organization": _("You can ask only for an organisation you belong to.")})
     uploads = list(uploads)
     kinds = attachments.validate_uploads(uploads)
     now = timezone.now()
-    with transaction.atomic():
-        request = HelpRequest.objects.create(
-            requester=actor,
-            organization=organization,
-            category=category,
-            title=title.strip(),
-            description=description.strip(),
-            urgency=urgency,
-            language=language,
-            municipality=municipality,
-            status=S.NEW,
-            submitted_at=now,
-            due_on=due_on(category=category, urgency=urgency, since=now),
-        )
-        request.reference = f"AS-{timezone.localdate(now).year}-{request.pk:05d}"
-        request.save(update_fields=["reference"])
-        attachments.store(actor=actor, request=request, uploads=uploads, kinds=kinds)
-        from core.models import StatusChange  # the first row of the history: submitted
+    try:
+        with transaction.atomic():
+            request = HelpRequest.objects.create(
+                requester=actor,
+                organization=organization,
+                category=category,
+                title=title.strip(),
+                description=description.strip(),
+                urgency=urgency,
+                language=language,
+                municipality=municipality,
+                status=S.NEW,
+                submitted_at=now,
+                due_on=due_on(category=category, urgency=urgency, since=now),
+                submission_key=submission_key,
+            )
+            request.reference = f"AS-{timezone.localdate(now).year}-{request.pk:05d}"
+            request.save(update_fields=["reference"])
+            attachments.store(actor=actor, request=request, uploads=uploads, kinds=kinds)
+            from core.models import StatusChange  # the first row of the history: submitted
 
-        StatusChange.objects.create(
-            content_type_id=_content_type_id(),
-            object_id=request.pk,
-            workflow=REQUEST.name,
-            from_status="",
-            to_status=S.NEW,
-            actor=actor,
-        )
-        _email_requester(request, "request_received")
+            StatusChange.objects.create(
+                content_type_id=_content_type_id(),
+                object_id=request.pk,
+                workflow=REQUEST.name,
+                from_status="",
+                to_status=S.NEW,
+                actor=actor,
+            )
+            _email_requester(request, "request_received")
+    except IntegrityError:
+        # The same form sent twice at the same moment: the other one made the request.
+        existing = HelpRequest.objects.filter(requester=actor, submission_key=submission_key).first()
+        if submission_key is None or existing is None:
+            raise
+        return existing
     return request
 
 

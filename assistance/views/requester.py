@@ -2,6 +2,8 @@
 message posts with htmx, or as a plain form without JavaScript), files, close with a rating,
 consent to publish."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -58,6 +60,7 @@ def request_create(request):
                     language=data["language"],
                     municipality=data["municipality"],
                     uploads=data["files"],
+                    submission_key=data["submission_key"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -75,6 +78,7 @@ def request_create(request):
         form = RequestForm(
             organizations=organizations,
             initial={
+                "submission_key": uuid.uuid4(),
                 "language": _page_language(request),
                 "municipality": request.user.municipality_id,
                 "organization": organizations.first() if organizations.count() == 1 else None,
@@ -133,7 +137,7 @@ def _detail_context(request, help_request, **forms) -> dict:
         and may("assistance.decline_request"),
         "may_publish": may("assistance.publish_knowledge"),
         "thread_open": help_request.status in THREAD_OPEN_STATUSES,
-        "message_form": forms.get("message_form") or MessageForm(),
+        "message_form": forms.get("message_form") or MessageForm(initial={"submission_key": uuid.uuid4()}),
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "close_form": forms.get("close_form")
         or CloseForm(initial={"consent": help_request.consent_to_publish}),
@@ -184,6 +188,7 @@ def message_post(request, pk, help_request):
                 request=help_request,
                 body=form.cleaned_data["body"],
                 uploads=form.cleaned_data["files"],
+                submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -286,3 +286,23 @@ def test_lists_run_a_flat_number_of_queries(client, django_assert_max_num_querie
         )
         KnowledgeEntryFactory()
     assert counts() == before
+
+
+def test_the_same_form_sent_twice_makes_one_request_and_one_message(client):
+    org, editor = _editor()
+    client.force_login(editor)
+    page = client.get(reverse("assistance:request_create"))
+    key = page.context["form"].initial["submission_key"]
+    for _ in range(2):
+        response = client.post(reverse("assistance:request_create"), {**_form(org), "submission_key": key})
+        assert response.status_code == 302
+    request = HelpRequest.objects.get()
+    url = reverse("assistance:message_post", args=[request.pk])
+    message_key = (
+        client.get(reverse("assistance:request_detail", args=[request.pk]))
+        .context["message_form"]
+        .initial["submission_key"]
+    )
+    for _ in range(2):
+        assert client.post(url, {"body": "Hello", "submission_key": message_key}).status_code == 302
+    assert Message.objects.count() == 1
