@@ -3,7 +3,7 @@ API token (any active partner token: the figures are counts, never a request's c
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import views
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from assistance.api.serializers import FiguresQuerySerializer, FiguresSerializer
 from assistance.selectors import figures
 from core.api.permissions import HasTokenScope
+from core.api.schema import ERROR_DESCRIPTIONS, VALIDATION_ERROR_SCHEMA
 
 
 class FiguresView(views.APIView):
@@ -24,7 +25,10 @@ class FiguresView(views.APIView):
             "the requests submitted per month by category, partner organisation and municipality."
         ),
         parameters=[FiguresQuerySerializer],
-        responses=FiguresSerializer,
+        responses={
+            200: FiguresSerializer,
+            400: OpenApiResponse(response=VALIDATION_ERROR_SCHEMA, description=ERROR_DESCRIPTIONS["400"]),
+        },
     )
     def get(self, request):
         if "months" in request.query_params and not request.query_params["months"].strip():
