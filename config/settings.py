@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "giving",
     "transparency",
     "grants",
+    "assistance",
 ]
 
 MIDDLEWARE = [
@@ -303,6 +304,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-giving-aggregates": {"task": "giving.tasks.refresh_aggregates_if_changed", "schedule": 900.0},
     "grants-reminders": {  # hourly; every reminder goes once (core.reminders)
         "task": "grants.tasks.send_reminders",
+        "schedule": 60 * 60.0,
+    },
+    "assistance-reminders": {  # hourly; unassigned requests, overdue answers (each once)
+        "task": "assistance.tasks.send_reminders",
         "schedule": 60 * 60.0,
     },
 }
