@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "giving",
     "transparency",
     "grants",
+    "academy",
 ]
 
 MIDDLEWARE = [
@@ -303,6 +304,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-giving-aggregates": {"task": "giving.tasks.refresh_aggregates_if_changed", "schedule": 900.0},
     "grants-reminders": {  # hourly; every reminder goes once (grants.models.SentReminder)
         "task": "grants.tasks.send_reminders",
+        "schedule": 60 * 60.0,
+    },
+    "academy-lapse-offers": {  # hourly; a place not confirmed in 7 days goes to the waiting list
+        "task": "academy.tasks.lapse_expired_offers",
         "schedule": 60 * 60.0,
     },
 }
