@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("giving/", include("giving.urls")),
     path("transparency/", include("transparency.urls")),
     path("grants/", include("grants.urls")),
+    path("academy/", include("academy.urls")),
     prefix_default_language=True,
 )
 
