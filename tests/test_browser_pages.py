@@ -265,7 +265,16 @@ def test_axe_is_vendored_for_the_tests_only():
     assert AXE.stat().st_size > 100_000
     templates = [
         path
-        for folder in ("templates", "core", "accounts", "organizations", "grants", "giving", "transparency", "academy")
+        for folder in (
+            "templates",
+            "core",
+            "accounts",
+            "organizations",
+            "grants",
+            "giving",
+            "transparency",
+            "academy",
+        )
         for path in Path(settings.BASE_DIR, folder).rglob("*.html")
     ]
     assert templates and not [path for path in templates if "axe-core" in path.read_text(encoding="utf-8")]
