@@ -46,7 +46,7 @@ def _selection_page(request, cohort, *, errors=(), status=200):
             "decisions": DECISIONS,
             "holding": holding,
             "free": max(cohort.places - holding, 0),
-            "assign_form": AssignForm(),
+            "pool": list(selection.reviewer_pool()[:200]),
             "errors": errors,
             "moves": COHORT.available_moves(request.user, cohort),
         },
