@@ -17,15 +17,6 @@ S = ApplicationStatus
 PUBLIC_STATUSES = (CohortStatus.OPEN, CohortStatus.SELECTING, CohortStatus.RUNNING, CohortStatus.FINISHED)
 
 
-def takes_part_anywhere(user) -> bool:
-    """The "Academy" menu entry of a signed-in person: an applicant, reviewer, facilitator or mentor."""
-    return (
-        CohortApplication.objects.filter(applicant=user).exists()
-        or ApplicationReview.objects.filter(reviewer=user).exists()
-        or Cohort.objects.filter(Q(facilitators=user) | Q(mentors=user)).exists()
-    )
-
-
 def public_cohorts():
     return (
         Cohort.objects.filter(status__in=PUBLIC_STATUSES)
