@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "transparency",
     "grants",
     "assistance",
+    "academy",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +309,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "assistance-reminders": {  # hourly; unassigned requests, overdue answers (each once)
         "task": "assistance.tasks.send_reminders",
+        "schedule": 60 * 60.0,
+    },
+    "academy-lapse-offers": {  # hourly; a place not confirmed in 7 days goes to the waiting list
+        "task": "academy.tasks.lapse_expired_offers",
         "schedule": 60 * 60.0,
     },
 }

@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("transparency/", include("transparency.urls")),
     path("grants/", include("grants.urls")),
     path("assistance/", include("assistance.urls")),
+    path("academy/", include("academy.urls")),
     prefix_default_language=True,
 )
 
