@@ -1,0 +1,1 @@
+"""Reads of volunteering reused by views, the API, tasks and other apps."""
