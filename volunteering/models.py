@@ -188,7 +188,6 @@ class Opportunity(TimeStampedModel):
     brief = models.TextField(_("short brief of the problem"), max_length=2000, blank=True)
     expertise = models.CharField(_("expertise needed"), max_length=20, choices=Expertise.choices, blank=True)
     form = models.CharField(_("form"), max_length=20, choices=ExpertForm.choices, blank=True)
-    languages = models.JSONField(_("languages"), default=list, blank=True)
 
     status = models.CharField(
         _("status"), max_length=10, choices=OpportunityStatus.choices, default=OpportunityStatus.DRAFT
@@ -257,6 +256,25 @@ class OpportunitySkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill} ({'must' if self.required else 'nice'})"
+
+
+class OpportunityLanguage(models.Model):
+    """A language the opportunity is done in (any one of them is enough)."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "language"], name="volunteering_opp_language_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_language_display()
 
 
 class Application(TimeStampedModel):
