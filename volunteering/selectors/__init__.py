@@ -22,5 +22,5 @@ def transparency_prefill(organization, year: int) -> list[tuple]:
     source = _("confirmed volunteer hours in the portal")
     return [
         ("volunteers", totals["people"], source),
-        ("volunteer_hours", int(round(totals["hours"])), source),
+        ("volunteer_hours", round(totals["hours"]), source),
     ]
