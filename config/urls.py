@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("transparency/", include("transparency.urls")),
     path("grants/", include("grants.urls")),
     path("volunteering/", include("volunteering.urls")),
+    path("verify/", include("core.certificate_urls")),
     prefix_default_language=True,
 )
 

@@ -11,3 +11,9 @@ class VolunteeringConfig(AppConfig):
         from organizations import extensions
 
         extensions.register_template_snippet("profile", "volunteering/includes/_org_opportunities.html")
+        extensions.register_template_snippet("manage", "volunteering/includes/_manage_links.html")
+
+        # The certificate of confirmed hours (core.certificates).
+        from volunteering import certificates
+
+        certificates.register()

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,6 +124,30 @@ def engagement_end(*, actor, engagement: Engagement, completed: bool, note: str 
     engagement.ended_at = timezone.now()
     ENGAGEMENT.move(engagement, target, actor=actor, note=note, fields=["ended_at"])
     return engagement
+
+
+def certificate_issue(*, actor, engagement: Engagement):
+    """The certificate of the engagement's confirmed hours (the same one again while they do
+    not change), for the volunteer only."""
+    from core import certificates
+    from volunteering.certificates import KIND
+
+    require(actor, "volunteering.download_certificate", engagement)
+    confirmed = engagement.hours.filter(status=H.CONFIRMED)
+    totals = confirmed.aggregate(total=Sum("hours"), first=Min("date"), last=Max("date"))
+    if not totals["total"]:
+        raise ValidationError(_("A certificate needs hours the organisation has confirmed."), code="no_hours")
+    user = engagement.profile.user
+    facts = {
+        "hours": str(totals["total"]),
+        "organization": engagement.opportunity.organization.name,
+        "opportunity": engagement.opportunity.title,
+        "first": totals["first"].isoformat(),
+        "last": totals["last"].isoformat(),
+    }
+    return certificates.issue(
+        kind=KIND, holder_name=user.get_full_name(), facts=facts, source=engagement, holder=user
+    )
 
 
 def confirmed_hours(engagement: Engagement) -> Decimal:

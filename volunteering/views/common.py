@@ -40,6 +40,14 @@ def load_engagement(request, pk, **kwargs) -> Engagement:
     )
 
 
+def load_visible_engagement(request, pk, **kwargs) -> Engagement:
+    """An engagement the person may see (theirs, their organisation's, or staff): else 404."""
+    engagement = load_engagement(request, pk)
+    if not request.user.has_perm("volunteering.view_engagement", engagement):
+        raise Http404
+    return engagement
+
+
 def load_hours(request, pk, **kwargs) -> HoursEntry:
     return get_object_or_404(
         HoursEntry.objects.select_related(

@@ -33,7 +33,7 @@ PAGE_SIZE = 20
 @permission(
     "volunteering.view_organization_opportunities", load=load_organization, pass_as="organization", refuse=404
 )
-def organization_opportunities(request, organization):
+def organization_opportunities(request, organization, **kwargs):
     page_obj = Paginator(selectors.organization_opportunities(organization), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -66,7 +66,7 @@ def _save_opportunity(request, form, *, organization=None, opportunity=None):
     pass_as="organization",
     message=gettext_lazy("Only editors of a verified organisation can post opportunities."),
 )
-def opportunity_create(request, organization):
+def opportunity_create(request, organization, **kwargs):
     form = OpportunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,7 +85,7 @@ def opportunity_create(request, organization):
 
 
 @permission("volunteering.edit_opportunity", load=load_opportunity, pass_as="opportunity")
-def opportunity_edit(request, opportunity):
+def opportunity_edit(request, opportunity, **kwargs):
     form = OpportunityForm(request.POST or None, instance=opportunity)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,7 +105,7 @@ def opportunity_edit(request, opportunity):
 
 @require_POST
 @permission("volunteering.edit_opportunity", load=load_opportunity, pass_as="opportunity")
-def opportunity_move(request, opportunity):
+def opportunity_move(request, opportunity, **kwargs):
     target = request.POST.get("to")
     try:
         if target == "open":
@@ -125,7 +125,7 @@ def opportunity_move(request, opportunity):
     pass_as="opportunity",
     message=gettext_lazy("Only members of the organisation see its applicants."),
 )
-def applicants(request, opportunity):
+def applicants(request, opportunity, **kwargs):
     page_obj = Paginator(selectors.applicants(opportunity), PAGE_SIZE).get_page(request.GET.get("page"))
     remember_roles(request.user, [opportunity.organization_id])
     can_decide = (
@@ -169,7 +169,7 @@ def applicants(request, opportunity):
     pass_as="application",
     message=gettext_lazy("Only editors of the organisation accept or decline applications."),
 )
-def application_decide(request, application):
+def application_decide(request, application, **kwargs):
     target = request.POST.get("to")
     form = MessageForm(request.POST)
     back = application.opportunity.get_absolute_url()
@@ -194,7 +194,7 @@ def application_decide(request, application):
     pass_as="opportunity",
     message=gettext_lazy("Only editors of the organisation see and invite candidates."),
 )
-def candidates(request, opportunity):
+def candidates(request, opportunity, **kwargs):
     page_obj = Paginator(matching.ranked_profiles(opportunity), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = matching.with_explanations(page_obj.object_list)
     invited = set(opportunity.applications.values_list("profile_id", flat=True))
@@ -209,7 +209,7 @@ def candidates(request, opportunity):
 
 @require_POST
 @permission("volunteering.invite", load=load_opportunity, pass_as="opportunity")
-def invite(request, opportunity, profile_pk):
+def invite(request, opportunity, profile_pk, **kwargs):
     profile = get_object_or_404(VolunteerProfile, pk=profile_pk, contact_consent=True)
     form = MessageForm(request.POST)
     if not form.is_valid():
@@ -226,7 +226,7 @@ def invite(request, opportunity, profile_pk):
 
 @require_POST
 @permission("volunteering.confirm_hours", load=load_hours, pass_as="entry")
-def hours_confirm(request, entry):
+def hours_confirm(request, entry, **kwargs):
     try:
         engagements.hours_confirm(actor=request.user, entry=entry)
     except ValidationError as error:
@@ -237,7 +237,7 @@ def hours_confirm(request, entry):
 
 @require_POST
 @permission("volunteering.confirm_hours", load=load_hours, pass_as="entry")
-def hours_dispute(request, entry):
+def hours_dispute(request, entry, **kwargs):
     form = DisputeForm(request.POST)
     try:
         if not form.is_valid():

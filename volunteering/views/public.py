@@ -46,7 +46,7 @@ def opportunity_list(request):
     login=False,
     refuse=404,
 )
-def opportunity_detail(request, opportunity):
+def opportunity_detail(request, opportunity, **kwargs):
     profile = profile_for(request.user)
     application = None
     if profile is not None:

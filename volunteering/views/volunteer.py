@@ -4,6 +4,7 @@ volunteering" and the hours of an engagement."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from volunteering.views.common import (
     load_application,
     load_engagement,
     load_hours,
+    load_visible_engagement,
     load_visible_opportunity,
     refused,
 )
@@ -78,7 +80,7 @@ def my_volunteering(request):
 
 @require_POST
 @permission("volunteering.apply", load=load_visible_opportunity, pass_as="opportunity")
-def apply(request, opportunity):
+def apply(request, opportunity, **kwargs):
     form = MessageForm(request.POST)
     if not form.is_valid():
         return refused(
@@ -98,7 +100,7 @@ def apply(request, opportunity):
 
 @require_POST
 @permission("volunteering.withdraw_application", load=load_application, pass_as="application", refuse=404)
-def withdraw(request, application):
+def withdraw(request, application, **kwargs):
     try:
         applications.application_withdraw(actor=request.user, application=application)
     except ValidationError as error:
@@ -108,7 +110,7 @@ def withdraw(request, application):
 
 
 @permission("volunteering.view_engagement", load=load_engagement, pass_as="engagement", refuse=404)
-def engagement_detail(request, engagement, hours_form=None, status=200):
+def engagement_detail(request, engagement, hours_form=None, status=200, **kwargs):
     entries = list(selectors.engagement_hours(engagement))
     user = request.user
     for entry in entries:
@@ -135,8 +137,8 @@ def engagement_detail(request, engagement, hours_form=None, status=200):
 
 
 @require_POST
-@permission("volunteering.log_hours", load=load_engagement, pass_as="engagement", refuse=404)
-def hours_log(request, engagement):
+@permission("volunteering.log_hours", load=load_visible_engagement, pass_as="engagement")
+def hours_log(request, engagement, **kwargs):
     form = HoursForm(request.POST)
     if form.is_valid():
         try:
@@ -151,7 +153,7 @@ def hours_log(request, engagement):
 
 @require_POST
 @permission("volunteering.correct_hours", load=load_hours, pass_as="entry", refuse=404)
-def hours_correct(request, entry):
+def hours_correct(request, entry, **kwargs):
     form = HoursForm(request.POST)
     if form.is_valid():
         try:
@@ -164,9 +166,23 @@ def hours_correct(request, entry):
     return engagement_detail.__wrapped__(request, engagement=entry.engagement, hours_form=form, status=400)
 
 
+@permission("volunteering.download_certificate", load=load_visible_engagement, pass_as="engagement")
+def certificate(request, engagement, **kwargs):
+    """The PDF certificate of the confirmed hours, in the volunteer's language."""
+    from core import certificates
+
+    try:
+        issued = engagements.certificate_issue(actor=request.user, engagement=engagement)
+    except ValidationError as error:
+        return refused(request, error, back_url=engagement.get_absolute_url())
+    response = HttpResponse(certificates.pdf(issued), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{issued.code}.pdf"'
+    return response
+
+
 @require_POST
-@permission("volunteering.end_engagement", load=load_engagement, pass_as="engagement", refuse=404)
-def engagement_end(request, engagement):
+@permission("volunteering.end_engagement", load=load_visible_engagement, pass_as="engagement")
+def engagement_end(request, engagement, **kwargs):
     target = request.POST.get("to")
     if target not in ("completed", "cancelled"):
         return refused(request, ValidationError(_("Choose how the engagement ends.")))
