@@ -218,13 +218,14 @@ def seed() -> int:
     # Engagements with hours: two people on each of the first opportunities.
     for n, (opportunity, editor) in enumerate(posted[:4]):
         for profile in people[2 + 2 * n : 4 + 2 * n]:
+            opportunity.refresh_from_db()
+            if opportunity.places_left <= 0:
+                continue
             application = applications.application_submit(
                 actor=profile.user,
                 opportunity=opportunity,
                 message="Do të doja të ndihmoja. / I would like to help.",
             )
-            if opportunity.places_left <= 0:
-                continue
             application = applications.application_decide(
                 actor=editor, application=application, accept=True, response="Mirë se vini! / Welcome!"
             )
