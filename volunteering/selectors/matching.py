@@ -183,7 +183,17 @@ def open_opportunities() -> QuerySet:
 def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = None) -> QuerySet:
     """Open opportunities (or `queryset`) ranked by fit for `profile` (best first): one query."""
     skill_ids = list(profile.skills.values_list("pk", flat=True))
-    spoken = list(profile.languages.filter(level__gte=GOOD).values_list("language", flat=True))
+    spoken = list(
+        profile.languages.filter(level__gte=GOOD)
+        .order_by("-level", "language")
+        .values_list("language", flat=True)
+    )
+    # The language named in the explanation: the one the person speaks best.
+    preference = Case(
+        *(When(language=code, then=Value(rank)) for rank, code in enumerate(spoken)),
+        default=Value(99),
+        output_field=IntegerField(),
+    )
     qs = (open_opportunities() if queryset is None else queryset).select_related(
         "organization", "municipality", "cause"
     )
@@ -220,7 +230,9 @@ def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = 
         hours_ok=_flag(Q(hours_per_week__lte=profile.hours_per_week)),
         times_ok=_flag(times_q),
         language_ok=_flag(~Exists(opp_languages) | Exists(matching_language)),
-        spoken_language=Subquery(matching_language.order_by("language").values("language")[:1]),
+        spoken_language=Subquery(
+            matching_language.annotate(rank=preference).order_by("rank").values("language")[:1]
+        ),
         expertise_ok=_flag(~Q(kind="expert_request") | Q(expertise=profile.expertise or "-")),
         zone_points=Case(
             When(remote=True, then=Value(float(zone_remote))),
