@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("transparency.api.urls")),
     path("", include("grants.api.urls")),
     path("", include("assistance.api.urls")),
+    path("", include("volunteering.api.urls")),
 ]

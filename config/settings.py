@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "grants",
     "assistance",
     "academy",
+    "volunteering",
 ]
 
 MIDDLEWARE = [

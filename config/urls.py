@@ -37,6 +37,8 @@ urlpatterns += i18n_patterns(
     path("grants/", include("grants.urls")),
     path("assistance/", include("assistance.urls")),
     path("academy/", include("academy.urls")),
+    path("volunteering/", include("volunteering.urls")),
+    path("verify/", include("core.certificate_urls")),
     prefix_default_language=True,
 )
 

@@ -25,6 +25,7 @@ OUR_APPS = (
     "transparency",
     "assistance",
     "academy",
+    "volunteering",
     "config",
 )
 
