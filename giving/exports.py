@@ -42,6 +42,7 @@ FILTER_PARAMS = (
     "geography",
     "municipality",
     "effect",
+    "donor_country",
 )
 
 RECORD_COLUMNS = [
