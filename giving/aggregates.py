@@ -730,7 +730,7 @@ def _rollup_select(source: str) -> tuple[str, str]:
     total, count) of the cube-shaped rows of `source`; and its GROUP BY-less tail."""
     if _is_postgres():
         sets, cases_f, cases_fv, cases_d, cases_v = [], [], [], [], []
-        for i, (f, b) in enumerate(ROLLUP_SETS):
+        for f, b in ROLLUP_SETS:
             cols = [c for c in (_COLUMN.get(f, f), _COLUMN.get(b, b)) if c and c != "all"]
             sets.append("(month" + "".join(f", {_text(c)}" for c in cols) + ")")
         # GROUPING() of every column used, to tell the sets apart.

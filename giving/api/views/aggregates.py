@@ -3,12 +3,11 @@ of the allowed dimensions, for any combination of the dashboard's filters."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, views
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-
-from django_countries import countries
 
 from core.api.schema import VALIDATION_ERROR_SCHEMA
 from core.reference_data import MUNICIPALITIES
