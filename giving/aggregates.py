@@ -777,7 +777,7 @@ def _apply_rollups(cursor, source: str) -> None:
     cursor.execute(
         f"INSERT INTO {MARGINAL_TABLE} (month, filter_dimension, filter_value, dimension, value, total, count) "
         f"SELECT * FROM ({select}) AS x WHERE true "
-        f"ON CONFLICT (month, filter_dimension, filter_value, dimension, value) DO UPDATE SET "
+        f"ON CONFLICT (filter_dimension, dimension, filter_value, value, month) DO UPDATE SET "
         f"total = {MARGINAL_TABLE}.total + excluded.total, count = {MARGINAL_TABLE}.count + excluded.count"
     )
     cursor.execute(f"DELETE FROM {MARGINAL_TABLE} WHERE count = 0")

@@ -88,14 +88,10 @@ class GivingMonthlyMarginal(models.Model):
         verbose_name = _("monthly giving marginal")
         verbose_name_plural = _("monthly giving marginals")
         constraints = [
+            # Also the index every read uses: (filter dimension, dimension, filter value…).
             models.UniqueConstraint(
-                fields=["month", "filter_dimension", "filter_value", "dimension", "value"],
+                fields=["filter_dimension", "dimension", "filter_value", "value", "month"],
                 name="giving_marg_unique",
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["filter_dimension", "dimension", "filter_value", "month"], name="giving_marg_pair"
             )
         ]
 
