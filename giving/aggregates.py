@@ -806,6 +806,9 @@ def refresh(
                 # Hashing, never sorting a million rows by eleven text columns (a merge join
                 # or a sorted GROUP BY took 10x longer); no JIT for these one-off statements.
                 cursor.execute("SET LOCAL enable_mergejoin = off")
+                # The join of the records with an import's cells is underestimated (eleven
+                # correlated columns): a nested loop would scan an index once per cell.
+                cursor.execute("SET LOCAL enable_nestloop = off")
                 cursor.execute("SET LOCAL enable_sort = off")
                 cursor.execute("SET LOCAL jit = off")
             if rebuild:
