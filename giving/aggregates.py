@@ -3,19 +3,27 @@ the numbers of the public dashboard, the aggregates API and the yearly report.
 
 Design (measured with `manage.py bench giving --rows 1000000`, see giving/bench.py):
 - `giving_summary_month` (GivingMonthlySummary) is a cube: one row per month and
-  combination of every filter dimension with the sum and count of its verified records.
-- `giving_summary_marginal` (GivingMonthlyMarginal) holds, per month, the totals by one
-  dimension at a time; it answers requests that filter only by period (the common case:
-  the unfiltered dashboard, one year) from a few thousand rows.
+  combination of every filter dimension (donor country included) with the sum and count of
+  its verified records. Requests filtered by two dimensions or more read it.
+- `giving_summary_marginal` (GivingMonthlyMarginal) holds rollups of the cube by month and at
+  most two dimensions (ROLLUP_SETS): the unfiltered totals by each breakdown of the dashboard,
+  and the totals by each breakdown of the records with one value of one filter dimension.
+  Requests filtered by the period and at most one dimension (the unfiltered dashboard, a
+  year, the diaspora, a cause, a donor country…) read a few hundred of these rows; the
+  aggregates API reads them too when they hold its grouping.
 - Whole months come from these tables; the days of a month only partly inside
   `date_from`/`date_to` come from the raw table (indexed by status and date), so any date
   range is exact. Everything is summed in the database; on PostgreSQL each source is read
   once with GROUPING SETS, elsewhere (SQLite) with one GROUP BY per dimension.
-- Both tables are derived data, rebuilt by `refresh()` (whole, or only the months that
-  changed), called after commit by every write that changes verified records (see
-  `refresh_on_commit`) and by Celery beat (`giving.tasks.refresh_aggregates`, which rebuilds
-  when the records' signature changed). Each refresh bumps a data version that caches
-  (the yearly PDFs) are keyed on.
+- Both tables are derived data, kept equal to the records by `refresh()`: it computes the
+  difference between the cube and the records in scope (everything, the touched months, or
+  only the cells of an import's records) in one statement and applies it: changed cells are
+  updated, empty ones deleted, new ones inserted, and the rollups get the difference summed
+  by their sets (an upsert). Unchanged rows are never rewritten (no dead-row bloat), and a
+  second run finds nothing to do. It is called after commit by every write that changes
+  verified records (see `refresh_on_commit`) and by Celery beat
+  (`giving.tasks.refresh_aggregates_if_changed`, when the records' signature changed). Each
+  refresh bumps a data version that caches (the yearly PDFs) are keyed on.
 """
 
 import calendar
