@@ -140,6 +140,7 @@ class Criteria:
     end: date | None = None
     dims: dict = field(default_factory=dict)
     empty: bool = False  # contradictory filters (e.g. year outside the date range)
+    diaspora: bool | None = None  # the diaspora filter alone set dims["donor_type"]
 
     @classmethod
     def from_filter(cls, filterset) -> "Criteria":
@@ -172,6 +173,8 @@ class Criteria:
             types = {t for t in DonorType.values if (t in diasporic) == (diaspora == "yes")}
             if "donor_type" in crit.dims:
                 types &= set(crit.dims["donor_type"])
+            else:
+                crit.diaspora = diaspora == "yes"
             crit.dims["donor_type"] = sorted(types)
             if not types:
                 crit.empty = True
@@ -213,7 +216,11 @@ class Criteria:
 def _dim_where(crit: Criteria, prefix: str = "") -> tuple[list[str], list]:
     where, params = [], []
     for name, values in crit.dims.items():
-        if name == "is_diaspora":
+        if name == "donor_type" and crit.diaspora is not None:
+            # The same rows, read as the cube's flag (a better plan than two or six types).
+            where.append(f"{prefix}is_diaspora = %s")
+            params.append(crit.diaspora)
+        elif name == "is_diaspora":
             where.append(f"{prefix}is_diaspora = %s")
             params.append(values[0])
         else:
