@@ -636,7 +636,6 @@ def records_signature() -> str:
 # rewritten, so the tables stay compact (no dead rows from rewriting a month), and running
 # a refresh twice changes nothing the second time (the difference is then zero).
 
-_FRESH = "giving_refresh_fresh"
 _KEYS = "giving_refresh_keys"
 _DIFF = "giving_refresh_diff"
 
@@ -799,7 +798,7 @@ def _apply_rollups(cursor, source: str) -> None:
 
 
 def _drop_temps(cursor) -> None:
-    for name in (_KEYS, _FRESH, _DIFF):
+    for name in (_KEYS, _DIFF):
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
