@@ -225,8 +225,7 @@ class BulkDuplicateSerializer(serializers.Serializer):
     existing_id = serializers.IntegerField(
         allow_null=True,
         help_text=_(
-            "The recorded gift it repeats, when your organisation entered it (null: recorded by "
-            "someone else, or it repeats an earlier item)."
+            "The gift your organisation already recorded that it repeats (null: it repeats an earlier item)."
         ),
     )
     duplicate_of_index = serializers.IntegerField(

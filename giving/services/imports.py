@@ -593,17 +593,18 @@ def _is_example(cells: dict) -> bool:
     return all(_norm(_text(cells.get(c))) == _norm(EXAMPLE_ROW[c]) for c in ("donor_name", "recipient_name"))
 
 
-def _existing_fingerprints(fingerprints: Iterable[str]) -> dict[str, int]:
+def _existing_fingerprints(fingerprints: Iterable[str], *, told_to=None) -> dict[str, int]:
+    """fingerprint -> the first not rejected record with it; with `told_to=(actor,
+    organization)` only records that caller may be told about (`services.duplicates_told`)."""
     found: dict[str, int] = {}
     unique = sorted(set(fingerprints))
     for start in range(0, len(unique), CHUNK_SIZE):
-        qs = (
-            GivingRecord.objects.filter(fingerprint__in=unique[start : start + CHUNK_SIZE])
-            .exclude(status=Status.REJECTED)
-            .order_by("pk")
-            .values_list("fingerprint", "pk")
+        qs = GivingRecord.objects.filter(fingerprint__in=unique[start : start + CHUNK_SIZE]).exclude(
+            status=Status.REJECTED
         )
-        for fingerprint, pk in qs:
+        if told_to is not None:
+            qs = services.duplicates_told(qs, actor=told_to[0], organization=told_to[1])
+        for fingerprint, pk in qs.order_by("pk").values_list("fingerprint", "pk"):
             found.setdefault(fingerprint, pk)
     return found
 
@@ -682,15 +683,21 @@ def validate_rows(
         payload.append(entry)
         records.append((entry, record))
 
-    existing = _existing_fingerprints(entry["values"]["fingerprint"] for entry in payload)
+    fingerprints = {entry["values"]["fingerprint"] for entry in payload}
+    existing = _existing_fingerprints(fingerprints)
+    # A row is a duplicate only of a record the importer may be told about; one that only
+    # another organisation recorded is imported and flagged for the moderators, as a near
+    # duplicate is (a refusal would confirm a guessed private donor name).
+    told = _existing_fingerprints(fingerprints, told_to=(actor, entered_for))
     fresh = []
     for entry, record in records:
-        entry["duplicate_of"] = existing.get(record.fingerprint)
+        found = existing.get(record.fingerprint)
+        entry["duplicate_of"] = told.get(record.fingerprint)
         if entry["duplicate_of"] is None and "duplicate_of_row" not in entry:
-            fresh.append((entry, record))
-    near = near_duplicates([record for _entry, record in fresh])
-    for index, (entry, _record) in enumerate(fresh):
-        entry["near_duplicate_of"] = near.get(index)
+            fresh.append((entry, record, found))
+    near = near_duplicates([record for _entry, record, _found in fresh])
+    for index, (entry, _record, found) in enumerate(fresh):
+        entry["near_duplicate_of"] = found or near.get(index)
 
     duplicates = sum(1 for e in payload if e["duplicate_of"] or e.get("duplicate_of_row"))
     return {
@@ -918,9 +925,14 @@ def import_commit(
     created: list[GivingRecord] = []
     for start in range(0, len(records), CHUNK_SIZE):
         chunk = records[start : start + CHUNK_SIZE]
-        # Recorded in the meantime (another import, the API, a form): skipped, never doubled.
+        # Recorded in the meantime (another import, the API, a form): skipped, never doubled
+        # (a record only another organisation has is flagged instead, as in validate_rows).
         existing = _existing_fingerprints(record.fingerprint for record in chunk)
-        chunk = [record for record in chunk if record.fingerprint not in existing]
+        told = _existing_fingerprints(existing, told_to=(actor, batch.entered_for))
+        for record in chunk:
+            if record.fingerprint in existing and record.fingerprint not in told:
+                record.possible_duplicate_of_id = existing[record.fingerprint]
+        chunk = [record for record in chunk if record.fingerprint not in told]
         if chunk:
             bulk_create_with_history(chunk, GivingRecord, batch_size=CHUNK_SIZE, default_user=actor)
         created.extend(chunk)

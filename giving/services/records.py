@@ -8,10 +8,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.notifications import email_user_template
+from core.permissions import has_staff_powers
 from core.permissions import require as _require
 from giving.aggregates import refresh_on_commit
 from giving.choices import DIASPORA_DONOR_TYPES, Confidence, Geography, Source, Status
@@ -117,7 +119,8 @@ def record_create(
     allow_duplicate: bool = False,
 ) -> GivingRecord:
     """Create one record from model field values. Refuses an exact duplicate (same
-    fingerprint, not rejected) with DuplicateRecord; flags a near duplicate for review.
+    fingerprint, not rejected) that the caller may be told about (`duplicates_told`) with
+    DuplicateRecord; flags any other one, and a near duplicate, for review.
     Permission is the caller's: `giving.add_record` for the web, a `giving:write` token
     for the API, anyone for a public report (which stays `reported`)."""
     record = GivingRecord(
@@ -129,14 +132,12 @@ def record_create(
     )
     prepare_record(record)
     if not allow_duplicate:
-        existing = (
-            GivingRecord.objects.filter(fingerprint=record.fingerprint)
-            .exclude(status=Status.REJECTED)
-            .first()
-        )
-        if existing is not None:
-            raise DuplicateRecord(existing)
-    record.possible_duplicate_of = find_near_duplicate(record)
+        told, existing = _exact_duplicates(record, actor=actor, organization=entered_for)
+        if told is not None:
+            raise DuplicateRecord(told)
+        record.possible_duplicate_of = existing  # another's: for the moderators, the caller is not told
+    if record.possible_duplicate_of is None:
+        record.possible_duplicate_of = find_near_duplicate(record)
     if status == Status.VERIFIED:
         record.reviewed_by = actor
         record.reviewed_at = timezone.now()
@@ -185,15 +186,34 @@ _CONFIRMED_FACTS = (
 )
 
 
-def _lock(record: GivingRecord) -> GivingRecord:
-    return GivingRecord.objects.select_for_update().get(pk=record.pk)
+def duplicates_told(queryset, *, actor, organization=None):
+    """Of these existing records (exact duplicates of what a caller sends), the ones the caller
+    may be told about: every one for staff, else those the caller entered or entered for
+    their organisation. Another organisation's record — a private donor name, an unverified
+    record — is never confirmed by a refusal (a "duplicate" answer to a guessed donor name
+    would reveal it): the new record is saved as reported, which is not public, and KCSF's
+    moderators see it flagged as a possible duplicate, as a near duplicate would be."""
+    if has_staff_powers(actor):
+        return queryset
+    mine = Q(pk__in=[])
+    if getattr(actor, "pk", None):
+        mine |= Q(entered_by=actor)
+    if organization is not None:
+        mine |= Q(entered_for=organization)
+    return queryset.filter(mine)
 
 
-def _existing_duplicate(record: GivingRecord) -> GivingRecord | None:
+def _exact_duplicates(record: GivingRecord, *, actor, organization):
+    """(a duplicate the caller may be told about, else any duplicate) of `record`."""
     qs = GivingRecord.objects.filter(fingerprint=record.fingerprint).exclude(status=Status.REJECTED)
     if record.pk:
         qs = qs.exclude(pk=record.pk)
-    return qs.order_by("pk").first()
+    qs = qs.order_by("pk")
+    return duplicates_told(qs, actor=actor, organization=organization).first(), qs.first()
+
+
+def _lock(record: GivingRecord) -> GivingRecord:
+    return GivingRecord.objects.select_for_update().get(pk=record.pk)
 
 
 @transaction.atomic
@@ -215,10 +235,10 @@ def record_update(*, actor, record: GivingRecord, data: dict, source: str | None
         record.confirmed_by_donor_at = None
         record.confirmed_by_recipient_at = None
     prepare_record(record)
-    existing = _existing_duplicate(record)
-    if existing is not None:
-        raise DuplicateRecord(existing)
-    record.possible_duplicate_of = find_near_duplicate(record)
+    told, existing = _exact_duplicates(record, actor=actor, organization=record.entered_for)
+    if told is not None:
+        raise DuplicateRecord(told)
+    record.possible_duplicate_of = existing or find_near_duplicate(record)
     record._history_user = actor
     record.save(
         update_fields=[

@@ -351,6 +351,30 @@ class TestDuplicates:
         assert batch.payload[0]["duplicate_of"] == existing.pk
         assert (batch.rows_valid, batch.rows_duplicate) == (1, 1)
 
+    def test_another_organisations_record_is_not_confirmed_but_flagged(self, staff, editor):
+        """Issue 12 item 9: an editor's file that repeats a gift only another organisation
+        recorded: not called a duplicate (that would confirm a guessed private donor name),
+        imported as reported and flagged for the moderators; their own records still count."""
+        org = editor.memberships.get().organization
+        theirs = imports.import_validate(actor=staff, uploaded_file=upload(csv_bytes([row()])))
+        imports.import_commit(actor=staff, batch=theirs, mode=imports.MODE_VALID_ONLY)
+        existing = GivingRecord.objects.get()
+        batch = imports.import_validate(
+            actor=editor, uploaded_file=upload(csv_bytes([row(), row(amount="9")])), entered_for=org
+        )
+        assert batch.payload[0]["duplicate_of"] is None
+        assert batch.payload[0]["near_duplicate_of"] == existing.pk
+        assert (batch.rows_valid, batch.rows_duplicate) == (2, 0)
+        imports.import_commit(actor=editor, batch=batch, mode=imports.MODE_VALID_ONLY)
+        mine = GivingRecord.objects.filter(entered_for=org)
+        assert mine.count() == 2
+        assert mine.get(amount=existing.amount).possible_duplicate_of == existing
+        again = imports.import_validate(
+            actor=editor, uploaded_file=upload(csv_bytes([row()])), entered_for=org
+        )
+        assert again.payload[0]["duplicate_of"] in set(mine.values_list("pk", flat=True)) | {existing.pk}
+        assert again.rows_duplicate == 1
+
     def test_reimporting_the_same_file_creates_nothing(self, staff):
         data = csv_bytes([row(), row(amount="33"), row(amount="44")])
         first = imports.import_validate(actor=staff, uploaded_file=upload(data))

@@ -140,11 +140,16 @@ def test_public_report_saved_reported(client):
     assert client.get(reverse("giving:record_detail", kwargs={"pk": record.pk})).status_code == 404
 
 
-def test_public_report_duplicate_thanks_without_second_row(client):
-    client.post(reverse("giving:report_gift"), public_report_data())
-    response = client.post(reverse("giving:report_gift"), public_report_data(), follow=True)
-    assert response.status_code == 200 and response.context["already_known"]
-    assert GivingRecord.objects.count() == 1
+def test_public_report_of_a_known_gift_is_thanked_alike_and_flagged(client):
+    """Issue 12 item 9: a visitor is never told that a gift is already recorded (that would
+    confirm a guessed private donor name): the same thanks, and the second report waits for
+    the moderators flagged as a possible duplicate of the first."""
+    first = client.post(reverse("giving:report_gift"), public_report_data(), follow=True)
+    second = client.post(reverse("giving:report_gift"), public_report_data(), follow=True)
+    assert first.status_code == second.status_code == 200
+    assert not first.context["already_known"] and not second.context["already_known"]
+    original, report = GivingRecord.objects.order_by("pk")
+    assert report.possible_duplicate_of == original and report.status == Status.REPORTED
 
 
 def test_honeypot(client):

@@ -65,10 +65,12 @@ MUNICIPALITY_PARAMETER = OpenApiParameter(
     description=gettext_lazy("Municipality slugs (repeat the parameter for several)."),
 )
 DUPLICATE_DESCRIPTION = gettext_lazy(
-    "The gift is already recorded (the body names the existing record when your organisation entered it)."
+    "Your organisation already recorded this gift (the body names the record). A gift that only "
+    "another organisation recorded is accepted and checked by KCSF's moderators as a possible duplicate."
 )
 BULK_DUPLICATE_DESCRIPTION = gettext_lazy(
-    "Some of the gifts are already recorded or repeated (the body names them by position)."
+    "Some of the gifts are repeated in the request or already recorded by your organisation (the body "
+    "names them by position)."
 )
 
 
@@ -190,15 +192,12 @@ class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
                 status=Status.REPORTED,
             )
         except services.DuplicateRecord as exc:
-            # The id only of a record the caller's organisation entered: another's (a private
-            # donor name, an unverified record) is "already recorded", nothing more.
-            if exc.existing.entered_for_id == request.auth.organization.pk:
-                body = {
-                    "detail": _("This gift is already recorded as record %(id)s.") % {"id": exc.existing.pk},
-                    "existing_id": exc.existing.pk,
-                }
-            else:
-                body = {"detail": _("This gift is already recorded.")}
+            # Raised only for a record the caller may be told about (its organisation's, or
+            # its own): another organisation's is recorded and flagged, never confirmed.
+            body = {
+                "detail": _("This gift is already recorded as record %(id)s.") % {"id": exc.existing.pk},
+                "existing_id": exc.existing.pk,
+            }
             return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(GivingRecordWriteSerializer(record).data, status=status.HTTP_201_CREATED)
 
@@ -249,21 +248,13 @@ class GivingRecordBulkView(_PartnerWriteMixin, generics.GenericAPIView):
         duplicates = []
         first_index: dict[str, int] = {}
         existing = imports._existing_fingerprints(record.fingerprint for record in records)
-        # Ids only of records the caller's organisation entered (see the single create).
-        own = set(
-            GivingRecord.objects.filter(pk__in=existing.values(), entered_for=organization).values_list(
-                "pk", flat=True
-            )
-        )
+        # Refused only for records the caller may be told about (see the single create); the
+        # others are recorded, flagged for the moderators as possible duplicates.
+        told = imports._existing_fingerprints(existing, told_to=(request.user, organization))
         for index, record in enumerate(records):
-            if record.fingerprint in existing:
-                existing_id = existing[record.fingerprint]
+            if record.fingerprint in told:
                 duplicates.append(
-                    {
-                        "index": index,
-                        "existing_id": existing_id if existing_id in own else None,
-                        "duplicate_of_index": None,
-                    }
+                    {"index": index, "existing_id": told[record.fingerprint], "duplicate_of_index": None}
                 )
             elif record.fingerprint in first_index:
                 duplicates.append(
@@ -288,6 +279,9 @@ class GivingRecordBulkView(_PartnerWriteMixin, generics.GenericAPIView):
             )
         for index, pk in imports.near_duplicates(records).items():
             records[index].possible_duplicate_of_id = pk
+        for record in records:
+            if record.fingerprint in existing:  # an exact duplicate the caller is not told about
+                record.possible_duplicate_of_id = existing[record.fingerprint]
         bulk_create_with_history(
             records, GivingRecord, batch_size=imports.CHUNK_SIZE, default_user=request.user
         )
