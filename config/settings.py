@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "giving",
     "transparency",
     "grants",
+    "dialogue",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("giving/", include("giving.urls")),
     path("transparency/", include("transparency.urls")),
     path("grants/", include("grants.urls")),
+    path("dialogue/", include("dialogue.urls")),
     prefix_default_language=True,
 )
 
