@@ -1,6 +1,7 @@
 """Forms of dialogue's pages. They validate input; the writes are done by dialogue.services."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -118,6 +119,21 @@ class EventForm(forms.ModelForm):
         field.empty_label = _("KCSF") if staff else None
         if self.instance.pk:
             del self.fields["organization"]  # the organiser of an event does not change
+
+    def clean(self):
+        data = super().clean()
+        needed = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+        if all(data.get(name) for name in needed):
+            from dialogue.services.events import check_event_data
+
+            try:
+                check_event_data(data)
+            except ValidationError as exc:
+                # On the fields: the model's constraints on them are then not checked again.
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
+        return data
 
     def event_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "organization"}
