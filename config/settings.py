@@ -301,6 +301,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "transparency.tasks.measures_mark_late",
         "schedule": 24 * 60 * 60.0,
     },
+    "mark-late-dialogue-commitments": {  # daily: commitments past their date become "late"
+        "task": "dialogue.tasks.commitments_mark_late",
+        "schedule": 24 * 60 * 60.0,
+    },
     "refresh-giving-aggregates": {"task": "giving.tasks.refresh_aggregates_if_changed", "schedule": 900.0},
     "grants-reminders": {  # hourly; every reminder goes once (grants.models.SentReminder)
         "task": "grants.tasks.send_reminders",

@@ -366,3 +366,11 @@ def test_comments_are_published_after_moderation(english):
     commitment_services.comment_moderate(comment=comment, actor=factories.StaffFactory(), status="approved")
     assert list(selectors.approved_comments(commitment)) == [comment]
     assert not mail.outbox
+
+
+def test_the_daily_task_marks_late_once():
+    from dialogue.tasks import commitments_mark_late
+
+    CommitmentFactory(due_date=timezone.localdate() - timedelta(days=1))
+    assert commitments_mark_late() == 1
+    assert commitments_mark_late() == 0
