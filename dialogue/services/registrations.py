@@ -213,13 +213,13 @@ def registration_check_in(*, event: Event, code: str, actor) -> tuple[Registrati
     return registration, True
 
 
-def registration_ics(registration_id: int, language: str) -> bytes:
-    """The attachment builder of the confirmation emails (core.notifications): the event's
-    calendar file, in the recipient's language."""
+def registration_ics(registration_id: int, language: str | None = None) -> bytes:
+    """The attachment builder of the confirmation emails: the event's calendar file. The send
+    task (core.tasks) calls it with the registration's id inside the recipient's language."""
     from django.utils import translation
 
     from dialogue.selectors import calendar_text
 
     registration = Registration.objects.select_related("event", "event__municipality").get(pk=registration_id)
-    with translation.override(language):
+    with translation.override(language or translation.get_language()):
         return calendar_text([registration.event]).encode("utf-8")
