@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("giving.api.urls")),
     path("", include("transparency.api.urls")),
     path("", include("grants.api.urls")),
+    path("", include("dialogue.api.urls")),
 ]
