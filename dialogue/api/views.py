@@ -26,7 +26,7 @@ from organizations.models import ApiToken
 
 
 class EventFilterForm(NoBlankParametersForm):
-    NON_BLANK = ("kind", "when", "municipality")
+    NON_BLANK = ("kind",)
 
 
 class EventFilter(django_filters.FilterSet):
@@ -74,7 +74,7 @@ class EventDetailView(generics.RetrieveAPIView):
 
 
 class CommitmentFilterForm(NoBlankParametersForm):
-    NON_BLANK = ("status", "organization", "event")
+    NON_BLANK = ("status",)
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -86,7 +86,7 @@ class CommitmentFilter(django_filters.FilterSet):
         method="filter_status",
         label=gettext_lazy("Status (late includes overdue)"),
     )
-    event = django_filters.NumberFilter(field_name="event_id", label=gettext_lazy("Event id"), min_value=1)
+    event = django_filters.NumberFilter(field_name="event_id", label=gettext_lazy("Event id"))
 
     class Meta:
         model = Commitment
