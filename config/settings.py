@@ -306,7 +306,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60.0,
     },
     "refresh-giving-aggregates": {"task": "giving.tasks.refresh_aggregates_if_changed", "schedule": 900.0},
-    "grants-reminders": {  # hourly; every reminder goes once (grants.models.SentReminder)
+    "grants-reminders": {  # hourly; every reminder goes once (core.reminders)
         "task": "grants.tasks.send_reminders",
         "schedule": 60 * 60.0,
     },

@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from core import reports, services
 from core.admin_actions import export_as_csv
-from core.models import EmailOutbox, Municipality, ReportJob, Sector
+from core.models import EmailOutbox, Municipality, ReportJob, Sector, SentReminder
 
 
 @admin.register(Municipality)
@@ -150,4 +150,23 @@ class EmailOutboxAdmin(admin.ModelAdmin):
     actions = [resend_emails, export_as_csv]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """Reminders that went out (`core.reminders`); a row here is why one will not go again."""
+
+    list_display = ["kind", "object_id", "user", "sent_at"]
+    list_select_related = ["user"]
+    list_filter = ["kind"]
+    search_fields = ["user__email", "kind"]
+    date_hierarchy = "sent_at"
+    readonly_fields = ["kind", "object_id", "user", "sent_at"]
+    actions = [export_as_csv]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

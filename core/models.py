@@ -242,3 +242,27 @@ class JobDispatch(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.job} → {self.task}"
+
+
+class SentReminder(models.Model):
+    """A reminder that went out (`core.reminders`): the unique key makes every reminder go
+    once per kind, object and person, whichever app sends it. `kind` is namespaced by the
+    app ("grants.call_closing", "volunteering.hours_unconfirmed"); `object_id` names the
+    object the reminder is about (an app may encode a version in it, e.g. a deadline)."""
+
+    kind = models.CharField(_("kind"), max_length=60)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "user"], name="core_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id} → {self.user_id}"

@@ -47,7 +47,6 @@ from grants.models import (
     ReviewAssignment,
     Revision,
     Score,
-    SentReminder,
     Tranche,
 )
 
@@ -732,16 +731,6 @@ class GrantReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     search_fields = ["grant__application__reference"]
     date_hierarchy = "due_on"
     exclude = ["file"]  # private: served by the portal's pages to who may see it
-    actions = [export_as_csv]
-
-
-@admin.register(SentReminder)
-class SentReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["kind", "object_id", "user", "sent_at"]
-    list_select_related = ["user"]
-    list_filter = ["kind"]
-    search_fields = ["user__email"]
-    date_hierarchy = "sent_at"
     actions = [export_as_csv]
 
 

@@ -124,7 +124,7 @@ class GrantReportStatus(models.TextChoices):
 
 
 class ReminderKind(models.TextChoices):
-    CALL_CLOSING = "call_closing", _("Call closes in 3 days")
-    REPORT_DUE = "report_due", _("Report due in 7 days")
-    REPORT_OVERDUE = "report_overdue", _("Report overdue")
-    REVIEW_DUE = "review_due", _("Review due in 3 days")
+    CALL_CLOSING = "grants.call_closing", _("Call closes in 3 days")
+    REPORT_DUE = "grants.report_due", _("Report due in 7 days")
+    REPORT_OVERDUE = "grants.report_overdue", _("Report overdue")
+    REVIEW_DUE = "grants.review_due", _("Review due in 3 days")

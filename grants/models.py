@@ -32,7 +32,6 @@ from grants.choices import (
     GrantStatus,
     QuestionKind,
     Recommendation,
-    ReminderKind,
     ReportKind,
     ReportPeriod,
     Stage,
@@ -898,22 +897,3 @@ class GrantReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_period_display()} {self.get_kind_display()} — {self.grant}"
-
-
-class SentReminder(models.Model):
-    """A reminder that went out: the unique key makes every reminder go once."""
-
-    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
-    object_id = models.PositiveBigIntegerField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("sent reminder")
-        verbose_name_plural = _("sent reminders")
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id", "user"], name="grants_reminder_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.object_id} → {self.user_id}"

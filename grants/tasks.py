@@ -1,7 +1,7 @@
 """Celery tasks of grants: the hourly reminders (celery beat, "grants-reminders").
 
 Four sweeps, each idempotent: a reminder goes once per (kind, object, person) because the
-`SentReminder` row and the outbox email are written in the same transaction, under the
+`core.SentReminder` row and the outbox email (`core.reminders`) are written in the same transaction, under the
 row's unique constraint. A second run — even a concurrent one — finds the row and sends
 nothing; a run that fails half-way leaves no row for what was not sent, so the next run
 sends it.
@@ -17,11 +17,10 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.notifications import email_user_template
+from core.reminders import already_sent, remind_once
 from grants.choices import (
     ApplicationStatus,
     AssignmentStatus,
@@ -30,7 +29,7 @@ from grants.choices import (
     ReminderKind,
     Stage,
 )
-from grants.models import Application, GrantReport, ReviewAssignment, SentReminder
+from grants.models import Application, GrantReport, ReviewAssignment
 from grants.services.awards import report_label
 from grants.services.common import applicant_recipients
 
@@ -43,27 +42,6 @@ REVIEW_DUE_WITHIN = timedelta(days=3)
 # KCSF asked for has no deadline of its own, so it is not reminded).
 REMINDED_DRAFT_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.INVITED)
 OPEN_REPORT_STATUSES = (GrantReportStatus.DUE, GrantReportStatus.RETURNED)
-
-
-def remind_once(*, kind: str, object_id: int, user, template: str, context: dict) -> bool:
-    """Record the reminder and queue its email in one transaction; False (and nothing sent)
-    when it already went. The unique constraint decides between concurrent runs."""
-    try:
-        with transaction.atomic():
-            _row, created = SentReminder.objects.get_or_create(kind=kind, object_id=object_id, user=user)
-            if not created:
-                return False
-            email_user_template(template=template, context=context, user=user)
-    except IntegrityError:  # another run recorded it between our read and our insert
-        return False
-    except Exception:
-        logger.exception("grants reminder %s #%s to user %s failed", kind, object_id, user.pk)
-        return False
-    return True
-
-
-def _already_sent(kind: str) -> set[tuple[int, int]]:
-    return set(SentReminder.objects.filter(kind=kind).values_list("object_id", "user_id"))
 
 
 def draft_reminder_key(application: Application) -> int:
@@ -88,7 +66,7 @@ def sweep_calls_closing(now) -> int:
         .select_related("call", "applicant", "organization")
         .order_by("pk")
     )
-    sent_before = _already_sent(ReminderKind.CALL_CLOSING)
+    sent_before = already_sent(ReminderKind.CALL_CLOSING)
     count = 0
     for application in applications.iterator(chunk_size=500):
         key = draft_reminder_key(application)
@@ -123,7 +101,7 @@ def _open_reports():
 
 
 def _sweep_reports(reports, kind: str, template: str, today) -> int:
-    sent_before = _already_sent(kind)
+    sent_before = already_sent(kind)
     count = 0
     for report in reports.iterator(chunk_size=500):
         grant = report.grant
@@ -175,7 +153,7 @@ def sweep_reviews_due(now) -> int:
         .select_related("reviewer", "application__call")
         .order_by("pk")
     )
-    sent_before = _already_sent(ReminderKind.REVIEW_DUE)
+    sent_before = already_sent(ReminderKind.REVIEW_DUE)
     count = 0
     for assignment in assignments.iterator(chunk_size=500):
         reviewer = assignment.reviewer
@@ -201,10 +179,10 @@ def run_sweeps(now=None) -> dict[str, int]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     return {
-        ReminderKind.CALL_CLOSING.value: sweep_calls_closing(now),
-        ReminderKind.REPORT_DUE.value: sweep_reports_due(today),
-        ReminderKind.REPORT_OVERDUE.value: sweep_reports_overdue(today),
-        ReminderKind.REVIEW_DUE.value: sweep_reviews_due(now),
+        ReminderKind.CALL_CLOSING.value.removeprefix("grants."): sweep_calls_closing(now),
+        ReminderKind.REPORT_DUE.value.removeprefix("grants."): sweep_reports_due(today),
+        ReminderKind.REPORT_OVERDUE.value.removeprefix("grants."): sweep_reports_overdue(today),
+        ReminderKind.REVIEW_DUE.value.removeprefix("grants."): sweep_reviews_due(now),
     }
 
 

@@ -32,6 +32,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import reminders
 from core.money import format_money, parse_amount
 from core.notifications import email_user_template
 from core.validators import validate_document_upload
@@ -43,7 +44,7 @@ from grants.choices import (
     ReportPeriod,
     TrancheStatus,
 )
-from grants.models import Grant, GrantReport, SentReminder, Tranche
+from grants.models import Grant, GrantReport, Tranche
 from grants.services.common import email_applicant, require
 from grants.workflow import GRANT, GRANT_REPORT, TRANCHE
 
@@ -503,9 +504,7 @@ def reports_set_duties(*, actor, grant: Grant, rows: list[dict]) -> list[GrantRe
     if errors:
         raise _rows_error(errors)
     for report in removed:
-        SentReminder.objects.filter(
-            kind__in=[ReminderKind.REPORT_DUE, ReminderKind.REPORT_OVERDUE], object_id=report.pk
-        ).delete()
+        reminders.forget([ReminderKind.REPORT_DUE, ReminderKind.REPORT_OVERDUE], [report.pk])
         report._history_user = actor
         report.delete()
     result = []
@@ -516,9 +515,7 @@ def reports_set_duties(*, actor, grant: Grant, rows: list[dict]) -> list[GrantRe
             report.save()
         elif (period, kind, due_on) != (report.period, report.kind, report.due_on):
             if due_on != report.due_on:  # a new date: its reminders go again
-                SentReminder.objects.filter(
-                    kind__in=[ReminderKind.REPORT_DUE, ReminderKind.REPORT_OVERDUE], object_id=report.pk
-                ).delete()
+                reminders.forget([ReminderKind.REPORT_DUE, ReminderKind.REPORT_OVERDUE], [report.pk])
             report.period, report.kind, report.due_on = period, kind, due_on
             _save(report, actor, ["period", "kind", "due_on", "updated_at"])
         result.append(report)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.admin_actions import export_as_csv
-from core.models import EmailOutbox, Municipality, ReportJob, Sector
+from core.models import EmailOutbox, Municipality, ReportJob, Sector, SentReminder
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,6 @@ FORMULA = '=HYPERLINK("http://evil.example","click")'
 def _one_row(model, staff):
     """One row of `model` (the only one selected in the export), with a text that looks like
     a formula where the model has free text."""
-    from grants import models as g
     from grants.choices import ReminderKind
     from organizations.models import Organization
     from tests.giving.factories import GivingRecordFactory
@@ -158,7 +157,7 @@ def _one_row(model, staff):
         "grants.Grant": lambda: grant_part(lambda grant: grant),
         "grants.Tranche": lambda: grant_part(lambda grant: grant.tranches.first()),
         "grants.GrantReport": lambda: grant_part(lambda grant: grant.reports.first()),
-        "grants.SentReminder": lambda: g.SentReminder.objects.create(
+        "core.SentReminder": lambda: SentReminder.objects.create(
             kind=ReminderKind.CALL_CLOSING, object_id=1, user=staff
         ),
         "transparency.PublicFundingRecord": lambda: t.PublicFundingRecord.objects.create(

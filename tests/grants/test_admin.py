@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import SentReminder
 from grants.choices import ApplicationStatus, QuestionKind, ReminderKind, ReportKind, ReportPeriod, Stage
 from grants.models import (
     Application,
@@ -24,7 +25,6 @@ from grants.models import (
     GrantReport,
     Question,
     ReviewAssignment,
-    SentReminder,
     Tranche,
 )
 from tests.factories import StaffFactory, UserFactory
@@ -405,7 +405,6 @@ MODELS = [
     "grant",
     "tranche",
     "grantreport",
-    "sentreminder",
     "referencecounter",
 ]
 
@@ -520,7 +519,7 @@ def test_application_search_and_export(admin_client, django_capture_on_commit_ca
     assert application.reference in content and application.applicant_name in content
 
 
-@pytest.mark.parametrize("model", ["reviewassignment", "grant", "tranche", "grantreport", "sentreminder"])
+@pytest.mark.parametrize("model", ["reviewassignment", "grant", "tranche", "grantreport"])
 def test_other_screens_are_view_only(admin_client, model):
     _seed(1)
     obj = {
@@ -528,7 +527,6 @@ def test_other_screens_are_view_only(admin_client, model):
         "grant": Grant,
         "tranche": Tranche,
         "grantreport": GrantReport,
-        "sentreminder": SentReminder,
     }[model].objects.get()
     response = admin_client.get(reverse(f"admin:grants_{model}_change", args=[obj.pk]))
     assert response.status_code == 200
@@ -556,7 +554,7 @@ def test_kcsf_staff_without_model_permissions_build_calls_and_read_the_rest(clie
     call = Call.objects.get()
     assert call.created_by == staff and call.questions.count() == 1
     _seed(1)
-    for model in ("application", "reviewassignment", "grant", "tranche", "grantreport", "sentreminder"):
+    for model in ("application", "reviewassignment", "grant", "tranche", "grantreport"):
         assert client.get(reverse(f"admin:grants_{model}_changelist")).status_code == 200, model
     application = Application.objects.filter(status=ApplicationStatus.SUBMITTED).first()
     response = client.get(reverse("admin:grants_application_change", args=[application.pk]))

@@ -14,9 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from core.models import EmailOutbox
+from core.models import EmailOutbox, SentReminder
 from grants.choices import ApplicantType, GrantReportStatus, GrantStatus, ReminderKind, TrancheStatus
-from grants.models import Grant, GrantReport, SentReminder, Tranche
+from grants.models import Grant, GrantReport, Tranche
 from grants.services import awards
 from organizations.models import Membership
 from tests.factories import StaffFactory, UserFactory, member_of

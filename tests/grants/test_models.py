@@ -26,7 +26,6 @@ from grants.models import (
     ReviewAssignment,
     Revision,
     Score,
-    SentReminder,
     Tranche,
 )
 from tests.factories import UserFactory
@@ -130,9 +129,6 @@ def test_grant_tranche_and_reminder_constraints():
     refused(lambda: Tranche.objects.create(grant=grant, number=1, amount=0, planned_on=date(2027, 1, 1)))
     Tranche.objects.create(grant=grant, number=1, amount=50, planned_on=date(2027, 1, 1))
     refused(lambda: Tranche.objects.create(grant=grant, number=1, amount=50, planned_on=date(2027, 2, 1)))
-    user = UserFactory()
-    SentReminder.objects.create(kind="report_due", object_id=1, user=user)
-    refused(lambda: SentReminder.objects.create(kind="report_due", object_id=1, user=user))
 
 
 # --- calls ----------------------------------------------------------------------------------

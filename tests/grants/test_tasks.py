@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
-from core.models import EmailOutbox
+from core import reminders
+from core.models import EmailOutbox, SentReminder
 from grants import tasks
 from grants.choices import (
     ApplicantType,
@@ -18,7 +19,7 @@ from grants.choices import (
     ReminderKind,
     Stage,
 )
-from grants.models import GrantReport, SentReminder
+from grants.models import GrantReport
 from grants.services import assessment
 from organizations.models import Membership
 from tests.factories import StaffFactory, UserFactory, member_of
@@ -250,7 +251,7 @@ def test_the_unique_row_stops_a_concurrent_second_run(monkeypatch):
     each reminder once: the SentReminder row decides, in the email's transaction."""
     now = timezone.now()
     ApplicationFactory(call=CallFactory(closes_at=now + timedelta(days=1)))
-    monkeypatch.setattr(tasks, "_already_sent", lambda kind: set())
+    monkeypatch.setattr(tasks, "already_sent", lambda kind: set())
     assert tasks.sweep_calls_closing(now) == 1
     assert tasks.sweep_calls_closing(now) == 0
     assert EmailOutbox.objects.count() == 1
@@ -276,7 +277,7 @@ def test_a_failing_email_is_not_recorded_and_is_retried(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("template broken")
 
-    monkeypatch.setattr(tasks, "email_user_template", broken)
+    monkeypatch.setattr(reminders, "email_user_template", broken)
     assert tasks.sweep_calls_closing(now) == 0
     assert not SentReminder.objects.exists()
     monkeypatch.undo()

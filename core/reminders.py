@@ -1,0 +1,59 @@
+"""Reminders that go once: every app's beat task asks `remind_once` for each (kind, object,
+person) it finds due, and only the first ask sends.
+
+The `core.SentReminder` row and the outbox email (`core.notifications`) are written in one
+transaction under the row's unique constraint: a second run — even a concurrent one — finds
+the row and sends nothing, and a run that fails half-way leaves no row for what it did not
+send, so the next run sends it. The email is in the recipient's language.
+
+    from core.reminders import already_sent, remind_once
+
+    sent = already_sent("volunteering.hours_unconfirmed")   # one query for the sweep
+    for entry in due_entries:
+        for editor in editors_of(entry):
+            if (entry.pk, editor.pk) not in sent:
+                remind_once(kind="volunteering.hours_unconfirmed", object_id=entry.pk, user=editor,
+                            template="volunteering/email/hours_unconfirmed", context={"entry": entry})
+
+Kinds are namespaced by the app ("<app>.<what>"). When the thing a reminder was about changes
+so that it is due again (a new deadline), `forget()` its rows.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from core.models import SentReminder
+from core.notifications import email_user_template
+
+logger = logging.getLogger(__name__)
+
+
+def remind_once(*, kind: str, object_id: int, user, template: str, context: dict) -> bool:
+    """Record the reminder and queue its email (`<template>_subject.txt`, `<template>.txt`) in
+    one transaction; False, and nothing sent, when it already went or the email could not be
+    queued (logged; the next run tries again)."""
+    try:
+        with transaction.atomic():
+            _row, created = SentReminder.objects.get_or_create(kind=kind, object_id=object_id, user=user)
+            if not created:
+                return False
+            email_user_template(template=template, context=context, user=user)
+    except IntegrityError:  # another run recorded it between our read and our insert
+        return False
+    except Exception:
+        logger.exception("reminder %s #%s to user %s failed", kind, object_id, getattr(user, "pk", None))
+        return False
+    return True
+
+
+def already_sent(kind: str) -> set[tuple[int, int]]:
+    """(object_id, user_id) of every reminder of `kind` sent so far: one query per sweep."""
+    return set(SentReminder.objects.filter(kind=kind).values_list("object_id", "user_id"))
+
+
+def forget(kinds: Iterable[str], object_ids: Iterable[int]) -> int:
+    """Let these reminders go again (their object changed so that they are due anew)."""
+    deleted, _ = SentReminder.objects.filter(kind__in=list(kinds), object_id__in=list(object_ids)).delete()
+    return deleted
