@@ -301,6 +301,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "transparency.tasks.measures_mark_late",
         "schedule": 24 * 60 * 60.0,
     },
+    "dialogue-commitment-reminders": {  # daily; each reminder goes once (core.reminders)
+        "task": "dialogue.tasks.commitment_reminders",
+        "schedule": 24 * 60 * 60.0,
+    },
     "mark-late-dialogue-commitments": {  # daily: commitments past their date become "late"
         "task": "dialogue.tasks.commitments_mark_late",
         "schedule": 24 * 60 * 60.0,

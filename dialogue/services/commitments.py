@@ -132,6 +132,10 @@ def commitment_update(
             setattr(commitment, name, changes[name])
         if changed:
             commitment.save(update_fields=[*changed, "updated_at"])
+        if "due_date" in changed:  # a new date: its reminders are due again
+            from core.reminders import forget
+
+            forget([REMINDER_DUE_SOON, REMINDER_OVERDUE], [commitment.pk])
         if status and status != commitment.status:
             COMMITMENT.move(commitment, status, actor=actor, note=note)
     return commitment
@@ -179,3 +183,61 @@ def comment_moderate(*, comment: CommitmentComment, actor, status: str) -> Commi
         comment.moderated_at = timezone.now()
         comment.save(update_fields=["status", "moderated_by", "moderated_at", "updated_at"])
     return comment
+
+
+REMINDER_DUE_SOON = "dialogue.commitment_due_soon"
+REMINDER_OVERDUE = "dialogue.commitment_overdue"
+DUE_SOON_DAYS = 14
+OVERDUE_WINDOW_DAYS = 30  # an overdue reminder for a date passed longer ago is not sent any more
+
+
+def commitment_reminders_send(*, today=None) -> int:
+    """Remind the committed organisation's editors 14 days before a commitment's date and on
+    the day after it (each once per person, core.reminders), in their language."""
+    from datetime import timedelta
+
+    from core.reminders import already_sent, remind_once
+    from organizations.models import Membership
+
+    today = today or timezone.localdate()
+    open_ones = Commitment.objects.exclude(status__in=CLOSED_COMMITMENT).select_related(
+        "organization", "event"
+    )
+    batches = [
+        (
+            REMINDER_DUE_SOON,
+            "dialogue/email/commitment_due_soon",
+            open_ones.filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS)),
+        ),
+        (
+            REMINDER_OVERDUE,
+            "dialogue/email/commitment_overdue",
+            open_ones.filter(due_date__lt=today, due_date__gte=today - timedelta(days=OVERDUE_WINDOW_DAYS)),
+        ),
+    ]
+    sent_count = 0
+    for kind, template, commitments in batches:
+        commitments = list(commitments)
+        if not commitments:
+            continue
+        sent = already_sent(kind)
+        editors: dict[int, list] = {}
+        for membership in Membership.objects.filter(
+            organization_id__in={c.organization_id for c in commitments},
+            role__in=(Membership.Role.OWNER, Membership.Role.EDITOR),
+            user__is_active=True,
+        ).select_related("user"):
+            editors.setdefault(membership.organization_id, []).append(membership.user)
+        for commitment in commitments:
+            for user in editors.get(commitment.organization_id, []):
+                if (commitment.pk, user.pk) in sent:
+                    continue
+                if remind_once(
+                    kind=kind,
+                    object_id=commitment.pk,
+                    user=user,
+                    template=template,
+                    context={"commitment": commitment},
+                ):
+                    sent_count += 1
+    return sent_count

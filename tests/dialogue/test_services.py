@@ -379,3 +379,24 @@ def test_the_daily_task_marks_late_once():
     CommitmentFactory(due_date=timezone.localdate() - timedelta(days=1))
     assert commitments_mark_late() == 1
     assert commitments_mark_late() == 0
+
+
+def test_reminders_go_14_days_before_and_after_the_date_once_each_in_the_editors_language():
+    today = timezone.localdate()
+    org = verified_org()
+    editor = editor_of(org)
+    editor.preferred_language = "en"
+    editor.save(update_fields=["preferred_language"])
+    CommitmentFactory(organization=org, due_date=today + timedelta(days=14))
+    late = CommitmentFactory(organization=org, due_date=today - timedelta(days=1))
+    CommitmentFactory(organization=org, due_date=today + timedelta(days=40))
+    CommitmentFactory(organization=org, due_date=today - timedelta(days=1), status=C.DONE)
+    assert commitment_services.commitment_reminders_send(today=today) == 2
+    assert commitment_services.commitment_reminders_send(today=today) == 0
+    subjects = sorted(EmailOutbox.objects.filter(to=editor.email).values_list("subject", flat=True))
+    assert subjects[0].startswith("A commitment is due on") and subjects[1].startswith(
+        "A commitment was due on"
+    )
+    # a new date makes its reminders due again
+    commitment_services.commitment_update(commitment=late, actor=editor, due_date=today + timedelta(days=3))
+    assert commitment_services.commitment_reminders_send(today=today) == 1
