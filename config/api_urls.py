@@ -7,5 +7,7 @@ urlpatterns = [
     path("", include("giving.api.urls")),
     path("", include("transparency.api.urls")),
     path("", include("grants.api.urls")),
+    path("", include("assistance.api.urls")),
+    path("", include("volunteering.api.urls")),
     path("", include("dialogue.api.urls")),
 ]

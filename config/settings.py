@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "giving",
     "transparency",
     "grants",
+    "assistance",
+    "academy",
+    "volunteering",
     "dialogue",
 ]
 
@@ -312,6 +315,14 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-giving-aggregates": {"task": "giving.tasks.refresh_aggregates_if_changed", "schedule": 900.0},
     "grants-reminders": {  # hourly; every reminder goes once (core.reminders)
         "task": "grants.tasks.send_reminders",
+        "schedule": 60 * 60.0,
+    },
+    "assistance-reminders": {  # hourly; unassigned requests, overdue answers (each once)
+        "task": "assistance.tasks.send_reminders",
+        "schedule": 60 * 60.0,
+    },
+    "academy-lapse-offers": {  # hourly; a place not confirmed in 7 days goes to the waiting list
+        "task": "academy.tasks.lapse_expired_offers",
         "schedule": 60 * 60.0,
     },
 }

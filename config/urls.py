@@ -35,7 +35,11 @@ urlpatterns += i18n_patterns(
     path("giving/", include("giving.urls")),
     path("transparency/", include("transparency.urls")),
     path("grants/", include("grants.urls")),
+    path("assistance/", include("assistance.urls")),
+    path("academy/", include("academy.urls")),
+    path("volunteering/", include("volunteering.urls")),
     path("dialogue/", include("dialogue.urls")),
+    path("verify/", include("core.certificate_urls")),
     prefix_default_language=True,
 )
 

@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from core import reports, services
 from core.admin_actions import export_as_csv
-from core.models import EmailOutbox, Municipality, ReportJob, Sector, SentReminder
+from core.models import Certificate, EmailOutbox, Municipality, ReportJob, Sector, SentReminder
 
 
 @admin.register(Municipality)
@@ -170,3 +170,34 @@ class SentReminderAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Certificates are issued by the apps; staff look them up and may revoke one."""
+
+    list_display = ["code", "kind", "holder_name", "issued_at", "revoked_at"]
+    list_filter = ["kind"]
+    search_fields = ["code", "holder_name", "holder__email"]
+    readonly_fields = [
+        "code",
+        "kind",
+        "holder_name",
+        "holder",
+        "language",
+        "facts",
+        "content_type",
+        "object_id",
+        "issued_at",
+    ]
+    actions = ["revoke_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected certificates"))
+    def revoke_selected(self, request, queryset):
+        from core import certificates
+
+        for certificate in queryset.filter(revoked_at__isnull=True):
+            certificates.revoke(certificate=certificate, reason=str(_("Revoked by KCSF staff")))

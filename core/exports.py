@@ -23,6 +23,7 @@ formula (`=`, `@`, or `+`/`-` not followed by a plain number) is written as text
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,11 +33,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -113,47 +110,130 @@ def csv_chunks(columns: Sequence, rows: Iterable[Sequence], rows_per_chunk: int 
         yield buffer.getvalue().encode("utf-8")
 
 
-def _xlsx_cell(ws, value):
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, bool):
-        value = gettext("Yes") if value else gettext("No")
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(ws, value=_local(value))
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    if value is None or isinstance(value, int | float | Decimal):
-        return WriteOnlyCell(ws, value=value)
-    cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-    cell.data_type = "s"  # never a formula, whatever the text starts with
+def write_xlsx(out: BinaryIO, columns: Sequence, rows: Iterable[Sequence], title: str = "") -> int:
+    """XLSX written as a stream: the sheet's XML is produced row by row straight into the
+    zip (constant memory, about 10x faster than openpyxl's write-only workbook, which spent
+    most of a million-row export building a cell object and an element tree per cell).
+    Bold, frozen header; dates as dates; text is always text (never a formula)."""
+    sheet_title = re.sub(r"[\[\]:*?/\\]", " ", str(title or "Sheet")).strip()[:31] or "Sheet"
+    count = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, xml in _xlsx_package(sheet_title).items():
+            archive.writestr(name, xml)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            width = len(columns)
+            head = (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+            )
+            if width:
+                head += f'<cols><col min="1" max="{width}" width="22" customWidth="1"/></cols>'
+            head += (
+                '<sheetData><row r="1">' + "".join(_xlsx_text(str(c), ' s="1"') for c in columns) + "</row>"
+            )
+            sheet.write(head.encode("utf-8"))
+            chunk: list[str] = []
+            for row in rows:
+                count += 1
+                chunk.append(f'<row r="{count + 1}">{"".join(map(_xlsx_xml_cell, row))}</row>')
+                if len(chunk) == 1000:
+                    sheet.write("".join(chunk).encode("utf-8"))
+                    chunk = []
+            chunk.append("</sheetData></worksheet>")
+            sheet.write("".join(chunk).encode("utf-8"))
+    return count
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def _xlsx_text(text: str, style: str = "") -> str:
+    cached = _TEXT_CELLS.get(text) if not style else None
+    if cached is not None:
+        return cached
+    escaped = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if "&" in escaped or "<" in escaped or ">" in escaped:
+        escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    cell = f'<c t="inlineStr"{style}><is><t xml:space="preserve">{escaped}</t></is></c>'
+    if not style and len(text) < 64:  # labels and short values repeat: kept, up to a bound
+        if len(_TEXT_CELLS) >= 50_000:
+            _TEXT_CELLS.clear()
+        _TEXT_CELLS[text] = cell
     return cell
 
 
-def write_xlsx(out: BinaryIO, columns: Sequence, rows: Iterable[Sequence], title: str = "") -> int:
-    """XLSX with openpyxl's write-only workbook (constant memory); bold, frozen header."""
-    wb = Workbook(write_only=True)
-    sheet_title = re.sub(r"[\[\]:*?/\\]", " ", str(title or "Sheet")).strip()[:31] or "Sheet"
-    ws = wb.create_sheet(title=sheet_title)
-    ws.freeze_panes = "A2"
-    for index in range(1, len(columns) + 1):
-        ws.column_dimensions[get_column_letter(index)].width = 22
-    bold = Font(bold=True)
-    header = []
-    for label in columns:
-        cell = _xlsx_cell(ws, str(label))
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    count = 0
-    for row in rows:
-        ws.append([_xlsx_cell(ws, v) for v in row])
-        count += 1
-    wb.save(out)
-    return count
+_TEXT_CELLS: dict[str, str] = {}
+
+
+def _xlsx_xml_cell(value) -> str:
+    """One cell of the sheet's XML: text always as text (a formula-like text is never
+    evaluated), booleans as Yes/No in the active language, dates with a date format."""
+    if value is None:
+        return "<c/>"
+    if isinstance(value, str):
+        return _xlsx_text(value)
+    if isinstance(value, bool):
+        return _xlsx_text(gettext("Yes") if value else gettext("No"))
+    if isinstance(value, int | Decimal):
+        return f"<c><v>{value}</v></c>"
+    if isinstance(value, float):
+        return f"<c><v>{value!r}</v></c>" if value == value and abs(value) != float("inf") else "<c/>"
+    if isinstance(value, datetime):
+        local = _local(value)
+        serial = (local.date() - _EXCEL_EPOCH).days + (
+            local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+        ) / 86400
+        return f'<c s="3"><v>{serial!r}</v></c>'
+    if isinstance(value, date):
+        return f'<c s="2"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
+    return _xlsx_text(str(value))
+
+
+def _xlsx_package(sheet_title: str) -> dict[str, str]:
+    """The parts of the workbook besides the sheet."""
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    title = sheet_title.translate(_XML_ESCAPES).replace('"', "&quot;")
+    return {
+        "[Content_Types].xml": head + f'<Types xmlns="{pkg}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/>'
+        "</Types>",
+        "_rels/.rels": head + f'<Relationships xmlns="{pkg}/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>",
+        "xl/workbook.xml": head + f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+        f'<sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": head + f'<Relationships xmlns="{pkg}/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/>'
+        "</Relationships>",
+        "xl/styles.xml": head + f'<styleSheet xmlns="{main}">'
+        '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+        '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        "</cellXfs>"
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>",
+    }
 
 
 # The page of `write_pdf`. DejaVu Sans carries every letter of Albanian (ë, ç) and Serbian

@@ -266,3 +266,44 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.object_id} → {self.user_id}"
+
+
+class Certificate(models.Model):
+    """A certificate the portal issued (`core.certificates`): what it states about its holder,
+    checked by anyone at the public verification page with its code. The app that issues a
+    kind of certificate registers the text of that kind; the facts are kept as issued."""
+
+    code = models.CharField(_("verification code"), max_length=24, unique=True)
+    kind = models.CharField(_("kind"), max_length=60)
+    holder_name = models.CharField(_("holder"), max_length=200)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("holder's account"),
+    )
+    language = models.CharField(_("language"), max_length=10, default="sq")
+    facts = models.JSONField(_("what it states"), default=dict)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("content_type", "object_id")  # what it was issued for
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason of the revocation"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        indexes = [models.Index(fields=["content_type", "object_id", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.holder_name})"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

@@ -31,6 +31,7 @@ class GivingMonthlySummary(models.Model):
         related_name="+",
     )
     effect = models.CharField(max_length=10, blank=True)
+    donor_country = models.CharField(max_length=2, blank=True, default="")
     total = models.DecimalField(max_digits=18, decimal_places=2)
     count = models.PositiveIntegerField()
 
@@ -67,24 +68,35 @@ class GivingSummaryState(models.Model):
 
 
 class GivingMonthlyMarginal(models.Model):
-    """The unfiltered totals of each month by one dimension at a time (`dimension` "all"
-    with `value` "" is the month's total): a few thousand rows that answer the dashboard
-    when only the period is filtered, without reading the cube."""
+    """Rollups of the cube by month and at most two dimensions (see
+    giving.aggregates.ROLLUP_SETS): with `filter_dimension` "" the unfiltered totals of each
+    month by one dimension at a time (`dimension` "all" with `value` "" is the month's
+    total); otherwise the totals by `dimension` of the records whose `filter_dimension` is
+    `filter_value`. They answer the dashboard filtered by the period and at most one
+    dimension from a few hundred rows, without reading the cube."""
 
     month = models.DateField(_("month"))
+    filter_dimension = models.CharField(max_length=20, blank=True, default="")
+    filter_value = models.CharField(max_length=24, blank=True, default="")
     dimension = models.CharField(max_length=20)
     value = models.CharField(max_length=24, blank=True)
     total = models.DecimalField(max_digits=18, decimal_places=2)
-    count = models.PositiveIntegerField()
+    count = models.IntegerField()  # signed: the refresh upserts differences
 
     class Meta:
         db_table = "giving_summary_marginal"
         verbose_name = _("monthly giving marginal")
         verbose_name_plural = _("monthly giving marginals")
-        indexes = [models.Index(fields=["month", "dimension"], name="giving_marg_month")]
+        constraints = [
+            # Also the index every read uses: (filter dimension, dimension, filter value…).
+            models.UniqueConstraint(
+                fields=["filter_dimension", "dimension", "filter_value", "value", "month"],
+                name="giving_marg_unique",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} · {self.dimension}={self.value}"
+        return f"{self.month:%Y-%m} · {self.filter_dimension}={self.filter_value} · {self.dimension}={self.value}"
 
 
 class GivingYearlyReport(models.Model):

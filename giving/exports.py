@@ -42,6 +42,7 @@ FILTER_PARAMS = (
     "geography",
     "municipality",
     "effect",
+    "donor_country",
 )
 
 RECORD_COLUMNS = [
@@ -272,7 +273,7 @@ reports.register(
 def report_years() -> list[dict]:
     """The years with verified gifts, newest first, with their totals (from the marginals)."""
     rows = (
-        GivingMonthlyMarginal.objects.filter(dimension="all")
+        GivingMonthlyMarginal.objects.filter(filter_dimension="", dimension="all")
         .values_list("month", "total", "count")
         .order_by("month")
     )

@@ -3,7 +3,9 @@ and the API, so that every view of "the same filters" means the same rows."""
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from core.models import Municipality
 from giving import selectors
@@ -77,6 +79,13 @@ class GivingFilter(django_filters.FilterSet):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
+    donor_country = django_filters.MultipleChoiceFilter(
+        choices=lambda: list(countries),  # in the active language
+        label=_("Donor's country"),
+        help_text=_("Where diaspora donors live."),
+        **_multi,
+    )
+
     class Meta:
         model = GivingRecord
         fields: list[str] = []
@@ -92,3 +101,13 @@ class GivingFilter(django_filters.FilterSet):
         if value == "no":
             return queryset.filter(is_diaspora=False)
         return queryset
+
+
+def unknown_parameters(query, allowed=()) -> dict[str, list[str]]:
+    """Errors for the parameters of `query` that are neither GivingFilter's filters nor in
+    `allowed` (the JSON of the dashboard and the API refuse them: a misspelt or unsupported
+    filter would otherwise silently give the numbers of another selection)."""
+    known = [*GivingFilter.base_filters, *allowed]
+    unknown = sorted(name for name in query if name not in known)
+    message = gettext("Unknown parameter. Allowed: %(allowed)s.") % {"allowed": ", ".join(known)}
+    return {name: [message] for name in unknown}

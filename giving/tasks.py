@@ -10,9 +10,13 @@ from giving import aggregates
 
 
 @shared_task(name="giving.tasks.refresh_aggregates", acks_late=True, soft_time_limit=600, time_limit=660)
-def refresh_aggregates(months: list[str] | None = None) -> int:
-    """Rebuild the dashboard aggregates of `months` ("YYYY-MM-DD" strings), or all of them.
-    Queued (debounced) by `giving.aggregates.refresh_on_commit` after every write."""
+def refresh_aggregates(months: list[str] | None = None, record_ids: list[int] | None = None) -> int:
+    """Bring the dashboard aggregates of `months` ("YYYY-MM-DD" strings), of the cells of
+    `record_ids` (an import), or all of them up to date. Queued (debounced) by
+    `giving.aggregates.refresh_on_commit` after every write. Idempotent: a second run finds
+    nothing to change."""
+    if record_ids:
+        return aggregates.refresh(record_ids=record_ids)
     # Clear the debounce marks first: a write committed from now on queues a new refresh.
     cache.delete_many([f"giving:refresh:{m}" for m in months or []] or ["giving:refresh:all"])
     return aggregates.refresh([date.fromisoformat(m) for m in months] if months else None)

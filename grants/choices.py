@@ -4,6 +4,8 @@ public labels), questions, budget categories, reviews, grants, tranches and repo
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.review import ReviewStatus
+
 
 class ApplicantType(models.TextChoices):
     ORGANIZATION = "organization", _("Registered CSO")
@@ -86,11 +88,8 @@ class Recommendation(models.TextChoices):
     DO_NOT_FUND = "do_not_fund", _("Do not fund")
 
 
-class AssignmentStatus(models.TextChoices):
-    ASSIGNED = "assigned", _("Assigned — conflict of interest not declared yet")
-    ACCEPTED = "accepted", _("No conflict declared — reviewing")
-    CONFLICTED = "conflicted", _("Declined: conflict of interest")
-    SUBMITTED = "submitted", _("Review submitted")
+# A review assignment's statuses are the kernel's (assigned → accepted | conflicted → submitted).
+AssignmentStatus = ReviewStatus
 
 
 class GrantStatus(models.TextChoices):

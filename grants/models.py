@@ -21,11 +21,11 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Municipality, Sector, TimeStampedModel, private_storage
 from core.money import format_money
+from core.review import ReviewRecord, RubricCriterion, RubricScore
 from grants.choices import (
     PUBLIC_LABELS,
     ApplicantType,
     ApplicationStatus,
-    AssignmentStatus,
     BudgetCategory,
     Eligibility,
     GrantReportStatus,
@@ -379,8 +379,8 @@ class Question(models.Model):
         return self.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 
 
-class Criterion(models.Model):
-    """One criterion of a call's weighted rubric."""
+class Criterion(RubricCriterion):
+    """One criterion of a call's weighted rubric (weight and maximum score: core.review)."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.FULL)
@@ -708,8 +708,9 @@ class Message(models.Model):
 # --- reviews --------------------------------------------------------------------------------
 
 
-class ReviewAssignment(TimeStampedModel):
-    """A reviewer assigned to one application (at one stage), with their review."""
+class ReviewAssignment(TimeStampedModel, ReviewRecord):
+    """A reviewer assigned to one application (at one stage), with their review (status,
+    conflict of interest, comment and weighted score: core.review)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
@@ -719,19 +720,9 @@ class ReviewAssignment(TimeStampedModel):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    status = models.CharField(
-        _("status"), max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED
-    )
-    coi_declared_at = models.DateTimeField(_("conflict of interest declared"), null=True, blank=True)
-    coi_note = models.TextField(_("conflict of interest"), blank=True)
     recommendation = models.CharField(
         _("recommendation"), max_length=20, choices=Recommendation.choices, blank=True
     )
-    comment = models.TextField(_("overall comment"), blank=True)
-    weighted_score = models.DecimalField(
-        _("weighted score (0–100)"), max_digits=6, decimal_places=2, null=True, blank=True
-    )
-    submitted_at = models.DateTimeField(_("review submitted"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -755,13 +746,11 @@ class ReviewAssignment(TimeStampedModel):
         return f"{self.application} — {self.reviewer}"
 
 
-class Score(models.Model):
-    """A reviewer's score of one criterion."""
+class Score(RubricScore):
+    """A reviewer's score of one criterion (score and comment: core.review)."""
 
     assignment = models.ForeignKey(ReviewAssignment, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
-    score = models.PositiveSmallIntegerField(_("score"))
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("score")

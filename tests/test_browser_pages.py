@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from academy.models import Cohort
 from accounts.models import User
 from grants.models import Application, Call, Grant, ReviewAssignment
 from organizations.models import Organization
@@ -87,6 +88,8 @@ def demo(reference_data):
         "submitted_report": TransparencyReportFactory(
             organization=organization, year=last_year() - 5, submitted=True
         ),
+        "open_cohort": Cohort.objects.get(status="open"),
+        "running_cohort": Cohort.objects.get(status="running"),
     }
 
 
@@ -111,6 +114,8 @@ def main_pages(demo, language) -> list[tuple[str, str]]:
             ("grants:call_detail", {"slug": call.slug}),
             ("grants:call_detail", {"slug": demo["closed_call"].slug}),
             ("grants:awarded_list", {}),
+            ("academy:cohort_list", {}),
+            ("academy:cohort_detail", {"pk": demo["open_cohort"].pk}),
             ("account_login", {}),
             ("account_signup", {}),
             ("account_reset_password", {}),
@@ -122,6 +127,8 @@ def main_pages(demo, language) -> list[tuple[str, str]]:
             ("grants:apply", {"slug": call.slug}),
             ("giving:my_records", {}),
             ("organizations:create", {}),
+            ("academy:my_applications", {}),
+            ("academy:my_cohorts", {}),
         ],
         EDITOR: [
             ("accounts:dashboard", {}),
@@ -159,6 +166,11 @@ def main_pages(demo, language) -> list[tuple[str, str]]:
             ("transparency:funding_import", {}),
             ("transparency:funding_reconciliation", {}),
             ("transparency:comment_moderation", {}),
+            ("academy:staff_cohorts", {}),
+            ("academy:staff_selection", {"pk": demo["open_cohort"].pk}),
+            ("academy:sessions", {"pk": demo["running_cohort"].pk}),
+            ("academy:attendance", {"pk": demo["running_cohort"].sessions.order_by("starts_at")[4].pk}),
+            ("academy:projects", {"pk": demo["running_cohort"].pk}),
         ],
     }
     with translation.override(language):
@@ -183,6 +195,9 @@ def axe_pages(demo, language) -> list[tuple[str, str]]:
         (EDITOR, "grants:application_section", {"pk": demo["draft"].pk, "section": "project"}),
         (EDITOR, "grants:application_section", {"pk": demo["draft"].pk, "section": "budget"}),
         (STAFF, "grants:staff_application", {"pk": demo["submitted"].pk}),
+        (ANONYMOUS, "academy:cohort_detail", {"pk": demo["open_cohort"].pk}),
+        (STAFF, "academy:staff_selection", {"pk": demo["open_cohort"].pk}),
+        (STAFF, "academy:attendance", {"pk": demo["running_cohort"].sessions.order_by("starts_at")[4].pk}),
     ]
     with translation.override(language):
         return [(role, reverse(name, kwargs=kwargs)) for role, name, kwargs in pages]
@@ -265,7 +280,16 @@ def test_axe_is_vendored_for_the_tests_only():
     assert AXE.stat().st_size > 100_000
     templates = [
         path
-        for folder in ("templates", "core", "accounts", "organizations", "grants", "giving", "transparency")
+        for folder in (
+            "templates",
+            "core",
+            "accounts",
+            "organizations",
+            "grants",
+            "giving",
+            "transparency",
+            "academy",
+        )
         for path in Path(settings.BASE_DIR, folder).rglob("*.html")
     ]
     assert templates and not [path for path in templates if "axe-core" in path.read_text(encoding="utf-8")]

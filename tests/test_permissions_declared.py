@@ -16,7 +16,19 @@ from core.permissions import declaration_of, permission, public, signed_in
 
 pytestmark = pytest.mark.django_db  # the suite's autouse fixtures load reference data
 
-OUR_APPS = ("core", "accounts", "organizations", "grants", "giving", "transparency", "dialogue", "config")
+OUR_APPS = (
+    "core",
+    "accounts",
+    "organizations",
+    "grants",
+    "giving",
+    "transparency",
+    "assistance",
+    "academy",
+    "volunteering",
+    "dialogue",
+    "config",
+)
 
 # Views of these packages are theirs to protect (the admin, allauth's sign-in pages, the
 # schema, Django's language switch and static files, DRF's API root).

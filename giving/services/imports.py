@@ -928,7 +928,10 @@ def import_commit(
         if progress is not None:
             progress(min(start + CHUNK_SIZE, len(records)), len(records))
     if verified and created:  # reported rows are not public yet; never [] (a full rebuild)
-        refresh_on_commit(sorted({record.date for record in created}))
+        if all(record.pk for record in created):  # only their cells: fast whatever the months
+            refresh_on_commit(record_ids=[record.pk for record in created])
+        else:
+            refresh_on_commit(sorted({record.date for record in created}))
     batch.state = ImportBatch.State.IMPORTED
     batch.progress = 100
     batch.status_message = ""

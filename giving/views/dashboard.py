@@ -20,7 +20,7 @@ from core.permissions import public
 from giving import aggregates
 from giving import exports as reports
 from giving.aggregates_models import GivingYearlyReport
-from giving.filters import GivingFilter
+from giving.filters import GivingFilter, unknown_parameters
 
 PAGE_SIZE = 20
 # Records anyone may download directly, bounded in time: CSV is streamed from
@@ -95,7 +95,11 @@ def dashboard(request):
 @public
 @require_http_methods(["GET", "HEAD"])
 def dashboard_data(request):
-    """The numbers of the dashboard as JSON (for its charts, and for anyone)."""
+    """The numbers of the dashboard as JSON (for its charts, and for anyone). An unknown
+    parameter is a 400 (the HTML dashboard ignores it: a link may carry tracking tags)."""
+    unknown = unknown_parameters(request.GET)
+    if unknown:
+        return JsonResponse({"errors": unknown}, status=400)
     filterset, valid = _filter(request)
     if not valid:
         return JsonResponse({"errors": {k: list(v) for k, v in filterset.form.errors.items()}}, status=400)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality
 from core.money import MoneyField
+from core.review import ConflictForm, RubricForm  # noqa: F401 (ConflictForm: grants.forms.staff.ConflictForm)
 from grants.choices import ApplicantType, ApplicationStatus, Eligibility, Recommendation, Stage
 from grants.services.assessment import reviewer_pool
 
@@ -168,81 +169,14 @@ class MessageForm(forms.Form):
 # --- the reviewer ---------------------------------------------------------------------------
 
 
-class ConflictForm(forms.Form):
-    has_conflict = forms.TypedChoiceField(
-        label=_("Do you have a conflict of interest with this application?"),
-        choices=[
-            ("no", _("No, I have no conflict of interest")),
-            ("yes", _("Yes, I have a conflict of interest")),
-        ],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        help_text=_(
-            "For example: you work for, advise or are related to the applicant, or you would gain from"
-            " the decision."
-        ),
-    )
-    note = forms.CharField(
-        label=_("Describe the conflict"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
-        help_text=_("Required when you have a conflict of interest."),
-    )
+class ReviewForm(RubricForm):
+    """The kernel's rubric form (a score 0..max and a comment per criterion of the stage, an
+    overall comment) and grants' recommendation. Blank scores are allowed in a draft; the
+    service checks completeness on submission."""
 
-    def clean(self):
-        data = super().clean()
-        if data.get("has_conflict") and not (data.get("note") or "").strip():
-            self.add_error("note", _("Describe the conflict of interest."))
-        return data
-
-
-class ReviewForm(forms.Form):
-    """A score (0..max) and a comment per criterion of the stage, an overall comment and a
-    recommendation. Blank scores are allowed in a draft; the service checks completeness
-    on submission."""
-
-    comment = forms.CharField(
-        label=_("Overall comment"),
-        required=False,
-        max_length=10000,
-        widget=forms.Textarea(attrs={**TEXT, "rows": 4}),
-    )
     recommendation = forms.ChoiceField(
         label=_("Recommendation"),
         required=False,
         choices=_blank(_("Choose…"), Recommendation.choices),
         widget=forms.Select(attrs=SELECT),
     )
-
-    def __init__(self, *args, criteria=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.criteria = list(criteria)
-        self.rows = []
-        for criterion in self.criteria:
-            score_name, comment_name = f"score_{criterion.pk}", f"comment_{criterion.pk}"
-            self.fields[score_name] = forms.IntegerField(
-                label=_("Score (0–%(max)s)") % {"max": criterion.max_score},
-                required=False,
-                min_value=0,
-                max_value=criterion.max_score,
-                widget=forms.NumberInput(attrs={**TEXT, "min": 0, "max": criterion.max_score, "step": 1}),
-            )
-            self.fields[comment_name] = forms.CharField(
-                label=_("Comment"),
-                required=False,
-                max_length=5000,
-                widget=forms.Textarea(attrs={**TEXT, "rows": 2}),
-            )
-        # Fields in criterion order for the template (after the fields exist).
-        self.rows = [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
-
-    def scores(self) -> dict:
-        return {
-            c.pk: self.cleaned_data[f"score_{c.pk}"]
-            for c in self.criteria
-            if self.cleaned_data.get(f"score_{c.pk}") is not None
-        }
-
-    def comments(self) -> dict:
-        return {c.pk: self.cleaned_data.get(f"comment_{c.pk}", "") for c in self.criteria}

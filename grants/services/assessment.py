@@ -12,8 +12,10 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import review
 from core.money import format_money
 from core.notifications import email_user_template
+from core.review import weighted_score  # noqa: F401 (grants.services.assessment.weighted_score, as before)
 from grants.choices import ApplicationStatus, AssignmentStatus, Eligibility, Recommendation, Stage
 from grants.models import Application, Grant, ReviewAssignment, Score
 from grants.rules import forget_assignments
@@ -176,19 +178,10 @@ def conflict_declare(
         raise PermissionDenied(_("You do not have permission to do this."))
     application = lock_application(application)
     assignment = _lock_assignment(application, actor)  # PermissionDenied when not assigned
-    if assignment.status != A.ASSIGNED:
-        raise ValidationError(
-            _("You have already declared your conflict of interest."), code="already_declared"
-        )
+    review.check_conflict_open(assignment)
     if application.status not in (S.SUBMITTED, S.UNDER_REVIEW):
         raise ValidationError(_("This application is no longer under review."), code="not_under_review")
-    assignment.coi_declared_at = timezone.now()
-    assignment.coi_note = (note or "").strip()[:2000]
-    if has_conflict and not assignment.coi_note:
-        raise ValidationError({"note": _("Describe the conflict of interest.")})
-    assignment.status = A.CONFLICTED if has_conflict else A.ACCEPTED
-    assignment._history_user = actor
-    assignment.save(update_fields=["coi_declared_at", "coi_note", "status", "updated_at"])
+    review.declare_conflict(assignment, actor=actor, has_conflict=has_conflict, note=note)
     forget_assignments(actor)
     if has_conflict:
         _refresh_review_counts(application)
@@ -199,25 +192,6 @@ def conflict_declare(
                 user=assignment.assigned_by,
             )
     return assignment
-
-
-def _whole_number(raw) -> int:
-    """A score as typed: a whole number ("4", 4, 4.0); not 4.5, True, NaN, "1e309"."""
-    if isinstance(raw, bool):
-        raise ValueError(raw)
-    number = Decimal(str(raw).strip())
-    if not number.is_finite() or number != number.to_integral_value() or abs(number) > 10**6:
-        raise ValueError(raw)
-    return int(number)
-
-
-def weighted_score(scores: dict, criteria) -> Decimal:
-    """0–100: Σ(weight × score / max) / Σ weight × 100."""
-    total_weight = sum((c.weight for c in criteria), Decimal(0))
-    if not total_weight:
-        return Decimal("0.00")
-    value = sum((c.weight * Decimal(scores[c.pk]) / Decimal(c.max_score) for c in criteria), Decimal(0))
-    return (value / total_weight * 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @transaction.atomic
@@ -236,34 +210,11 @@ def review_save(
     require(actor, "grants.review_application", application)
     application = lock_application(application)
     assignment = _lock_assignment(application, actor)
-    if assignment.status == A.SUBMITTED:
-        raise ValidationError(
-            _("Your review was already submitted; it can no longer be changed."), code="submitted"
-        )
-    if assignment.status != A.ACCEPTED:
-        raise ValidationError(_("Declare your conflict of interest first."), code="coi_first")
+    review.check_scoring_open(assignment)  # conflict of interest first; not after sending
     if application.status not in (S.SUBMITTED, S.UNDER_REVIEW):
         raise ValidationError(_("This application is no longer under review."), code="not_under_review")
     criteria = list(application.call.criteria.filter(stage=application.stage))
-    errors, clean = [], {}
-    for criterion in criteria:
-        raw = scores.get(criterion.pk, scores.get(str(criterion.pk)))
-        if raw in (None, ""):
-            if submit:
-                errors.append(_("Score “%(criterion)s”.") % {"criterion": criterion.title})
-            continue
-        try:
-            value = _whole_number(raw)
-        except (TypeError, ValueError, ArithmeticError):
-            errors.append(_("“%(criterion)s”: enter a whole number.") % {"criterion": criterion.title})
-            continue
-        if not 0 <= value <= criterion.max_score:
-            errors.append(
-                _("“%(criterion)s”: the score must be between 0 and %(max)s.")
-                % {"criterion": criterion.title, "max": criterion.max_score}
-            )
-            continue
-        clean[criterion.pk] = value
+    clean, errors = review.clean_scores(criteria, scores, submit=submit)
     if recommendation and recommendation not in Recommendation.values:
         errors.append(_("Choose a recommendation."))
     if submit and not recommendation:
@@ -272,29 +223,18 @@ def review_save(
         errors.append(_("This call has no rubric for this stage yet; ask KCSF."))
     if errors:
         raise ValidationError(errors, code="invalid_review")
-    comments = comments or {}
-    for criterion in criteria:
-        if criterion.pk in clean:
-            Score.objects.update_or_create(
-                assignment=assignment,
-                criterion=criterion,
-                defaults={
-                    "score": clean[criterion.pk],
-                    "comment": str(comments.get(criterion.pk, comments.get(str(criterion.pk), "")) or "")[
-                        :5000
-                    ],
-                },
-            )
     assignment.recommendation = recommendation
-    assignment.comment = (comment or "").strip()[:10000]
-    fields = ["recommendation", "comment", "updated_at"]
-    if submit:
-        assignment.weighted_score = weighted_score(clean, criteria)
-        assignment.submitted_at = timezone.now()
-        assignment.status = A.SUBMITTED
-        fields += ["weighted_score", "submitted_at", "status"]
-    assignment._history_user = actor
-    assignment.save(update_fields=fields)
+    review.store_review(
+        assignment,
+        actor=actor,
+        score_model=Score,
+        criteria=criteria,
+        clean=clean,
+        comments=comments,
+        comment=comment,
+        submit=submit,
+        fields=["recommendation"],
+    )
     if submit:
         _refresh_review_counts(application)
     return assignment

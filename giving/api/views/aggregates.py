@@ -3,6 +3,7 @@ of the allowed dimensions, for any combination of the dashboard's filters."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, views
 from rest_framework.permissions import AllowAny
@@ -12,7 +13,7 @@ from core.api.schema import VALIDATION_ERROR_SCHEMA
 from core.reference_data import MUNICIPALITIES
 from giving import aggregates
 from giving.choices import Cause, Confidence, DonorType, Effect, Geography, RecipientType, SupportKind
-from giving.filters import GivingFilter
+from giving.filters import GivingFilter, unknown_parameters
 
 
 class AggregatesQuerySerializer(serializers.Serializer):
@@ -38,6 +39,11 @@ class AggregatesQuerySerializer(serializers.Serializer):
         help_text=gettext_lazy("Municipality slugs (repeat for several)."),
     )
     effect = serializers.ChoiceField(Effect.values, required=False)
+    donor_country = serializers.MultipleChoiceField(
+        choices=[code for code, _name in countries],
+        required=False,
+        help_text=gettext_lazy("Countries where diaspora donors live (ISO codes, repeat for several)."),
+    )
 
 
 _row = inline_serializer(
@@ -133,6 +139,9 @@ class GivingAggregatesView(views.APIView):
                     ]
                 }
             )
+        unknown_params = unknown_parameters(request.query_params, allowed=("group_by", "format"))
+        if unknown_params:
+            raise exceptions.ValidationError(unknown_params)
         blank = sorted({k for k, values in request.query_params.lists() if "" in values and k != "group_by"})
         if blank:
             raise exceptions.ValidationError({k: [_("This value may not be blank.")] for k in blank})

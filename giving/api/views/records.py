@@ -38,7 +38,7 @@ from giving.api.serializers import (
     GivingRecordWriteSerializer,
 )
 from giving.choices import Source, Status
-from giving.filters import GivingFilter
+from giving.filters import GivingFilter, unknown_parameters
 from giving.models import GivingRecord
 from giving.services import imports
 from giving.services import records as services
@@ -107,6 +107,7 @@ class RecordFilterForm(NoBlankParametersForm):
         "geography",
         "municipality",
         "effect",
+        "donor_country",
     )
 
 
@@ -163,6 +164,13 @@ class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
 
     def get_queryset(self):
         return selectors.public_records()
+
+    def list(self, request, *args, **kwargs):
+        # An unknown (misspelt, unsupported) filter is a 400, never the unfiltered list.
+        unknown = unknown_parameters(request.query_params, allowed=("cursor", "page_size", "format"))
+        if unknown:
+            raise exceptions.ValidationError(unknown)
+        return super().list(request, *args, **kwargs)
 
     def get_serializer_class(self):
         if self.request is not None and self.request.method == "POST":

@@ -1,0 +1,144 @@
+"""Admin for KCSF staff: cohorts (curriculum, rubric, facilitators, mentors), applications
+(read-mostly: statuses move only through the services), reviews, sessions, attendance,
+mentor notes and projects."""
+
+from django.contrib import admin
+
+from academy.models import (
+    ApplicationReview,
+    ApplicationScore,
+    Attendance,
+    Cohort,
+    CohortApplication,
+    CohortCriterion,
+    CommunityProject,
+    MentorNote,
+    Module,
+    ProjectComment,
+    Session,
+)
+
+
+class CriterionInline(admin.TabularInline):
+    model = CohortCriterion
+    extra = 0
+
+
+class ModuleInline(admin.TabularInline):
+    model = Module
+    extra = 0
+    fields = ["order", "title_sq", "title_sr", "title_en"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["title_sq", "year", "status", "places", "starts_on", "applications_close_at"]
+    list_filter = ["status", "year"]
+    search_fields = ["title_sq", "title_sr", "title_en"]
+    filter_horizontal = ["municipalities", "facilitators", "mentors"]
+    readonly_fields = ["status"]  # moves through the staff page (academy.workflow.COHORT)
+    inlines = [CriterionInline, ModuleInline]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "module", "starts_at", "facilitator"]
+    list_filter = ["cohort"]
+    list_select_related = ["module", "facilitator"]
+    raw_id_fields = ["facilitator"]
+    search_fields = ["title"]
+
+
+class ReviewInline(admin.TabularInline):
+    model = ApplicationReview
+    extra = 0
+    fields = ["reviewer", "status", "weighted_score", "submitted_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(CohortApplication)
+class CohortApplicationAdmin(admin.ModelAdmin):
+    list_display = ["reference", "applicant", "cohort", "status", "average_score", "waiting_rank", "mentor"]
+    list_filter = ["cohort", "status"]
+    list_select_related = ["applicant", "cohort", "mentor"]
+    search_fields = ["reference", "applicant__email", "applicant__full_name"]
+    raw_id_fields = ["applicant", "mentor"]
+    # Statuses, numbers and decisions move only through the services (academy.workflow).
+    readonly_fields = [
+        "cohort",
+        "applicant",
+        "reference",
+        "status",
+        "submitted_at",
+        "average_score",
+        "reviews_done",
+        "waiting_rank",
+        "decided_at",
+        "decided_by",
+        "offer_expires_at",
+        "responded_at",
+    ]
+    inlines = [ReviewInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class ScoreInline(admin.TabularInline):
+    model = ApplicationScore
+    extra = 0
+    readonly_fields = ["criterion", "score", "comment"]
+    can_delete = False
+
+
+@admin.register(ApplicationReview)
+class ApplicationReviewAdmin(admin.ModelAdmin):
+    list_display = ["application", "reviewer", "status", "weighted_score"]
+    list_filter = ["status", "application__cohort"]
+    list_select_related = ["application", "reviewer"]
+    readonly_fields = [
+        "application",
+        "reviewer",
+        "assigned_by",
+        "status",
+        "coi_declared_at",
+        "coi_note",
+        "comment",
+        "weighted_score",
+        "submitted_at",
+    ]
+    inlines = [ScoreInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["session", "participant", "present", "marked_by", "marked_at"]
+    list_filter = ["session__cohort", "present"]
+    list_select_related = ["session", "participant", "marked_by"]
+    raw_id_fields = ["session", "participant", "marked_by"]
+
+
+@admin.register(MentorNote)
+class MentorNoteAdmin(admin.ModelAdmin):
+    list_display = ["participant", "author", "kind", "met_on"]
+    list_select_related = ["participant", "author"]
+    raw_id_fields = ["participant", "author"]
+
+
+class CommentInline(admin.TabularInline):
+    model = ProjectComment
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+@admin.register(CommunityProject)
+class CommunityProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "cohort", "peers_mobilised"]
+    list_filter = ["cohort"]
+    search_fields = ["title"]
+    filter_horizontal = ["members"]
+    inlines = [CommentInline]

@@ -1,0 +1,377 @@
+"""The Community Leadership Academy: cohorts (with their curriculum, facilitators, mentors and
+rubric), applications and their reviews (the kernel's weighted rubric, core.review),
+sessions, attendance, mentor notes and community action projects.
+
+Invariants live here as constraints; every state change is a service in `academy.services`
+that follows `academy.workflow`.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from academy.choices import ApplicationStatus, CohortStatus, NoteKind
+from core.models import Municipality, TimeStampedModel
+from core.review import ReviewRecord, RubricCriterion, RubricScore
+
+USER = settings.AUTH_USER_MODEL
+
+
+def translated(obj, base: str) -> str:
+    """`obj.<base>_sq|_sr|_en` in the active language, falling back to Albanian, then English."""
+    lang = (get_language() or "sq").lower()
+    suffix = "sr" if lang.startswith("sr") else "en" if lang.startswith("en") else "sq"
+    return getattr(obj, f"{base}_{suffix}") or getattr(obj, f"{base}_sq") or getattr(obj, f"{base}_en") or ""
+
+
+# --- cohorts ----------------------------------------------------------------------------------
+
+
+class Cohort(TimeStampedModel):
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    title_sq = models.CharField(_("title (Albanian)"), max_length=200)
+    title_sr = models.CharField(_("title (Serbian)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description_sq = models.TextField(_("description (Albanian)"), blank=True)
+    description_sr = models.TextField(_("description (Serbian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("municipalities"), related_name="academy_cohorts"
+    )
+    places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=16)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), default=29)
+    applications_open_at = models.DateTimeField(_("applications open"))
+    applications_close_at = models.DateTimeField(_("applications close"))
+    starts_on = models.DateField(_("start date"))
+    ends_on = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CohortStatus.choices, default=CohortStatus.DRAFT
+    )
+    facilitators = models.ManyToManyField(
+        USER, verbose_name=_("facilitators"), related_name="academy_facilitated_cohorts", blank=True
+    )
+    mentors = models.ManyToManyField(
+        USER, verbose_name=_("mentors"), related_name="academy_mentored_cohorts", blank=True
+    )
+    last_reference = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="academy_cohort_places_positive"),
+            models.CheckConstraint(condition=Q(min_age__lte=F("max_age")), name="academy_cohort_age_range"),
+            models.CheckConstraint(
+                condition=Q(applications_close_at__gt=F("applications_open_at")),
+                name="academy_cohort_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CohortStatus.values), name="academy_cohort_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+    title = property(lambda self: translated(self, "title"))
+    description = property(lambda self: translated(self, "description"))
+
+    @property
+    def is_open(self) -> bool:
+        now = timezone.now()
+        return (
+            self.status == CohortStatus.OPEN and self.applications_open_at <= now < self.applications_close_at
+        )
+
+
+class CohortCriterion(RubricCriterion):
+    """One criterion of the cohort's selection rubric (weight and maximum score: core.review)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title_sq = models.CharField(_("criterion (Albanian)"), max_length=200)
+    title_sr = models.CharField(_("criterion (Serbian)"), max_length=200, blank=True)
+    title_en = models.CharField(_("criterion (English)"), max_length=200, blank=True)
+    guidance_sq = models.TextField(_("guidance (Albanian)"), blank=True)
+    guidance_sr = models.TextField(_("guidance (Serbian)"), blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("rubric criteria")
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="academy_criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(max_score__gte=1), name="academy_criterion_max_score_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    title = property(lambda self: translated(self, "title"))
+    guidance = property(lambda self: translated(self, "guidance"))
+
+
+class Module(models.Model):
+    """A part of the cohort's curriculum."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="modules")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title_sq = models.CharField(_("title (Albanian)"), max_length=200)
+    title_sr = models.CharField(_("title (Serbian)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description_sq = models.TextField(_("description (Albanian)"), blank=True)
+    description_sr = models.TextField(_("description (Serbian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        ordering = ["cohort", "order", "pk"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    def __str__(self) -> str:
+        return self.title
+
+    title = property(lambda self: translated(self, "title"))
+    description = property(lambda self: translated(self, "description"))
+
+
+class Session(models.Model):
+    """One meeting of a module: in a place or online, led by a facilitator."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="sessions")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions", editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    facilitator = models.ForeignKey(
+        USER,
+        verbose_name=_("facilitator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="academy_sessions",
+    )
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="academy_session_ends_after")
+        ]
+        indexes = [models.Index(fields=["cohort", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # The cohort is the module's, always (kept on the row for the participants' queries).
+        self.cohort_id = self.module.cohort_id
+        super().save(*args, **kwargs)
+
+    def is_running(self, now=None) -> bool:
+        """Attendance is taken on the day of the session (Europe/Belgrade), until it ends."""
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        return timezone.localdate(self.starts_at) == today and now <= self.ends_at
+
+
+# --- applications -----------------------------------------------------------------------------
+
+
+class CohortApplication(TimeStampedModel):
+    """A young person's application to a cohort; once confirmed, they are a participant."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="academy_applications")
+    reference = models.CharField(_("reference number"), max_length=30, blank=True)
+    status = models.CharField(
+        _("status"), max_length=14, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    date_of_birth = models.DateField(_("date of birth"))
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    motivation = models.TextField(_("motivation"), blank=True)
+    community_issue = models.TextField(_("the community issue you care about"), blank=True)
+    availability = models.TextField(_("availability"), blank=True)
+    reference_name = models.CharField(_("reference person"), max_length=150, blank=True)
+    reference_contact = models.CharField(_("reference person's phone or email"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    average_score = models.DecimalField(
+        _("average weighted score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    reviews_done = models.PositiveSmallIntegerField(default=0)
+    waiting_rank = models.PositiveSmallIntegerField(_("place on the waiting list"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    offer_expires_at = models.DateTimeField(_("confirm the place by"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    mentor = models.ForeignKey(
+        USER,
+        verbose_name=_("mentor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="academy_mentees",
+    )
+
+    class Meta:
+        ordering = ["cohort", "pk"]
+        verbose_name = _("academy application")
+        verbose_name_plural = _("academy applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "applicant"], name="academy_one_application_per_cohort"
+            ),
+            models.UniqueConstraint(
+                fields=["reference"], condition=~Q(reference=""), name="academy_reference_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ApplicationStatus.values), name="academy_application_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ApplicationStatus.DRAFT) | ~Q(reference=""),
+                name="academy_submitted_has_reference",
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "status"]), models.Index(fields=["applicant", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference or f"{self.cohort} — {self.applicant}"
+
+    def age_on(self, day) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class ApplicationReview(TimeStampedModel, ReviewRecord):
+    """A reviewer (staff or partner) assigned to an application, with their review (status,
+    conflict of interest, comment and weighted score: core.review)."""
+
+    application = models.ForeignKey(CohortApplication, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="academy_reviews")
+    assigned_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["application", "pk"]
+        verbose_name = _("application review")
+        verbose_name_plural = _("application reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="academy_review_one_per_reviewer"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="submitted")
+                | (Q(submitted_at__isnull=False) & Q(weighted_score__isnull=False)),
+                name="academy_review_submitted_has_score",
+            ),
+        ]
+        indexes = [models.Index(fields=["reviewer", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.application} — {self.reviewer}"
+
+
+class ApplicationScore(RubricScore):
+    assignment = models.ForeignKey(ApplicationReview, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(CohortCriterion, on_delete=models.PROTECT, related_name="scores")
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "criterion"], name="academy_score_one_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+# --- running a cohort -------------------------------------------------------------------------
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    participant = models.ForeignKey(CohortApplication, on_delete=models.CASCADE, related_name="attendance")
+    present = models.BooleanField(_("present"), default=True)
+    marked_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"], name="academy_attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.participant}"
+
+
+class MentorNote(TimeStampedModel):
+    """A mentor's meeting log or progress note: seen by that mentor, the participant and staff."""
+
+    participant = models.ForeignKey(CohortApplication, on_delete=models.CASCADE, related_name="mentor_notes")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="academy_mentor_notes")
+    kind = models.CharField(_("kind"), max_length=10, choices=NoteKind.choices, default=NoteKind.MEETING)
+    met_on = models.DateField(_("date"), default=timezone.localdate)
+    body = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ["-met_on", "-pk"]
+        verbose_name = _("mentor note")
+        verbose_name_plural = _("mentor notes")
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.met_on}"
+
+
+class CommunityProject(TimeStampedModel):
+    """A community action project of a participant or a team of the cohort."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="projects")
+    members = models.ManyToManyField(CohortApplication, verbose_name=_("team"), related_name="projects")
+    title = models.CharField(_("title"), max_length=200)
+    issue = models.TextField(_("the community issue"))
+    plan = models.TextField(_("plan"), blank=True)
+    peers_mobilised = models.PositiveIntegerField(
+        _("peers mobilised"), default=0, validators=[MaxValueValidator(1_000_000)]
+    )
+    result = models.TextField(_("result"), blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["cohort", "pk"]
+        verbose_name = _("community action project")
+        verbose_name_plural = _("community action projects")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectComment(TimeStampedModel):
+    project = models.ForeignKey(CommunityProject, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("project comment")
+        verbose_name_plural = _("project comments")
+
+    def __str__(self) -> str:
+        return self.body[:60]

@@ -1,0 +1,202 @@
+"""Running a cohort: the sessions (participants, facilitators, mentors), attendance taken
+on a phone (one tap per participant), mentor notes and community action projects."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from academy import selectors
+from academy.forms import CommentForm, MentorNoteForm, ProjectForm
+from academy.services import running
+from academy.views.common import load_application, load_cohort, load_project, load_session
+from core.forms import add_service_errors
+from core.permissions import permission, signed_in
+
+PAGE_SIZE = 30
+
+
+@signed_in
+@require_GET
+def my_cohorts(request):
+    page_obj = Paginator(selectors.cohorts_taking_part(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "academy/my_cohorts.html", {"page_obj": page_obj, "cohorts": page_obj.object_list})
+
+
+@permission("academy.view_sessions", load=load_cohort, pass_as="cohort")
+@require_GET
+def sessions(request, pk, cohort):
+    page_obj = Paginator(selectors.sessions_of(cohort, request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    me = cohort.applications.filter(applicant=request.user, status="confirmed").first()
+    can_mark = request.user.has_perm("academy.take_attendance", cohort)
+    return render(
+        request,
+        "academy/sessions.html",
+        {
+            "cohort": cohort,
+            "page_obj": page_obj,
+            "sessions": page_obj.object_list,
+            "me": me,
+            "can_mark": can_mark,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _sheet(request, session, *, error=None, status=200):
+    return render(
+        request,
+        "academy/attendance.html",
+        {
+            "session": session,
+            "cohort": session.cohort,
+            "rows": selectors.attendance_sheet(session),
+            "running": session.is_running(),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@permission("academy.take_attendance", load=load_session, pass_as="session")
+@require_GET
+def attendance(request, pk, session):
+    return _sheet(request, session)
+
+
+@permission("academy.take_attendance", load=load_session, pass_as="session")
+@require_POST
+def attendance_mark(request, pk, session):
+    try:
+        running.attendance_mark(
+            actor=request.user,
+            session=session,
+            participant_id=request.POST.get("participant"),
+            present=request.POST.get("present") != "0",
+        )
+    except ValidationError as exc:
+        return _sheet(request, session, error=" ".join(exc.messages), status=400)
+    return redirect("academy:attendance", pk=session.pk)
+
+
+@permission("academy.view_mentor_notes", load=load_application, pass_as="participant", refuse=404)
+@require_http_methods(["GET", "POST"])
+def notes(request, pk, participant):
+    can_add = request.user.has_perm("academy.add_mentor_note", participant)
+    form, status = (MentorNoteForm() if can_add else None), 200
+    if request.method == "POST":
+        if not can_add:
+            return render(
+                request,
+                "academy/refused.html",
+                {"reason": _("Only the participant's mentor writes notes.")},
+                status=403,
+            )
+        form = MentorNoteForm(request.POST)
+        if form.is_valid():
+            try:
+                running.mentor_note_add(actor=request.user, participant=participant, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The note was saved."))
+                return redirect("academy:notes", pk=participant.pk)
+        status = 400
+    page_obj = Paginator(selectors.mentor_notes(participant), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "academy/notes.html",
+        {"participant": participant, "page_obj": page_obj, "notes": page_obj.object_list, "form": form},
+        status=status,
+    )
+
+
+@permission("academy.view_sessions", load=load_cohort, pass_as="cohort")
+@require_http_methods(["GET", "POST"])
+def projects(request, pk, cohort):
+    """The cohort's projects; a participant starts one here."""
+    can_start = request.user.has_perm("academy.start_project", cohort)
+    form, status = (ProjectForm() if can_start else None), 200
+    if request.method == "POST":
+        if not can_start:
+            return render(
+                request,
+                "academy/refused.html",
+                {"reason": _("Only participants start projects.")},
+                status=403,
+            )
+        form = ProjectForm(request.POST)
+        if form.is_valid():
+            try:
+                project = running.project_start(actor=request.user, cohort=cohort, data=form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your project was started."))
+                return redirect("academy:project", pk=project.pk)
+        status = 400
+    page_obj = Paginator(selectors.projects_of_cohort(cohort), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "academy/projects.html",
+        {"cohort": cohort, "page_obj": page_obj, "projects": page_obj.object_list, "form": form},
+        status=status,
+    )
+
+
+@permission("academy.view_project", load=load_project, pass_as="project", refuse=404)
+@require_http_methods(["GET", "POST"])
+def project(request, pk, project):
+    can_edit = request.user.has_perm("academy.edit_project", project)
+    can_comment = request.user.has_perm("academy.comment_on_project", project)
+    form = ProjectForm(instance=project) if can_edit else None
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            return render(
+                request,
+                "academy/refused.html",
+                {"reason": _("Only the project's team edits it.")},
+                status=403,
+            )
+        form = ProjectForm(request.POST, instance=project)
+        if form.is_valid():
+            try:
+                running.project_update(actor=request.user, project=project, data=form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The project was saved."))
+                return redirect("academy:project", pk=project.pk)
+        status = 400
+        project.refresh_from_db()
+    return render(
+        request,
+        "academy/project.html",
+        {
+            "project": project,
+            "members": project.members.select_related("applicant"),
+            "comments": project.comments.select_related("author"),
+            "form": form,
+            "comment_form": CommentForm() if can_comment else None,
+        },
+        status=status,
+    )
+
+
+@permission("academy.comment_on_project", load=load_project, pass_as="project")
+@require_POST
+def project_comment(request, pk, project):
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        running.project_comment(actor=request.user, project=project, body=form.cleaned_data["body"])
+        messages.success(request, _("Your comment was added."))
+        return redirect("academy:project", pk=project.pk)
+    return render(request, "academy/refused.html", {"reason": _("Write the comment.")}, status=400)

@@ -1,0 +1,1 @@
+"""Forms of the help desk, one module per area."""

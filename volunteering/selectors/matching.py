@@ -1,0 +1,305 @@
+"""Matching volunteers and experts with opportunities, computed in the database.
+
+The score (0–100) of a (profile, opportunity) pair adds up:
+
+- skills (40): must-have skills weigh twice the nice-to-have ones,
+  40 × (2·must met + nice met) / (2·must + nice); full marks when no skill is asked;
+- place (25): same municipality for on-site work, or remote work both accept;
+- availability (15): enough hours a week (10), and a common time of the week (5)
+  — weekdays, evenings, weekends; full when the opportunity names none;
+- language (10): the person speaks (good or better) one of the opportunity's
+  languages; full when it names none;
+- expertise (5): for an expert request, the expertise asked; full for opportunities;
+- time zone (5): for remote work, within 3 hours of Kosovo (half within 6); full on site.
+
+Both rankings are one annotated query each (correlated subqueries on indexed tables,
+ordered by the score and paginated by the caller), so they do not load the candidates
+into Python: `ranked_profiles(opportunity)` (consenting people, for the organisation) and
+`ranked_opportunities(profile)` (open opportunities, for the person). The rows carry the
+parts of the score, which `explain(row)` turns into a sentence in the active language
+("3 of 4 skills, same municipality, speaks Serbian").
+"""
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Abs, Cast, Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from volunteering.choices import Expertise, Language, LanguageLevel, OpportunityStatus, WorkMode
+from volunteering.models import (
+    Opportunity,
+    OpportunityLanguage,
+    OpportunitySkill,
+    ProfileLanguage,
+    VolunteerProfile,
+)
+
+KOSOVO_UTC_OFFSET = 60  # minutes, standard time
+W_SKILLS, W_PLACE, W_HOURS, W_TIMES, W_LANGUAGE, W_EXPERTISE, W_ZONE = 40, 25, 10, 5, 10, 5, 5
+GOOD = LanguageLevel.GOOD
+
+ProfileSkill = VolunteerProfile.skills.through
+
+
+def _count(queryset, group: str):
+    """Coalesce(Subquery(count of `queryset`'s rows per `group`), 0)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values(group).annotate(n=Count("*")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _flag(condition: Q | Exists) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _score(qs: QuerySet, *, skill_denominator) -> QuerySet:
+    """Add `score` from the parts annotated before (`must_hit`, `nice_hit`, `must_total`,
+    `nice_total`, `place_ok`, `hours_ok`, `times_ok`, `language_ok`, `expertise_ok`, `zone_points`)."""
+    skills = Case(
+        When(Q(must_total=0, nice_total=0), then=Value(float(W_SKILLS))),
+        default=Cast(F("must_hit") * 2 + F("nice_hit"), FloatField())
+        * W_SKILLS
+        / Cast(skill_denominator, FloatField()),
+        output_field=FloatField(),
+    )
+    return qs.annotate(
+        score=Cast(
+            skills
+            + F("place_ok") * W_PLACE
+            + F("hours_ok") * W_HOURS
+            + F("times_ok") * W_TIMES
+            + F("language_ok") * W_LANGUAGE
+            + F("expertise_ok") * W_EXPERTISE
+            + F("zone_points"),
+            FloatField(),
+        )
+    )
+
+
+# --- for an organisation: people ranked for one opportunity -----------------------------------
+
+
+def ranked_profiles(opportunity: Opportunity) -> QuerySet:
+    """Consenting, active people ranked by fit for `opportunity` (best first): one query."""
+    needs = list(opportunity.skill_needs.values_list("skill_id", "required"))
+    must_ids = [pk for pk, required in needs if required]
+    nice_ids = [pk for pk, required in needs if not required]
+    languages = list(opportunity.languages.values_list("language", flat=True))
+
+    qs = VolunteerProfile.objects.filter(contact_consent=True, user__is_active=True).select_related(
+        "user", "municipality"
+    )
+    skill_rows = ProfileSkill.objects.filter(volunteerprofile_id=OuterRef("pk"))
+    qs = qs.annotate(
+        must_total=Value(len(must_ids), output_field=IntegerField()),
+        nice_total=Value(len(nice_ids), output_field=IntegerField()),
+        must_hit=_count(skill_rows.filter(skill_id__in=must_ids), "volunteerprofile_id")
+        if must_ids
+        else Value(0, output_field=IntegerField()),
+        nice_hit=_count(skill_rows.filter(skill_id__in=nice_ids), "volunteerprofile_id")
+        if nice_ids
+        else Value(0, output_field=IntegerField()),
+    )
+    on_site = Q(work_mode__in=[WorkMode.ON_SITE, WorkMode.BOTH])
+    remote_ok = Q(work_mode__in=[WorkMode.REMOTE, WorkMode.BOTH])
+    same_place = (
+        Q(municipality_id=opportunity.municipality_id) & on_site
+        if opportunity.municipality_id
+        else Q(pk=None)
+    )
+    place = (same_place | remote_ok) if opportunity.remote else same_place
+    times = [name for name in ("weekdays", "evenings", "weekends") if getattr(opportunity, name)]
+    times_q = Q()
+    for name in times:
+        times_q |= Q(**{name: True})
+    spoken = ProfileLanguage.objects.filter(
+        profile_id=OuterRef("pk"), language__in=languages, level__gte=GOOD
+    )
+    qs = qs.annotate(
+        same_municipality=_flag(same_place),
+        remote_fit=_flag(remote_ok) if opportunity.remote else Value(0, output_field=IntegerField()),
+        place_ok=_flag(place),
+        hours_ok=_flag(Q(hours_per_week__gte=opportunity.hours_per_week)),
+        times_ok=_flag(times_q) if times else Value(1, output_field=IntegerField()),
+        language_ok=_flag(Exists(spoken)) if languages else Value(1, output_field=IntegerField()),
+        spoken_language=Subquery(spoken.order_by("-level", "language").values("language")[:1])
+        if languages
+        else Value("", output_field=CharField()),
+        expertise_ok=_flag(Q(expertise=opportunity.expertise))
+        if opportunity.is_expert_request
+        else Value(1, output_field=IntegerField()),
+        zone_diff=Abs(F("utc_offset") - KOSOVO_UTC_OFFSET),
+        is_remote_opportunity=Value(opportunity.remote, output_field=BooleanField()),
+        is_expert=Value(opportunity.is_expert_request, output_field=BooleanField()),
+    )
+    if opportunity.remote:
+        zone = Case(
+            When(zone_diff__lte=180, then=Value(float(W_ZONE))),
+            When(zone_diff__lte=360, then=Value(W_ZONE / 2)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    else:
+        zone = Value(float(W_ZONE), output_field=FloatField())
+    qs = qs.annotate(zone_points=zone)
+    denominator = Value(2 * len(must_ids) + len(nice_ids) or 1, output_field=IntegerField())
+    return _score(qs, skill_denominator=denominator).order_by("-score", "-updated_at", "pk")
+
+
+# --- for a person: open opportunities ranked ----------------------------------------------------
+
+
+def open_opportunities() -> QuerySet:
+    """Open opportunities whose deadline has not passed and that still have places."""
+    today = timezone.localdate()
+    return Opportunity.objects.filter(
+        Q(deadline__isnull=True) | Q(deadline__gte=today),
+        status=OpportunityStatus.OPEN,
+        organization__is_active=True,
+        places_filled__lt=F("places"),
+    )
+
+
+def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = None) -> QuerySet:
+    """Open opportunities (or `queryset`) ranked by fit for `profile` (best first): one query."""
+    skill_ids = list(profile.skills.values_list("pk", flat=True))
+    spoken = list(
+        profile.languages.filter(level__gte=GOOD)
+        .order_by("-level", "language")
+        .values_list("language", flat=True)
+    )
+    # The language named in the explanation: the one the person speaks best.
+    preference = Case(
+        *(When(language=code, then=Value(rank)) for rank, code in enumerate(spoken)),
+        default=Value(99),
+        output_field=IntegerField(),
+    )
+    qs = (open_opportunities() if queryset is None else queryset).select_related(
+        "organization", "municipality", "cause"
+    )
+    needs = OpportunitySkill.objects.filter(opportunity_id=OuterRef("pk"))
+    zero = Value(0, output_field=IntegerField())
+    qs = qs.annotate(
+        must_total=_count(needs.filter(required=True), "opportunity_id"),
+        nice_total=_count(needs.filter(required=False), "opportunity_id"),
+        must_hit=_count(needs.filter(required=True, skill_id__in=skill_ids), "opportunity_id")
+        if skill_ids
+        else zero,
+        nice_hit=_count(needs.filter(required=False, skill_id__in=skill_ids), "opportunity_id")
+        if skill_ids
+        else zero,
+    )
+    on_site = profile.work_mode in (WorkMode.ON_SITE, WorkMode.BOTH)
+    remote_ok = profile.work_mode in (WorkMode.REMOTE, WorkMode.BOTH)
+    same_place = (
+        Q(municipality_id=profile.municipality_id) if (on_site and profile.municipality_id) else Q(pk__in=[])
+    )
+    remote_fit = Q(remote=True) if remote_ok else Q(pk__in=[])
+    times = [name for name in ("weekdays", "evenings", "weekends") if getattr(profile, name)]
+    times_q = Q(weekdays=False, evenings=False, weekends=False)
+    for name in times:
+        times_q |= Q(**{name: True})
+    opp_languages = OpportunityLanguage.objects.filter(opportunity_id=OuterRef("pk"))
+    matching_language = opp_languages.filter(language__in=spoken)
+    zone_diff = abs(profile.utc_offset - KOSOVO_UTC_OFFSET)
+    zone_remote = W_ZONE if zone_diff <= 180 else (W_ZONE / 2 if zone_diff <= 360 else 0.0)
+    qs = qs.annotate(
+        same_municipality=_flag(same_place),
+        remote_fit=_flag(remote_fit),
+        place_ok=_flag(same_place | remote_fit),
+        hours_ok=_flag(Q(hours_per_week__lte=profile.hours_per_week)),
+        times_ok=_flag(times_q),
+        language_ok=_flag(~Exists(opp_languages) | Exists(matching_language)),
+        spoken_language=Subquery(
+            matching_language.annotate(rank=preference).order_by("rank").values("language")[:1]
+        ),
+        expertise_ok=_flag(~Q(kind="expert_request") | Q(expertise=profile.expertise or "-")),
+        zone_points=Case(
+            When(remote=True, then=Value(float(zone_remote))),
+            default=Value(float(W_ZONE)),
+            output_field=FloatField(),
+        ),
+        zone_diff=Value(zone_diff, output_field=IntegerField()),
+        is_remote_opportunity=F("remote"),
+        is_expert=_flag(Q(kind="expert_request")),
+    )
+    denominator = F("must_total") * 2 + F("nice_total")
+    return _score(qs, skill_denominator=denominator).order_by("-score", "deadline", "-pk")
+
+
+# --- the explanation -----------------------------------------------------------------------------
+
+
+def explain(row) -> str:
+    """The parts of a ranked row's score as one sentence in the active language."""
+    parts = []
+    total = row.must_total + row.nice_total
+    if total:
+        hit = row.must_hit + row.nice_hit
+        parts.append(
+            ngettext("%(hit)s of %(total)s skill", "%(hit)s of %(total)s skills", total)
+            % {"hit": hit, "total": total}
+        )
+        if row.must_total and row.must_hit < row.must_total:
+            parts.append(
+                ngettext(
+                    "%(missing)s must-have skill missing",
+                    "%(missing)s must-have skills missing",
+                    row.must_total - row.must_hit,
+                )
+                % {"missing": row.must_total - row.must_hit}
+            )
+    if row.same_municipality:
+        parts.append(_("same municipality"))
+    elif row.remote_fit:
+        parts.append(_("remote"))
+    else:
+        parts.append(_("another place"))
+    parts.append(_("enough hours a week") if row.hours_ok else _("fewer hours a week than asked"))
+    if not row.times_ok:
+        parts.append(_("other times of the week"))
+    spoken = getattr(row, "spoken_language", "") or ""
+    if spoken:
+        parts.append(_("speaks %(language)s") % {"language": str(Language(spoken).label)})
+    elif not row.language_ok:
+        parts.append(_("no common language"))
+    if row.is_expert:
+        if row.expertise_ok and row.expertise in Expertise.values:
+            parts.append(_("expertise: %(expertise)s") % {"expertise": str(Expertise(row.expertise).label)})
+        else:
+            parts.append(_("other expertise"))
+    if row.is_remote_opportunity and row.remote_fit:
+        if row.zone_diff <= 180:
+            parts.append(_("time zone close to Kosovo"))
+        elif row.zone_diff > 360:
+            parts.append(_("time zone far from Kosovo"))
+    return ", ".join(parts)
+
+
+def with_explanations(rows) -> list:
+    """The rows of one page, each with `.explanation` and a rounded `.fit` (0–100)."""
+    rows = list(rows)
+    for row in rows:
+        row.explanation = explain(row)
+        row.fit = round(row.score)
+    return rows

@@ -1,0 +1,198 @@
+"""A volunteer's pages: the profile, "my matches", applying and withdrawing, "my
+volunteering" and the hours of an engagement."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.forms import add_service_errors
+from core.permissions import permission, signed_in
+from volunteering.forms import DisputeForm, HoursForm, MessageForm, ProfileForm
+from volunteering.selectors import matching
+from volunteering.selectors import opportunities as selectors
+from volunteering.services import applications, engagements, profiles
+from volunteering.services.profiles import profile_for
+from volunteering.views.common import (
+    load_application,
+    load_engagement,
+    load_hours,
+    load_visible_engagement,
+    load_visible_opportunity,
+    refused,
+)
+from volunteering.workflow import ENGAGEMENT, HOURS
+
+PAGE_SIZE = 20
+
+
+@signed_in
+def profile_edit(request):
+    profile = profile_for(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profiles.profile_save(
+                actor=request.user,
+                fields=form.profile_fields(),
+                skills=form.cleaned_data["skills"],
+                languages=form.languages(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your volunteer profile is saved."))
+            return redirect("volunteering:my_matches")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "volunteering/profile_edit.html", {"form": form, "profile": profile}, status=status
+    )
+
+
+@signed_in
+def my_matches(request):
+    profile = profile_for(request.user)
+    if profile is None:
+        messages.info(
+            request, _("Tell us what you can offer, and we will show the opportunities that fit you.")
+        )
+        return redirect("volunteering:profile_edit")
+    page_obj = Paginator(matching.ranked_opportunities(profile), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = matching.with_explanations(page_obj.object_list)
+    return render(
+        request,
+        "volunteering/my_matches.html",
+        {"profile": profile, "page_obj": page_obj, "rows": rows},
+    )
+
+
+@signed_in
+def my_volunteering(request):
+    context = {
+        "engagements": list(selectors.engagements_of(request.user)[:50]),
+        "applications": list(selectors.applications_of(request.user)[:50]),
+    }
+    return render(request, "volunteering/my_volunteering.html", context)
+
+
+@require_POST
+@permission("volunteering.apply", load=load_visible_opportunity, pass_as="opportunity")
+def apply(request, opportunity, **kwargs):
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return refused(
+            request, ValidationError(_("The message is too long.")), back_url=opportunity.get_absolute_url()
+        )
+    try:
+        applications.application_submit(
+            actor=request.user, opportunity=opportunity, message=form.cleaned_data["message"]
+        )
+    except ValidationError as error:
+        return refused(request, error, back_url=opportunity.get_absolute_url())
+    messages.success(
+        request, _("Your application is sent. The organisation will answer you here and by email.")
+    )
+    return redirect(opportunity.get_absolute_url())
+
+
+@require_POST
+@permission("volunteering.withdraw_application", load=load_application, pass_as="application", refuse=404)
+def withdraw(request, application, **kwargs):
+    try:
+        applications.application_withdraw(actor=request.user, application=application)
+    except ValidationError as error:
+        return refused(request, error)
+    messages.success(request, _("Withdrawn."))
+    return redirect("volunteering:my_volunteering")
+
+
+@permission("volunteering.view_engagement", load=load_engagement, pass_as="engagement", refuse=404)
+def engagement_detail(request, engagement, hours_form=None, status=200, **kwargs):
+    entries = list(selectors.engagement_hours(engagement))
+    user = request.user
+    for entry in entries:
+        entry.can_confirm = user.has_perm("volunteering.confirm_hours", entry) and HOURS.allows(
+            entry.status, "confirmed"
+        )
+        entry.can_correct = user.has_perm("volunteering.correct_hours", entry) and entry.status == "disputed"
+    context = {
+        "engagement": engagement,
+        "opportunity": engagement.opportunity,
+        "entries": entries,
+        "confirmed": engagements.confirmed_hours(engagement),
+        "is_volunteer": engagement.profile.user_id == user.pk,
+        "can_log": user.has_perm("volunteering.log_hours", engagement) and engagement.status == "active",
+        "hours_form": hours_form or HoursForm(),
+        "dispute_form": DisputeForm(),
+        "moves": ENGAGEMENT.available_moves(user, engagement),
+        "history": ENGAGEMENT.history(engagement),
+        "show_contact": user.has_perm("volunteering.view_contact", engagement.application),
+        "certificate_ready": engagement.profile.user_id == user.pk
+        and engagements.confirmed_hours(engagement) > 0,
+    }
+    return render(request, "volunteering/engagement_detail.html", context, status=status)
+
+
+@require_POST
+@permission("volunteering.log_hours", load=load_visible_engagement, pass_as="engagement")
+def hours_log(request, engagement, **kwargs):
+    form = HoursForm(request.POST)
+    if form.is_valid():
+        try:
+            engagements.hours_log(actor=request.user, engagement=engagement, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your hours are logged. The organisation will confirm them."))
+            return redirect(engagement.get_absolute_url())
+    return engagement_detail.__wrapped__(request, engagement=engagement, hours_form=form, status=400)
+
+
+@require_POST
+@permission("volunteering.correct_hours", load=load_hours, pass_as="entry", refuse=404)
+def hours_correct(request, entry, **kwargs):
+    form = HoursForm(request.POST)
+    if form.is_valid():
+        try:
+            engagements.hours_correct(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The hours are corrected and wait for confirmation again."))
+            return redirect(entry.engagement.get_absolute_url())
+    return engagement_detail.__wrapped__(request, engagement=entry.engagement, hours_form=form, status=400)
+
+
+@permission("volunteering.download_certificate", load=load_visible_engagement, pass_as="engagement")
+def certificate(request, engagement, **kwargs):
+    """The PDF certificate of the confirmed hours, in the volunteer's language."""
+    from core import certificates
+
+    try:
+        issued = engagements.certificate_issue(actor=request.user, engagement=engagement)
+    except ValidationError as error:
+        return refused(request, error, back_url=engagement.get_absolute_url())
+    response = HttpResponse(certificates.pdf(issued), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{issued.code}.pdf"'
+    return response
+
+
+@require_POST
+@permission("volunteering.end_engagement", load=load_visible_engagement, pass_as="engagement")
+def engagement_end(request, engagement, **kwargs):
+    target = request.POST.get("to")
+    if target not in ("completed", "cancelled"):
+        return refused(request, ValidationError(_("Choose how the engagement ends.")))
+    try:
+        engagements.engagement_end(
+            actor=request.user,
+            engagement=engagement,
+            completed=target == "completed",
+            note=request.POST.get("note", "")[:500],
+        )
+    except ValidationError as error:
+        return refused(request, error, back_url=engagement.get_absolute_url())
+    return redirect(engagement.get_absolute_url())
