@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("grants.api.urls")),
     path("", include("assistance.api.urls")),
     path("", include("volunteering.api.urls")),
+    path("", include("dialogue.api.urls")),
 ]

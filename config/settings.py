@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "assistance",
     "academy",
     "volunteering",
+    "dialogue",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +302,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "mark-late-strategy-measures": {  # daily: measures past their deadline become "late"
         "task": "transparency.tasks.measures_mark_late",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "dialogue-commitment-reminders": {  # daily; each reminder goes once (core.reminders)
+        "task": "dialogue.tasks.commitment_reminders",
+        "schedule": 24 * 60 * 60.0,
+    },
+    "mark-late-dialogue-commitments": {  # daily: commitments past their date become "late"
+        "task": "dialogue.tasks.commitments_mark_late",
         "schedule": 24 * 60 * 60.0,
     },
     "refresh-giving-aggregates": {"task": "giving.tasks.refresh_aggregates_if_changed", "schedule": 900.0},

@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("assistance/", include("assistance.urls")),
     path("academy/", include("academy.urls")),
     path("volunteering/", include("volunteering.urls")),
+    path("dialogue/", include("dialogue.urls")),
     path("verify/", include("core.certificate_urls")),
     prefix_default_language=True,
 )

@@ -244,6 +244,7 @@ class ApiToken(TimeStampedModel):
         GRANTS_READ = "grants:read", _("Read grant applications of co-managed calls")
         GIVING_WRITE = "giving:write", _("Submit giving records")
         TRANSPARENCY_WRITE = "transparency:write", _("Submit public-funding records")
+        DIALOGUE_WRITE = "dialogue:write", _("Update the organisation's dialogue commitments")
 
     class RevokedReason(models.TextChoices):
         MANUAL = "manual", _("Revoked by an owner")

@@ -26,6 +26,7 @@ OUR_APPS = (
     "assistance",
     "academy",
     "volunteering",
+    "dialogue",
     "config",
 )
 

@@ -2,6 +2,7 @@
 its approved comments (signed-in people comment, staff moderate), and the yearly report
 generated in the background."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -73,11 +74,21 @@ def _measure_or_404(code: str):
     return measure
 
 
+def _dialogue_of(measure):
+    """The dialogue events and commitments about this measure, when dialogue is installed
+    (through its selector: apps never import each other's views or models)."""
+    if not apps.is_installed("dialogue"):
+        return None
+    from dialogue.selectors import for_strategy_measure
+
+    return for_strategy_measure(measure.pk)
+
+
 def _render_measure(request, measure, form, status=200):
     return render(
         request,
         "transparency/measure_detail.html",
-        {"measure": measure, "comments": measure.approved, "form": form},
+        {"measure": measure, "comments": measure.approved, "form": form, "dialogue": _dialogue_of(measure)},
         status=status,
     )
 

@@ -1,0 +1,102 @@
+"""Serializers of the dialogue API: events and commitments (public read), and the change of
+a commitment by its organisation's partner token."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from dialogue.choices import Audience, CommitmentStatus, EventKind, EventStatus
+from dialogue.models import Commitment, Event, EventSector
+
+
+class _OrganizationSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    slug = serializers.CharField(read_only=True)
+
+
+class EventSectorSerializer(serializers.ModelSerializer):
+    audience = serializers.ChoiceField(choices=Audience.choices, read_only=True)
+
+    class Meta:
+        model = EventSector
+        fields = ["audience", "places"]
+        read_only_fields = fields
+
+
+class EventSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=EventKind.choices, read_only=True)
+    status = serializers.ChoiceField(choices=EventStatus.choices, read_only=True)
+    topic = serializers.CharField(source="topic.slug", read_only=True, help_text=_("The topic's slug."))
+    municipality = serializers.CharField(
+        source="municipality.slug", read_only=True, allow_null=True, help_text=_("The municipality's slug.")
+    )
+    organization = _OrganizationSerializer(read_only=True, allow_null=True)
+    sectors = EventSectorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "title_sq",
+            "title_sr",
+            "title_en",
+            "topic",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online_link",
+            "municipality",
+            "organization",
+            "registration_opens_at",
+            "registration_closes_at",
+            "sectors",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_field({"type": "string", "enum": list(CommitmentStatus.values)})
+class CommitmentStatusField(serializers.ChoiceField):
+    pass
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    status = CommitmentStatusField(choices=CommitmentStatus.choices, read_only=True)
+    overdue = serializers.BooleanField(
+        source="is_overdue",
+        read_only=True,
+        help_text=_("Past its date and neither done nor dropped: shown as late."),
+    )
+    organization = _OrganizationSerializer(read_only=True)
+    evidence_links = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "event",
+            "organization",
+            "what",
+            "due_date",
+            "indicator",
+            "status",
+            "overdue",
+            "progress_note",
+            "evidence_links",
+            "strategy_measure_id",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CommitmentUpdateSerializer(serializers.Serializer):
+    status = CommitmentStatusField(choices=CommitmentStatus.choices, required=False)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text=_("Why the status changed.")
+    )
+    progress_note = serializers.CharField(required=False, allow_blank=True, max_length=3000)
+    indicator = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    evidence_links = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, max_length=10
+    )

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DialogueConfig(AppConfig):
+    name = "dialogue"
+    verbose_name = _("Dialogue")
+
+    def ready(self):
+        # The organisation's commitments on its public profile, through organizations'
+        # extension points (organizations never imports this app); the "events I organise"
+        # menu entry for editors of verified organisations (core.navigation).
+        from core.navigation import register_menu_flag
+        from dialogue.rules import edits_a_verified_organization
+        from organizations import extensions
+
+        extensions.register_template_snippet("profile", "dialogue/includes/_commitments_profile.html")
+        register_menu_flag("dialogue_organiser", edits_a_verified_organization)

@@ -1,0 +1,237 @@
+"""Dialogue's demo data, loaded by `seed_demo` (core.demo): a past and two upcoming events
+with invited sectors and an agenda, registrations across sectors (one sector full, with a
+waiting list; attendance at the past event) and commitments in every status, one linked to
+a Strategy measure. Deterministic; skipped when the events exist."""
+
+from datetime import datetime, time, timedelta
+
+from django.apps import apps
+from django.utils import timezone
+
+from accounts.demo import demo_admin, demo_users
+from core import demo
+from core.models import Municipality, Sector, StatusChange
+from dialogue.choices import Audience, CommitmentStatus, EventKind, EventStatus, RegistrationStatus
+from dialogue.models import AgendaItem, Commitment, Event, EventSector, Registration
+from organizations.demo import demo_organizations
+
+DEMO_TITLE = "Tryezë: buxheti komunal dhe shoqëria civile"
+
+
+def _at(days: int, hour: int):
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _event(admin, organization, *, days, kind, titles, municipality, sectors, status=EventStatus.PUBLISHED):
+    sq, sr, en = titles
+    event = Event.objects.create(
+        kind=kind,
+        title_sq=sq,
+        title_sr=sr,
+        title_en=en,
+        description_sq="Takim i hapur ku qytetarët, OShC-të, biznesi, institucionet dhe media bisedojnë bashkë.",
+        description_sr="Otvoreni sastanak na kojem građani, OCD, privreda, institucije i mediji razgovaraju zajedno.",
+        description_en="An open meeting where citizens, CSOs, business, institutions and media talk together.",
+        topic=Sector.objects.order_by("ordering").first(),
+        starts_at=_at(days, 10),
+        ends_at=_at(days, 13),
+        place="Salla e Kuvendit Komunal",
+        municipality=Municipality.objects.filter(slug=municipality).first(),
+        registration_opens_at=_at(min(days, 0) - 20, 9),
+        registration_closes_at=_at(days, 9),
+        organization=organization,
+        created_by=admin,
+        status=status,
+    )
+    for audience, places in sectors:
+        EventSector.objects.create(event=event, audience=audience, places=places)
+    for hour, title, speakers in [
+        (10, "Hapja", "Arta Krasniqi (KCSF)"),
+        (10, "Prezantimi i buxhetit", "Komuna"),
+        (11, "Diskutim i hapur", ""),
+        (12, "Zotimet dhe hapat e ardhshëm", ""),
+    ]:
+        AgendaItem.objects.create(
+            event=event,
+            starts_at=time(hour, 30 if "Prezantimi" in title else 0),
+            title=title,
+            speakers=speakers,
+        )
+    return event
+
+
+def _register(event, audience, name, email, status, position=None, user=None, organization=None):
+    return Registration.objects.create(
+        event=event,
+        sector=event.sectors.get(audience=audience),
+        user=user,
+        name=name,
+        email=email,
+        organization=organization,
+        status=status,
+        waiting_position=position,
+        checked_in_at=event.starts_at if status == RegistrationStatus.ATTENDED else None,
+    )
+
+
+@demo.register(after=("organizations", "transparency"), summary="{created} dialogue rows created")
+def seed() -> int:
+    if Event.objects.filter(title_sq=DEMO_TITLE).exists():
+        return 0
+    admin, users, organizations = demo_admin(), demo_users(), demo_organizations()
+    by_kind = {}
+    for org in organizations:
+        by_kind.setdefault(org.kind, []).append(org)
+    institution = (by_kind.get("public") or organizations)[0]
+    cso = (by_kind.get("cso") or organizations)[0]
+    created = 0
+
+    past = _event(
+        admin,
+        None,
+        days=-30,
+        kind=EventKind.ROUNDTABLE,
+        titles=(
+            DEMO_TITLE,
+            "Okrugli sto: opštinski budžet i civilno društvo",
+            "Roundtable: the municipal budget and civil society",
+        ),
+        municipality="viti",
+        sectors=[(Audience.CSO, 10), (Audience.CITIZENS, 15), (Audience.PUBLIC, 5), (Audience.MEDIA, 3)],
+    )
+    upcoming = _event(
+        admin,
+        cso,
+        days=14,
+        kind=EventKind.TOWN_HALL,
+        titles=(
+            "Takim publik: parqet e lagjeve",
+            "Javni skup: parkovi u naseljima",
+            "Town hall: neighbourhood parks",
+        ),
+        municipality="peje",
+        sectors=[(Audience.CITIZENS, 2), (Audience.CSO, 10), (Audience.PRIVATE, 5)],
+    )
+    _event(
+        admin,
+        None,
+        days=40,
+        kind=EventKind.CONFERENCE,
+        titles=(
+            "Konferenca e dialogut ndërsektorial",
+            "Konferencija međusektorskog dijaloga",
+            "Cross-sector dialogue conference",
+        ),
+        municipality="prishtine",
+        sectors=[(a, 30) for a in Audience.values],
+    )
+    created += 3
+
+    people = [
+        (Audience.CSO, "Drita Berisha", "drita@cea.test", users.get("drita@cea.test"), cso),
+        (Audience.CITIZENS, "Milan Petrović", "milan@cea.test", users.get("milan@cea.test"), None),
+        (Audience.PUBLIC, "Zyra komunale", "zyra@viti.test", None, institution),
+        (Audience.MEDIA, "Radio Dukagjini", "lajme@radio.test", None, None),
+        (Audience.CITIZENS, "Emma Hoxha", "emma@cea.test", users.get("emma@cea.test"), None),
+    ]
+    for n, (audience, name, email, user, org) in enumerate(people):
+        status = RegistrationStatus.ATTENDED if n != 4 else RegistrationStatus.CANCELLED
+        _register(past, audience, name, email, status, user=user, organization=org)
+        created += 1
+    # The upcoming town hall: the citizens' 2 places are taken, one person waits.
+    _register(
+        upcoming,
+        Audience.CITIZENS,
+        "Milan Petrović",
+        "milan@cea.test",
+        RegistrationStatus.REGISTERED,
+        user=users.get("milan@cea.test"),
+    )
+    _register(
+        upcoming,
+        Audience.CITIZENS,
+        "Emma Hoxha",
+        "emma@cea.test",
+        RegistrationStatus.REGISTERED,
+        user=users.get("emma@cea.test"),
+    )
+    _register(
+        upcoming,
+        Audience.CITIZENS,
+        "Blerim Gashi",
+        "blerim@cea.test",
+        RegistrationStatus.WAITING,
+        1,
+        user=users.get("blerim@cea.test"),
+    )
+    _register(
+        upcoming,
+        Audience.CSO,
+        "Drita Berisha",
+        "drita@cea.test",
+        RegistrationStatus.REGISTERED,
+        user=users.get("drita@cea.test"),
+        organization=cso,
+    )
+    created += 4
+
+    measure_id = None
+    if apps.is_installed("transparency"):
+        from transparency.selectors import strategy as strategy_selectors
+
+        measure_id = (
+            strategy_selectors.public_measures().order_by("code").values_list("pk", flat=True).first()
+        )
+    today = timezone.localdate()
+    C = CommitmentStatus
+    plan = [
+        (
+            "Publikimi i draftit të buxhetit për konsultim 15 ditë para miratimit",
+            institution,
+            today + timedelta(days=20),
+            C.PLANNED,
+            measure_id,
+        ),
+        (
+            "Takime të rregullta tremujore me OShC-të",
+            institution,
+            today + timedelta(days=60),
+            C.IN_PROGRESS,
+            None,
+        ),
+        ("Raport publik për fondet e ndara për OShC", institution, today - timedelta(days=5), C.DONE, None),
+        (
+            "Linja e ndërmjetme për ankesat e qytetarëve",
+            institution,
+            today - timedelta(days=10),
+            C.LATE,
+            None,
+        ),
+        ("Fushatë mediale për buxhetin participativ", cso, today + timedelta(days=30), C.DROPPED, None),
+    ]
+    for what, org, due, status, measure in plan:
+        commitment = Commitment.objects.create(
+            event=past,
+            organization=org,
+            what=what,
+            due_date=due,
+            indicator="Publikuar në ueb-faqen e komunës",
+            status=status,
+            evidence_links=["https://kk.rks-gov.net/"] if status == C.DONE else [],
+            strategy_measure_id=measure,
+            created_by=admin,
+        )
+        if status != C.PLANNED:
+            from django.contrib.contenttypes.models import ContentType
+
+            StatusChange.objects.create(
+                content_type=ContentType.objects.get_for_model(Commitment),
+                object_id=commitment.pk,
+                workflow="dialogue.commitment",
+                from_status=C.PLANNED,
+                to_status=status,
+                actor=admin,
+            )
+        created += 1
+    return created

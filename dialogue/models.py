@@ -1,0 +1,342 @@
+"""Cross-sector dialogue: events with the sectors invited and their places, the agenda,
+registrations (with a waiting list per sector and a check-in code), and the commitments
+that come out of an event, with moderated comments."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+from dialogue.choices import (
+    ACTIVE_REGISTRATION,
+    CLOSED_COMMITMENT,
+    Audience,
+    CommentStatus,
+    CommitmentStatus,
+    EventKind,
+    EventStatus,
+    RegistrationStatus,
+)
+
+
+def _in_language(obj, field: str) -> str:
+    lang = (get_language() or "sq").lower()
+    sq = getattr(obj, f"{field}_sq")
+    if lang.startswith("sr"):
+        return getattr(obj, f"{field}_sr") or sq
+    if lang.startswith("en"):
+        return getattr(obj, f"{field}_en") or sq
+    return sq
+
+
+def _choices_check(name: str, field: str, choices) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class Event(TimeStampedModel):
+    kind = models.CharField(_("type"), max_length=20, choices=EventKind.choices)
+    title_sq = models.CharField(_("title (Albanian)"), max_length=200)
+    title_sr = models.CharField(_("title (Serbian)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description_sq = models.TextField(_("description (Albanian)"), max_length=10000)
+    description_sr = models.TextField(_("description (Serbian)"), max_length=10000, blank=True)
+    description_en = models.TextField(_("description (English)"), max_length=10000, blank=True)
+    topic = models.ForeignKey(
+        "core.Sector", on_delete=models.PROTECT, related_name="+", verbose_name=_("topic")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"))
+    registration_closes_at = models.DateTimeField(_("registration closes"))
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dialogue_events",
+        verbose_name=_("organiser"),
+        help_text=_("Empty: organised by KCSF."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("dialogue event")
+        verbose_name_plural = _("dialogue events")
+        constraints = [
+            _choices_check("dialogue_event_kind_valid", "kind", EventKind),
+            _choices_check("dialogue_event_status_valid", "status", EventStatus),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="dialogue_event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="dialogue_event_registration_window",
+            ),
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(online_link=""), name="dialogue_event_has_place"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return _in_language(self, "title")
+
+    @property
+    def description(self) -> str:
+        return _in_language(self, "description")
+
+    def get_absolute_url(self) -> str:
+        return reverse("dialogue:event_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+    def registration_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status == EventStatus.PUBLISHED
+            and self.registration_opens_at <= now < self.registration_closes_at
+            and now < self.ends_at
+        )
+
+
+class EventSector(models.Model):
+    """A sector invited to an event and its places; the row that registrations lock."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="sectors", verbose_name=_("event")
+    )
+    audience = models.CharField(_("sector"), max_length=10, choices=Audience.choices)
+    places = models.PositiveIntegerField(_("places"))
+
+    class Meta:
+        ordering = ["event", "audience"]
+        verbose_name = _("invited sector")
+        verbose_name_plural = _("invited sectors")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "audience"], name="dialogue_event_sector_once"),
+            _choices_check("dialogue_event_sector_audience_valid", "audience", Audience),
+            models.CheckConstraint(condition=Q(places__gte=1), name="dialogue_event_sector_places_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_audience_display())
+
+
+class AgendaItem(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("event"))
+    starts_at = models.TimeField(_("time"))
+    title = models.CharField(_("title"), max_length=200)
+    speakers = models.CharField(_("speakers"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["event", "starts_at", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def new_registration_code() -> str:
+    # Unambiguous letters and digits (no 0/O, 1/I/L), read aloud or typed at the door.
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class Registration(TimeStampedModel):
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+    )
+    sector = models.ForeignKey(
+        EventSector, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("sector")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dialogue_registrations",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    organization_name = models.CharField(_("organisation (typed)"), max_length=200, blank=True)
+    code = models.CharField(
+        _("code"), max_length=16, unique=True, default=new_registration_code, editable=False
+    )
+    status = models.CharField(_("status"), max_length=12, choices=RegistrationStatus.choices)
+    waiting_position = models.PositiveIntegerField(_("waiting list position"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+
+    class Meta:
+        ordering = ["event", "created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            _choices_check("dialogue_registration_status_valid", "status", RegistrationStatus),
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(user__isnull=False, status__in=ACTIVE_REGISTRATION),
+                name="dialogue_registration_once_per_user",
+            ),
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=Q(status__in=ACTIVE_REGISTRATION),
+                name="dialogue_registration_once_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RegistrationStatus.WAITING, waiting_position__isnull=False)
+                | (~Q(status=RegistrationStatus.WAITING) & Q(waiting_position__isnull=True)),
+                name="dialogue_registration_waiting_position",
+            ),
+        ]
+        indexes = [models.Index(fields=["sector", "status", "waiting_position"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.event}"
+
+    @property
+    def organization_label(self) -> str:
+        return self.organization.name if self.organization_id else self.organization_name
+
+
+class Commitment(TimeStampedModel):
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("event")
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="dialogue_commitments",
+        verbose_name=_("committed organisation"),
+    )
+    what = models.TextField(_("commitment"), max_length=3000)
+    due_date = models.DateField(_("by when"))
+    indicator = models.CharField(_("indicator"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CommitmentStatus.choices, default=CommitmentStatus.PLANNED
+    )
+    progress_note = models.TextField(_("progress"), max_length=3000, blank=True)
+    evidence_links = models.JSONField(_("evidence links"), default=list, blank=True)
+    # The id of a transparency.StrategyMeasure (checked through transparency.selectors when
+    # set): no foreign key, so that dialogue works without transparency installed.
+    strategy_measure_id = models.PositiveIntegerField(
+        _("Strategy measure"), null=True, blank=True, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [_choices_check("dialogue_commitment_status_valid", "status", CommitmentStatus)]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["status", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.what[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("dialogue:commitment_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its date and neither done nor dropped: shown as late (whether or not the
+        daily task has moved it to "late" yet)."""
+        return self.status not in CLOSED_COMMITMENT and self.due_date < timezone.localdate()
+
+
+class CommitmentComment(TimeStampedModel):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="comments", verbose_name=_("commitment")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("comment"), max_length=3000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CommentStatus.choices, default=CommentStatus.PENDING
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
+    )
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment on a commitment")
+        verbose_name_plural = _("comments on commitments")
+        constraints = [_choices_check("dialogue_comment_status_valid", "status", CommentStatus)]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:80]

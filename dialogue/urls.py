@@ -1,0 +1,32 @@
+"""Pages of dialogue under /<lang>/dialogue/ (namespace "dialogue")."""
+
+from django.urls import path
+
+from dialogue.views import checkin, commitments, organiser, public
+
+app_name = "dialogue"
+
+urlpatterns = [
+    # public
+    path("", public.event_list, name="event_list"),
+    path("events.ics", public.events_feed, name="events_feed"),
+    path("events/<int:pk>/", public.event_detail, name="event_detail"),
+    path("events/<int:pk>/event.ics", public.event_ics, name="event_ics"),
+    path("events/<int:pk>/register/", public.register, name="register"),
+    path("registrations/", public.my_registrations, name="my_registrations"),
+    path("registrations/<int:pk>/cancel/", public.registration_cancel, name="registration_cancel"),
+    path("ticket/<str:code>/", public.registration_confirmation, name="registration_confirmation"),
+    # organiser
+    path("organise/", organiser.my_events, name="my_events"),
+    path("organise/new/", organiser.event_create, name="event_create"),
+    path("events/<int:pk>/edit/", organiser.event_edit, name="event_edit"),
+    path("events/<int:pk>/status/", organiser.event_move, name="event_move"),
+    path("events/<int:pk>/registrations/", organiser.event_registrations, name="event_registrations"),
+    path("events/<int:pk>/check-in/", checkin.check_in, name="check_in"),
+    # commitments
+    path("commitments/", commitments.tracker, name="tracker"),
+    path("commitments/<int:pk>/", commitments.commitment_detail, name="commitment_detail"),
+    path("commitments/<int:pk>/update/", commitments.commitment_update, name="commitment_update"),
+    path("commitments/moderation/", commitments.comment_moderation, name="comment_moderation"),
+    path("events/<int:pk>/commitments/new/", commitments.commitment_create, name="commitment_create"),
+]

@@ -1,0 +1,72 @@
+"""Factories of dialogue and builders that reach a state through the real services."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from core.models import Sector
+from dialogue.choices import Audience, EventKind, EventStatus
+from dialogue.models import Commitment, Event, EventSector
+from organizations.models import Membership, Organization
+from tests import factories
+from tests.factories import member_of
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published event next week, registration open now."""
+
+    class Meta:
+        model = Event
+
+    kind = EventKind.ROUNDTABLE
+    title_sq = factory.Sequence(lambda n: f"Tryezë {n}")
+    title_sr = factory.Sequence(lambda n: f"Okrugli sto {n}")
+    title_en = factory.Sequence(lambda n: f"Roundtable {n}")
+    description_sq = "Përshkrim"
+    description_en = "Description"
+    topic = factory.LazyFunction(lambda: Sector.objects.order_by("ordering").first())
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+    place = "Salla e Kuvendit"
+    municipality = factory.LazyFunction(lambda: factories.municipality("prishtine"))
+    registration_opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    registration_closes_at = factory.LazyAttribute(lambda o: o.starts_at - timedelta(hours=1))
+    status = EventStatus.PUBLISHED
+
+
+def sector(event, audience=Audience.CSO, places=2) -> EventSector:
+    return EventSector.objects.create(event=event, audience=audience, places=places)
+
+
+def verified_org(**kwargs) -> Organization:
+    return factories.OrganizationFactory(verification_status="verified", **kwargs)
+
+
+def editor_of(org):
+    return member_of(org, Membership.Role.EDITOR)
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    event = factory.SubFactory(EventFactory)
+    organization = factory.LazyFunction(
+        lambda: verified_org(kind=Organization.Kind.PUBLIC_INSTITUTION, registration_number="")
+    )
+    what = "Publish the municipal budget draft for consultation"
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    indicator = "Draft published"
+
+
+def strategy_measure(code="9.1"):
+    """A measure of transparency's Strategy monitoring (for the link from a commitment)."""
+    from transparency.models import StrategyMeasure, StrategyObjective
+
+    objective, _ = StrategyObjective.objects.get_or_create(
+        code="9", defaults={"title_sq": "Objektiv", "title_sr": "Cilj", "title_en": "Objective"}
+    )
+    return StrategyMeasure.objects.create(
+        objective=objective, code=code, title_sq="Masë", title_sr="Mera", title_en="Measure"
+    )

@@ -1,0 +1,100 @@
+"""Places are never over-filled under concurrent registrations (PostgreSQL row locks): many
+people register for the last places of a sector at the same moment; a cancellation racing
+new registrations moves exactly one person up."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from dialogue.choices import RegistrationStatus
+from dialogue.models import Registration
+from dialogue.services import registrations as services
+from tests import factories
+from tests.dialogue.factories import EventFactory, sector
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
+R = RegistrationStatus
+
+
+def race(*calls):
+    barrier = threading.Barrier(len(calls))
+    results, errors = [None] * len(calls), [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            errors[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return results, errors
+
+
+@pytest.fixture
+def slow_count(monkeypatch):
+    """Slow the places check down, so that without the lock every racer would see a free place."""
+    original = services.places_taken
+
+    def slow(sector):
+        value = original(sector)
+        time.sleep(0.2)
+        return value
+
+    monkeypatch.setattr(services, "places_taken", slow)
+
+
+def _register(event, sec, user):
+    return lambda: services.registration_create(event=event, sector=sec, actor=user, user=user)
+
+
+def test_concurrent_registrations_never_overfill_a_sector(slow_count):
+    event = EventFactory()
+    sec = sector(event, places=2)
+    users = [factories.UserFactory() for _ in range(6)]
+    results, errors = race(*(_register(event, sec, u) for u in users))
+    assert errors == [None] * 6
+    statuses = sorted(r.status for r in results)
+    assert statuses.count(R.REGISTERED) == 2 and statuses.count(R.WAITING) == 4
+    positions = sorted(
+        Registration.objects.filter(status=R.WAITING).values_list("waiting_position", flat=True)
+    )
+    assert positions == [1, 2, 3, 4]
+
+
+def test_the_same_person_registering_twice_at_once_gets_one_registration():
+    event = EventFactory()
+    sec = sector(event, places=5)
+    user = factories.UserFactory()
+    _results, errors = race(_register(event, sec, user), _register(event, sec, user))
+    assert Registration.objects.filter(user=user).count() == 1
+    assert sum(e is None for e in errors) == 1
+    assert "already registered" in str(next(e for e in errors if e))
+
+
+def test_a_cancellation_racing_new_registrations_moves_exactly_one_up(slow_count):
+    event = EventFactory()
+    sec = sector(event, places=1)
+    holder = factories.UserFactory()
+    held = services.registration_create(event=event, sector=sec, actor=holder, user=holder)
+    waiting_user = factories.UserFactory()
+    services.registration_create(event=event, sector=sec, actor=waiting_user, user=waiting_user)
+    newcomers = [factories.UserFactory() for _ in range(3)]
+    calls = [lambda: services.registration_cancel(registration=held, actor=holder)]
+    calls += [_register(event, sec, u) for u in newcomers]
+    _results, errors = race(*calls)
+    assert errors == [None] * 4
+    assert Registration.objects.filter(sector=sec, status=R.REGISTERED).count() == 1
