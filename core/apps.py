@@ -14,6 +14,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import checks  # noqa: F401  (registers the deploy checks)
+        from core.models import Municipality, Sector
+        from core.page_cache import REFERENCE, touch_on_change
+
+        touch_on_change(REFERENCE, Municipality, Sector)  # the public pages kept for visitors
         from core.jobs import register as register_job
 
         # Report jobs whose send was lost are sent again by beat (core.jobs).
