@@ -23,6 +23,11 @@ What is never cached (decided here, in one place):
   page: a form that posts gets its token when it is shown to someone who can post — it is
   logged as an error and the page is not stored).
 
+The decorator may sit above a permission declaration (core.permissions) when the answer of
+that permission for a visitor depends only on data filed under the topics (e.g. "the call is
+published"): a visitor's copy was built after the same check for a visitor, and a hit then
+skips loading the object. The declaration's marker is kept (functools.wraps).
+
 A view may shorten how long its page is kept (say, until the next call opens or closes) by
 setting ``response.page_cache_timeout`` (seconds). When the cache does not answer (Redis down
 or hung, core.cache.FailSoftRedisCache), pages are built every time. ``PAGE_CACHE_SECONDS``

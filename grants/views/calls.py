@@ -163,12 +163,14 @@ def _my_applications(user, call: Call) -> list[Application]:
     )
 
 
+# Above the permission: a visitor's copy was built after the same check for a visitor, whose
+# answer (the call is published) depends only on the call, which touches the topics.
+@anonymous_cache(topics=CALL_TOPICS)
 @call_page(
     Call.objects.prefetch_related(
         "municipalities", "sectors", "documents", "criteria", "attachment_requirements"
     )
 )
-@anonymous_cache(topics=CALL_TOPICS)
 @require_safe
 def call_detail(request, slug, call):
     now = timezone.now()

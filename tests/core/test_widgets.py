@@ -55,7 +55,10 @@ def test_memo_select_lists_its_choices_once_per_language_and_writes_what_django_
 
     def field(widget):
         return forms.ModelChoiceField(
-            queryset=Municipality.objects.order_by("pk"), to_field_name="slug", widget=widget, empty_label="All"
+            queryset=Municipality.objects.order_by("pk"),
+            to_field_name="slug",
+            widget=widget,
+            empty_label="All",
         )
 
     django_html = field(forms.Select(attrs={"class": "form-select"})).widget.render("m", "prishtine")
