@@ -101,8 +101,10 @@ def hit(address: str, *, limit: int, period: int, now: float | None = None) -> t
             count = cache.incr(key)
         except ValueError:  # the first request of the window (or the cache does not answer)
             count = 1 if cache.add(key, 1, period + 1) else cache.incr(key)
-    except Exception:  # noqa: BLE001 - a cache that fails is no reason to refuse anyone
-        logger.warning("Page rate limit: the cache did not answer; letting the request through", exc_info=True)
+    except Exception:  # a cache that fails is no reason to refuse anyone
+        logger.warning(
+            "Page rate limit: the cache did not answer; letting the request through", exc_info=True
+        )
         return True, retry_after
     return count <= limit, retry_after
 

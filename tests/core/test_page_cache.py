@@ -60,7 +60,9 @@ def public_pages(organization, call, report) -> list[str]:
 
 @pytest.fixture
 def data():
-    organization = OrganizationFactory(name="Shoqata Drita", verification_status=Organization.Verification.VERIFIED)
+    organization = OrganizationFactory(
+        name="Shoqata Drita", verification_status=Organization.Verification.VERIFIED
+    )
     call = CallFactory()
     report = TransparencyReportFactory(organization=organization, published=True)
     GivingRecordFactory(verified=True, donor_name="Kompania Alfa")
@@ -99,7 +101,7 @@ def test_every_public_page_is_kept_for_visitors_without_a_token_or_anything_pers
 
 
 def test_signed_in_people_never_get_the_visitors_copy(client, data):
-    organization, _call, _report = data
+    _organization, _call, _report = data
     page = url("organizations:directory", "en")
     assert client.get(page)[HEADER] == "miss"
     assert client.get(page)[HEADER] == "hit"
@@ -227,7 +229,7 @@ def test_a_call_page_with_a_countdown_is_kept_a_minute_at_most(client, data, mon
     call.opens_at = call.closes_at - timedelta(days=30)
     call.save()
     client.get(url("grants:call_list", "en"))  # kept until the next opening or closing at most
-    assert 0 < list(stored.values())[0] <= 20 * 86400
+    assert 0 < next(iter(stored.values())) <= 20 * 86400
 
 
 # --- never kept -----------------------------------------------------------------------------------
