@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.ratelimit.PageRateLimitMiddleware",  # 429 for an address asking too many pages
     "core.i18n.ApiLanguageMiddleware",  # /api/: Accept-Language, else English
     "django.middleware.common.CommonMiddleware",
     "core.site_url.RequestSiteURLMiddleware",
@@ -152,6 +153,14 @@ else:
 # Redis, from the database only: a cache in each process could not forget a signed-out
 # session in the other processes.
 SESSION_ENGINE = "core.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Public pages kept whole for anonymous visitors (core.page_cache): at most this long (seconds)
+# when no change touches them; 0 turns the cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Requests per client address and period for the HTML pages (core.ratelimit), "0" = no limit.
+PAGE_RATE_LIMIT = env.str("PAGE_RATE_LIMIT", default="600/60")
+# Addresses or networks of the reverse proxies in front of gunicorn (comma-separated, e.g.
+# "127.0.0.1,10.0.0.0/8"): only from them is X-Forwarded-For believed (core.ratelimit).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- Authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -29,3 +29,6 @@ if XDIST_WORKER:
         _base = int(_redis.path.strip("/") or 0)
         _db = (_base - int(XDIST_WORKER.removeprefix("gw") or 0)) % 16
         CACHES["default"]["LOCATION"] = urlunsplit(_redis._replace(path=f"/{_db}"))  # noqa: F405
+# The pages' rate limit per address would refuse the suite's many requests from 127.0.0.1;
+# tests/core/test_ratelimit.py turns it on.
+PAGE_RATE_LIMIT = "0"

@@ -68,6 +68,7 @@ def _new_tokens(topics) -> None:
 
 
 MAX_CACHED_PAGE = 20
+UNBOUNDED = 10**6  # every page of a list (a page past the end is the last one: one more variant)
 
 
 def query_key(query, allowed: Iterable[str], *, max_page: int = MAX_CACHED_PAGE) -> str | None:

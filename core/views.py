@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
-from core import exports, reports, services
+from core import exports, page_cache, reports, services
 from core.models import ReportJob
+from core.page_cache import anonymous_cache
 from core.pages import HOME
 from core.permissions import public, signed_in
 
@@ -22,6 +23,7 @@ REPORT_LIST_PAGE_SIZE = 25
 
 
 @public
+@anonymous_cache(topics=page_cache.EVERYTHING)
 def home(request):
     """The home page; the apps above core fill it (core.pages.HOME)."""
     return render(request, "core/home.html", HOME.context(request))

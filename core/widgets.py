@@ -42,3 +42,38 @@ class ListSelect(forms.Select):
             mark_safe(_attrs(widget["attrs"])),
             mark_safe("".join(parts)),
         )
+
+
+MEMO_SECONDS = 300  # how long a process keeps a list of choices (reference data hardly changes)
+_memo: dict[tuple, tuple[float, list]] = {}
+
+
+def forget_choices() -> None:
+    """Drop every memoised list of choices (this process; the others after MEMO_SECONDS)."""
+    _memo.clear()
+
+
+class MemoSelect(ListSelect):
+    """A ListSelect whose choices (a ModelChoiceField's queryset, translated labels) are listed
+    once per language and process instead of on every request: filter forms of lists that
+    signed-in people open (the directory, the calls) list every municipality and sector, and
+    the query and labels behind them cost more than the rest of the form. `memo` names the
+    list (e.g. "organizations.directory.municipality"); a list is kept MEMO_SECONDS, and a
+    change of a municipality or sector forgets this process's lists at once."""
+
+    def __init__(self, *args, memo: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memo = memo
+
+    def render(self, name, value, attrs=None, renderer=None):
+        import time
+
+        from django.utils.translation import get_language
+
+        key = (self.memo, get_language())
+        now = time.monotonic()
+        found = _memo.get(key)
+        if found is None or now - found[0] > MEMO_SECONDS:
+            found = _memo[key] = (now, [(str(v), str(label)) for v, label in self.choices])
+        self.choices = found[1]
+        return super().render(name, value, attrs, renderer)

@@ -39,6 +39,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.fragments import touch
+from core.page_cache import GIVING as PAGES
 from giving.aggregates_models import GivingMonthlyMarginal, GivingMonthlySummary, GivingSummaryState
 from giving.choices import Status
 
@@ -839,6 +841,7 @@ def refresh(
             refreshed_at=timezone.now(),
             **({"records_signature": signature} if signature is not None else {}),
         )
+        touch(PAGES)  # new numbers: the visitors' copies of the dashboard (core.page_cache)
     return state.version + 1
 
 
@@ -863,6 +866,7 @@ def refresh_on_commit(dates: Iterable[date | None] = (), *, record_ids: Iterable
             transaction.on_commit(lambda: _enqueue_records(ids), robust=True)
         return
     months = sorted({_month_start(d).isoformat() for d in dates if d}) if dates else []
+    touch(PAGES)  # the visitors' copies of the dashboard (core.page_cache), now and at commit
     transaction.on_commit(lambda: _enqueue(months), robust=True)
 
 

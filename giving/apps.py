@@ -11,3 +11,6 @@ class GivingConfig(AppConfig):
         from giving.jobs import register as register_jobs
 
         register_jobs()  # imports and yearly PDFs, sent again when their send was lost
+        from giving import signals
+
+        signals.connect()  # the public pages kept for visitors (core.page_cache)

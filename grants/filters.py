@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, Sector
+from core.widgets import MemoSelect
 from grants.choices import ApplicantType
 from grants.models import Call
 
@@ -43,7 +44,7 @@ class CallFilter(django_filters.FilterSet):
         method="filter_phase",
         label=_("Calls"),
         empty_label=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=MemoSelect(attrs={"class": "form-select"}, memo="grants.calls.phase"),
     )
     q = django_filters.CharFilter(
         method="filter_search",
@@ -57,7 +58,7 @@ class CallFilter(django_filters.FilterSet):
         method="filter_applicant_type",
         label=_("Who may apply"),
         empty_label=_("Anyone"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=MemoSelect(attrs={"class": "form-select"}, memo="grants.calls.applicant_type"),
     )
     municipality = django_filters.ModelChoiceFilter(
         to_field_name="slug",
@@ -66,7 +67,7 @@ class CallFilter(django_filters.FilterSet):
         label=_("Municipality"),
         empty_label=_("All municipalities"),
         help_text=_("Calls that fund projects there, including calls open to all of Kosovo."),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=MemoSelect(attrs={"class": "form-select"}, memo="grants.calls.municipality"),
     )
     sector = django_filters.ModelChoiceFilter(
         to_field_name="slug",
@@ -74,7 +75,7 @@ class CallFilter(django_filters.FilterSet):
         method="filter_sector",
         label=_("Sector"),
         empty_label=_("All sectors"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=MemoSelect(attrs={"class": "form-select"}, memo="grants.calls.sector"),
     )
 
     class Meta:

@@ -8,13 +8,14 @@
 """
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from core.fragments import touch
 from core.models import Municipality
+from core.page_cache import GRANTS, ORGANIZATIONS, REFERENCE
 from grants.choices import ApplicationStatus
-from grants.models import Application, Call, Grant
+from grants.models import Application, AttachmentRequirement, Call, CallDocument, Criterion, Grant, Question
 from organizations.models import Organization
 
 RANKING = "grants.ranking.{}"
@@ -33,31 +34,52 @@ def public_topics() -> list[str]:
     return [PUBLIC, NAMES]
 
 
+def page_topics() -> list[str]:
+    """The topics of the public grants pages kept whole for visitors (core.page_cache): calls,
+    awarded grants and the names they show."""
+    return [GRANTS, ORGANIZATIONS, REFERENCE]
+
+
 @receiver([post_save, post_delete], sender=Application)
 def _application_changed(sender, instance, **kwargs):
     topics = [RANKING.format(instance.call_id)]
     if instance.status == ApplicationStatus.APPROVED:
-        topics.append(PUBLIC)
+        topics += [PUBLIC, GRANTS]
     touch(*topics)
 
 
 @receiver([post_save, post_delete], sender=Grant)
 def _grant_changed(sender, instance, **kwargs):
-    touch(RANKING.format(instance.call_id), PUBLIC)
+    touch(RANKING.format(instance.call_id), PUBLIC, GRANTS)
 
 
 @receiver([post_save, post_delete], sender=Call)
 def _call_changed(sender, instance, **kwargs):
-    touch(RANKING.format(instance.pk), PUBLIC)
+    touch(RANKING.format(instance.pk), PUBLIC, GRANTS)
 
 
 @receiver([post_save, post_delete], sender=Organization)
 @receiver([post_save, post_delete], sender=Municipality)
 def _names_changed(sender, **kwargs):
-    touch(NAMES)
+    touch(NAMES)  # the pages' topics: organizations' and core's receivers (core.page_cache)
 
 
 @receiver([post_save, post_delete], sender=settings.AUTH_USER_MODEL)
 def _user_changed(sender, update_fields=None, **kwargs):
     if update_fields is None or USER_NAME_FIELDS & set(update_fields):
-        touch(NAMES)
+        touch(NAMES, GRANTS)  # individual grantees' names on the awarded grants
+
+
+@receiver([post_save, post_delete], sender=CallDocument)
+@receiver([post_save, post_delete], sender=Criterion)
+@receiver([post_save, post_delete], sender=AttachmentRequirement)
+@receiver([post_save, post_delete], sender=Question)
+def _call_part_changed(sender, **kwargs):
+    touch(GRANTS)  # shown on the public call page
+
+
+@receiver(m2m_changed, sender=Call.municipalities.through)
+@receiver(m2m_changed, sender=Call.sectors.through)
+def _call_targets_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        touch(PUBLIC, GRANTS)

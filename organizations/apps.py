@@ -7,4 +7,8 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
+        from core.page_cache import ORGANIZATIONS, touch_on_change
         from organizations import exports, pages  # noqa: F401  (the directory export, home and dashboard context)
+        from organizations.models import Organization
+
+        touch_on_change(ORGANIZATIONS, Organization)  # the public pages kept for visitors (core.page_cache)

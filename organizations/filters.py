@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, Sector
+from core.widgets import MemoSelect
 from organizations import extensions, selectors
 from organizations.models import Organization
 
@@ -29,7 +30,7 @@ class OrganizationFilter(django_filters.FilterSet):
         queryset=Municipality.objects.all(),
         label=_("Municipality"),
         empty_label=_("All municipalities"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=MemoSelect(attrs={"class": "form-select"}, memo="organizations.directory.municipality"),
     )
     sector = django_filters.ModelChoiceFilter(
         field_name="sectors",
@@ -37,13 +38,13 @@ class OrganizationFilter(django_filters.FilterSet):
         queryset=Sector.objects.all(),
         label=_("Sector"),
         empty_label=_("All sectors"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=MemoSelect(attrs={"class": "form-select"}, memo="organizations.directory.sector"),
     )
     kind = django_filters.ChoiceFilter(
         choices=Organization.Kind.choices,
         label=_("Kind"),
         empty_label=_("All kinds"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=MemoSelect(attrs={"class": "form-select"}, memo="organizations.directory.kind"),
     )
     verified = django_filters.BooleanFilter(
         method="filter_verified",

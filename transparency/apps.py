@@ -20,4 +20,6 @@ class TransparencyConfig(AppConfig):
         extensions.register_template_snippet("manage", "transparency/includes/_manage_links.html")
         extensions.register_api_field("badge_level", BadgeLevelField)
 
-        from transparency import exports  # noqa: F401  (public funding + strategy exports)
+        from transparency import exports, signals  # noqa: F401  (exports: public funding + strategy)
+
+        signals.connect()  # the public pages kept for visitors (core.page_cache)

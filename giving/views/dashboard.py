@@ -10,17 +10,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import exports
 from core import reports as core_reports
 from core import services as core_services
+from core.page_cache import anonymous_cache
 from core.pagination import KnownCountPaginator
 from core.permissions import public
 from giving import aggregates
 from giving import exports as reports
 from giving.aggregates_models import GivingYearlyReport
 from giving.filters import GivingFilter, unknown_parameters
+from giving.signals import PAGE_TOPICS
 
 PAGE_SIZE = 20
 # Records anyone may download directly, bounded in time: CSV is streamed from
@@ -55,6 +58,7 @@ def _query_without(request, *names) -> str:
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS, query=(*GivingFilter.base_filters, "page"))
 @require_http_methods(["GET", "HEAD"])
 def dashboard(request):
     filterset, valid = _filter(request)
@@ -195,6 +199,7 @@ def records_export(request, fmt: str):
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS)
 @require_http_methods(["GET", "HEAD"])
 def yearly_report(request):
     years = reports.report_years()
@@ -202,10 +207,15 @@ def yearly_report(request):
 
 
 @public
+@csrf_exempt
 @require_POST
 def yearly_report_start(request, year: int):
     """Get the PDF of `year` in the current language: the cached one when the data has not
-    changed, else a new one built in the background (a progress page follows)."""
+    changed, else a new one built in the background (a progress page follows).
+
+    Without CSRF check: it does the same for everyone, signed in or not, and changes nothing
+    of anyone's (the same file for the same year, language and data), so the yearly page
+    carries no token and is kept whole for visitors (core.page_cache)."""
     if year not in {y["year"] for y in reports.report_years()}:
         raise Http404
     report = reports.yearly_report_request(year=year, language=translation.get_language())

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import filesizeformat
@@ -27,7 +27,9 @@ from django.views.decorators.http import require_safe
 
 from core.exports import html_to_pdf
 from core.money import format_money
+from core.page_cache import anonymous_cache
 from core.permissions import permission, public
+from grants import signals
 from grants.choices import ApplicantType, BudgetCategory, QuestionKind, Stage
 from grants.filters import CLOSED, OPEN, PHASES, UPCOMING, CallFilter
 from grants.models import Application, BudgetLine, Call, CallDocument, PlannedActivity
@@ -50,6 +52,10 @@ def _call_loader(queryset):
         return get_object_or_404(queryset, slug=slug)
 
     return load
+
+
+# Whole pages for visitors (core.page_cache): calls, their documents, criteria and names.
+CALL_TOPICS = signals.page_topics()
 
 
 def call_page(queryset=None):
@@ -80,6 +86,8 @@ def _phase_counts(now) -> dict[str, int]:
         open=Count("pk", filter=Q(opens_at__lte=now, closes_at__gt=now)),
         upcoming=Count("pk", filter=Q(opens_at__gt=now)),
         closed=Count("pk", filter=Q(closes_at__lte=now)),
+        next_opening=Min("opens_at", filter=Q(opens_at__gt=now)),
+        next_closing=Min("closes_at", filter=Q(closes_at__gt=now)),
     )
     return counts
 
@@ -88,6 +96,7 @@ def _phase_counts(now) -> dict[str, int]:
 
 
 @public
+@anonymous_cache(topics=CALL_TOPICS, query=(*CallFilter.base_filters, "page"), search=("q",))
 @require_safe
 def call_list(request):
     filterset = CallFilter(request.GET)
@@ -97,7 +106,8 @@ def call_list(request):
         page_obj = Paginator(filterset.qs, CALLS_PAGE_SIZE).get_page(request.GET.get("page"))
     phase = filterset.phase_value if valid else OPEN
     tabs = []
-    counts = _phase_counts(timezone.now())
+    now = timezone.now()
+    counts = _phase_counts(now)
     for value, label in PHASES:
         params = request.GET.copy()
         params.pop("page", None)
@@ -114,7 +124,9 @@ def call_list(request):
         "filtered": any(request.GET.get(name) for name in ("q", "applicant_type", "municipality", "sector")),
         "phase_colours": PHASE_COLOURS,
     }
-    return render(request, "grants/call_list.html", context, status=200 if valid else 400)
+    response = render(request, "grants/call_list.html", context, status=200 if valid else 400)
+    response.page_cache_timeout = _seconds_to(now, counts["next_opening"], counts["next_closing"])
+    return response
 
 
 # --- one call -------------------------------------------------------------------------------
@@ -151,6 +163,9 @@ def _my_applications(user, call: Call) -> list[Application]:
     )
 
 
+# Above the permission: a visitor's copy was built after the same check for a visitor, whose
+# answer (the call is published) depends only on the call, which touches the topics.
+@anonymous_cache(topics=CALL_TOPICS)
 @call_page(
     Call.objects.prefetch_related(
         "municipalities", "sectors", "documents", "criteria", "attachment_requirements"
@@ -191,7 +206,20 @@ def call_detail(request, slug, call):
         "can_manage": _may_manage(request.user),
         "question_formats": QUESTION_FORMATS,
     }
-    return render(request, "grants/call_detail.html", context)
+    response = render(request, "grants/call_detail.html", context)
+    if countdown_to is not None:  # a visitor's copy (core.page_cache) counts down with the clock
+        response.page_cache_timeout = COUNTDOWN_SECONDS
+    return response
+
+
+COUNTDOWN_SECONDS = 60
+
+
+def _seconds_to(now, *moments) -> int | None:
+    """Seconds until the first of `moments` still ahead (None when none is): how long a
+    visitor's copy of a page that shows phases may be kept (core.page_cache)."""
+    ahead = [(m - now).total_seconds() for m in moments if m is not None and m > now]
+    return max(1, int(min(ahead))) if ahead else None
 
 
 @call_page()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import exports, fragments
+from core.page_cache import anonymous_cache
 from core.permissions import public
 from grants import open_data, selectors, signals
 from grants.choices import ApplicantType, GrantStatus
@@ -26,6 +27,9 @@ SPOOL_BYTES = 4 * 1024 * 1024  # kept in memory up to this size, then on disk
 # The list is rebuilt when grants change (grants.signals); this bounds what a change no
 # signal sees can leave on screen.
 CACHE_SECONDS = 600
+# Whole pages for visitors (core.page_cache): the public grants and every name they show.
+AWARDED_TOPICS = signals.page_topics()
+FILTER_FIELDS = open_data.AwardedFilterForm.FIELDS
 
 
 def _filter_form(request) -> tuple[open_data.AwardedFilterForm, bool]:
@@ -69,6 +73,7 @@ def _file(write, columns, rows, *, filename: str, fmt: str, **kwargs) -> FileRes
 
 
 @public
+@anonymous_cache(topics=AWARDED_TOPICS, query=(*FILTER_FIELDS, "page", "format"), search=("q",))
 @require_http_methods(["GET", "HEAD"])
 def awarded_list(request):
     form, valid = _filter_form(request)
@@ -93,7 +98,11 @@ def awarded_list(request):
             title=_("Awarded grants"),
         )
     # Searches are built every time (any text would be a new variant to keep).
-    query = None if request.GET.get("q") else fragments.query_key(request.GET, (*form.FIELDS, "page"))
+    query = (
+        None
+        if request.GET.get("q")
+        else fragments.query_key(request.GET, (*form.FIELDS, "page"), max_page=fragments.UNBOUNDED)
+    )
     if query is None:
         content = _awarded_content(request, form, grants)
     else:

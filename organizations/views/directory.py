@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
+from core.page_cache import EVERYTHING, anonymous_cache
 from core.permissions import error_text, permission, public, require, signed_in
 from organizations import selectors, services
 from organizations.filters import OrganizationFilter
@@ -38,6 +39,7 @@ def load_organization(request, slug, **kwargs) -> Organization:
 
 
 @public
+@anonymous_cache(topics=EVERYTHING, query=(*OrganizationFilter.base_filters, "page"), search=("q",))
 @require_http_methods(["GET", "HEAD"])
 def directory(request):
     filterset = OrganizationFilter(request.GET or None)
@@ -57,6 +59,7 @@ def directory(request):
 
 
 @public
+@anonymous_cache(topics=EVERYTHING)
 @require_http_methods(["GET", "HEAD"])
 def organization_detail(request, slug):
     organization = get_object_or_404(selectors.public_organizations(), slug=slug)

@@ -40,3 +40,37 @@ def test_in_a_bound_form_with_a_model_choice_field():
 
     data = {"municipality": Municipality.objects.order_by("slug").last().slug}
     assert str(Fast(data)["municipality"]) == str(Slow(data)["municipality"])
+
+
+@pytest.mark.django_db
+def test_memo_select_lists_its_choices_once_per_language_and_writes_what_django_writes(
+    django_assert_num_queries,
+):
+    from django.utils import translation
+
+    from core.models import Municipality
+    from core.widgets import MemoSelect, forget_choices
+
+    forget_choices()
+
+    def field(widget):
+        return forms.ModelChoiceField(
+            queryset=Municipality.objects.order_by("pk"),
+            to_field_name="slug",
+            widget=widget,
+            empty_label="All",
+        )
+
+    django_html = field(forms.Select(attrs={"class": "form-select"})).widget.render("m", "prishtine")
+    memo = field(MemoSelect(attrs={"class": "form-select"}, memo="tests.municipality"))
+    with translation.override("en"):
+        assert memo.widget.render("m", "prishtine") == field(
+            forms.Select(attrs={"class": "form-select"})
+        ).widget.render("m", "prishtine")
+        with django_assert_num_queries(0):  # the second form in the same language: no query
+            again = field(MemoSelect(attrs={"class": "form-select"}, memo="tests.municipality"))
+            assert 'value="prishtine" selected' in again.widget.render("m", "prishtine")
+    assert django_html.count("<option") == Municipality.objects.count() + 1
+    Municipality.objects.filter(pk=Municipality.objects.order_by("pk").first().pk).first().save()
+    with translation.override("en"), django_assert_num_queries(1):  # a change forgets the lists
+        field(MemoSelect(memo="tests.municipality")).widget.render("m", "")

@@ -219,7 +219,8 @@ def test_refresh_on_commit_after_verify_and_reject(django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         GivingRecord.objects.filter(pk=target.pk).update(status=Status.VERIFIED, reviewed_at=timezone.now())
         aggregates.refresh_on_commit([target.date])
-    assert len(callbacks) == 1
+    # One refresh; the others renew the pages' topics at commit (core.fragments.touch).
+    assert len([c for c in callbacks if not c.__qualname__.startswith("touch.")]) == 1
     assert dashboard({})["totals"]["count"] == count + 1
     assert aggregates.data_version() > version
     with django_capture_on_commit_callbacks(execute=True):

@@ -301,12 +301,15 @@ def test_directory_filter_by_level(client):
         give_badge(org, level)
     url = en("organizations:directory")
 
+    everyone = {o.name for o in (gold, silver, bronze, none, plain)}
+
     def names(params):
+        # From the page's text: `?badge=` is the same page as no filter, served to a visitor
+        # from the copy kept of it (core.page_cache), without a template context.
         response = client.get(url, params)
         assert response.status_code == 200
-        return {o.name for o in response.context["organizations"]}
+        return {name for name in everyone if name in response.content.decode()}
 
-    everyone = {o.name for o in (gold, silver, bronze, none, plain)}
     assert names({}) == everyone
     assert names({"badge": ""}) == everyone
     assert names({"badge": "bronze"}) == {"Gold Org", "Silver Org", "Bronze Org"}
@@ -387,6 +390,7 @@ def test_directory_query_count_with_badges_does_not_grow(client, params):
         assert response.status_code == 200
         return len(ctx.captured_queries), len(response.context["organizations"])
 
+    count()  # the filter form's choices are listed once per process (core.widgets.MemoSelect)
     seed(4)
     few, shown_few = count()
     seed(6)

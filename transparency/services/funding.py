@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core import tabular
+from core.fragments import touch
 from core.money import AmountError, parse_amount
+from core.page_cache import TRANSPARENCY
 from organizations.models import ApiToken, Organization
 from transparency.choices import FundingProcedure, FundingSource
 from transparency.models import PublicFundingRecord
@@ -447,6 +449,7 @@ def funding_import(
                 default_user=actor if getattr(actor, "is_authenticated", False) else None,
                 default_change_reason="import",
             )
+            touch(TRANSPARENCY)  # bulk: no post_save (core.page_cache)
             result.created = len(new_records)
     return result
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from core.fragments import touch
+from core.page_cache import TRANSPARENCY
 from transparency.choices import CommentStatus, MeasureStatus
 from transparency.models import MeasureComment, StrategyMeasure
 from transparency.selectors.strategy import OPEN_STATUSES, commentable_organizations
@@ -47,6 +49,7 @@ def measures_mark_late(*, today=None) -> int:
                 batch_size=500,
                 default_change_reason="deadline passed",
             )
+            touch(TRANSPARENCY)  # bulk: no post_save (core.page_cache)
     return len(measures)
 
 
@@ -93,6 +96,7 @@ def comments_moderate(*, actor, ids, action: str) -> int:
     ids = [int(pk) for pk in ids if str(pk).isdecimal() and len(str(pk)) < 19]
     now = timezone.now()
     with transaction.atomic():
+        touch(TRANSPARENCY)  # approved comments are public; bulk: no post_save (core.page_cache)
         return (
             MeasureComment.objects.filter(pk__in=ids)
             .exclude(status=target)

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from core.page_cache import anonymous_cache
 from core.permissions import permission, public
 from organizations.models import Organization
 from transparency import badges
 from transparency.selectors import badges as badges_selectors
+from transparency.signals import PAGE_TOPICS
 
 SVG_MAX_AGE = 60 * 60  # one hour: a new badge shows on other websites within the hour
 
@@ -28,6 +30,7 @@ def _active_organization(slug: str) -> Organization:
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS)
 @require_http_methods(["GET", "HEAD"])
 def methodology(request):
     return render(

@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from core import exports
+from core.page_cache import anonymous_cache
 from core.permissions import public, staff_page
 from core.tabular import TabularFileError
 from transparency.exports import RECONCILIATION_COLUMNS, reconciliation_table
 from transparency.forms.funding import FundingDashboardForm, FundingImportForm, ReconciliationForm
 from transparency.selectors import funding as funding_selectors
 from transparency.services import funding as funding_services
+from transparency.signals import PAGE_TOPICS
 
 INSTITUTION_YEAR_PAGE_SIZE = 25
 RECONCILIATION_PAGE_SIZE = 50
@@ -153,6 +155,7 @@ def _chart_data(data: dict) -> dict:
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS, query=(*FundingDashboardForm.base_fields, "page"))
 @require_http_methods(["GET", "HEAD"])
 def funding_dashboard(request):
     """Totals per institution and year, the open-call share, top recipients, per

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.forms import add_service_errors
 from core.money import format_money
+from core.page_cache import anonymous_cache
 from core.permissions import error_text, permission, public, require, staff_page
 from organizations.models import Organization
 from transparency import workflow
@@ -38,6 +39,7 @@ from transparency.forms.reports import (
 from transparency.models import EXPENDITURE_FIELDS, INCOME_FIELDS, ReportDocument, TransparencyReport
 from transparency.selectors import reports as selectors
 from transparency.services import reports as services
+from transparency.signals import PAGE_TOPICS
 
 PUBLIC_PAGE_SIZE = 20
 MY_REPORTS_PAGE_SIZE = 20
@@ -163,6 +165,7 @@ def _totals(report) -> dict:
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS, query=(*ReportFilterForm.base_fields, "page"), search=("q",))
 @require_http_methods(["GET", "HEAD"])
 def report_list(request):
     """Published reports: search, filter by year and municipality, paginated."""
@@ -189,6 +192,7 @@ def report_list(request):
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS)
 @require_http_methods(["GET", "HEAD"])
 def report_public(request, pk):
     """A published report (or an earlier, superseded version) with its history."""

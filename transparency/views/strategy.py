@@ -15,10 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import services as core_services
 from core.forms import add_service_errors
+from core.page_cache import anonymous_cache
 from core.permissions import public, signed_in, staff_page
 from transparency.forms.funding import MeasureCommentForm, StrategyFilterForm, StrategyReportForm
 from transparency.selectors import strategy as strategy_selectors
 from transparency.services import strategy as strategy_services
+from transparency.signals import PAGE_TOPICS
 
 MEASURE_PAGE_SIZE = 25
 MODERATION_PAGE_SIZE = 50
@@ -31,6 +33,7 @@ def _report_years() -> list[int]:
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS, query=(*StrategyFilterForm.base_fields, "page"))
 @require_http_methods(["GET", "HEAD"])
 def strategy_overview(request):
     form = StrategyFilterForm(request.GET or None)
@@ -94,6 +97,7 @@ def _render_measure(request, measure, form, status=200):
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def measure_detail(request, code):
     measure = _measure_or_404(code)

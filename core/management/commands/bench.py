@@ -19,7 +19,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
-BENCHMARKS = ("giving", "grants")  # apps with a `bench` module
+# The benchmark modules: an app's `bench`, or the pages of the whole portal (config, the top layer).
+BENCHMARKS = {"giving": "giving.bench", "grants": "grants.bench", "pages": "config.bench_pages"}
 
 
 def _admin_connection():
@@ -34,15 +35,21 @@ class Command(BaseCommand):
     help = "Benchmark an app's pages against hand-written SQL in a separate PostgreSQL database."
 
     def add_arguments(self, parser):
-        parser.add_argument("app", choices=BENCHMARKS)
+        parser.add_argument("app", choices=list(BENCHMARKS))
         parser.add_argument("--rows", type=int, default=None, help="rows to seed (default: the app's)")
         parser.add_argument("--requests", type=int, default=20, help="requests per case")
         parser.add_argument("--calls", type=int, default=None, help="grants: calls to spread the rows over")
+        parser.add_argument(
+            "--scale", type=float, default=None, help="pages: share of the full data set (1.0)"
+        )
+        parser.add_argument("--seconds", type=float, default=None, help="pages: seconds of load per case")
         parser.add_argument("--database-name", default="cea_bench")
         parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
 
-    def handle(self, *args, app, rows, requests, database_name, keep, calls=None, **options):
-        module = importlib.import_module(f"{app}.bench")
+    def handle(
+        self, *args, app, rows, requests, database_name, keep, calls=None, scale=None, seconds=None, **options
+    ):
+        module = importlib.import_module(BENCHMARKS[app])
         vendors = getattr(module, "VENDORS", ("postgresql",))
         if connection.vendor not in vendors:
             raise CommandError(
@@ -61,6 +68,16 @@ class Command(BaseCommand):
             if app != "grants" or calls < 1:
                 raise CommandError("--calls is a positive number, for the grants benchmark only.")
             run_options["calls"] = calls
+        if scale is not None or seconds is not None:
+            if (
+                app != "pages"
+                or (scale is not None and not 0 < scale <= 1)
+                or (seconds is not None and seconds <= 0)
+            ):
+                raise CommandError(
+                    "--scale (0 to 1) and --seconds (positive) are for the pages benchmark only."
+                )
+            run_options.update({k: v for k, v in (("scale", scale), ("seconds", seconds)) if v is not None})
         if connection.vendor == "sqlite":
             self._run_on_sqlite(module, run_options, database_name=database_name, keep=keep)
             return

@@ -1,0 +1,108 @@
+"""The pages' rate limit per client address (core.ratelimit; issue 12, item 14)."""
+
+import socket
+
+import pytest
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from core import ratelimit
+from core.cache import FailSoftRedisCache
+from core.ratelimit import client_address, parse_rate
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(language="en"):
+    with translation.override(language):
+        return reverse("transparency:methodology")
+
+
+@override_settings(PAGE_RATE_LIMIT="3/60")
+def test_an_address_asking_too_many_pages_gets_a_translated_429_with_retry_after(client):
+    for _ in range(3):
+        assert client.get(page()).status_code == 200
+    refused = client.get(page("sq"))
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "no-cache" in refused["Cache-Control"]
+    with translation.override("sq"):
+        assert translation.gettext("Too many requests") in refused.content.decode()
+    # Another address is not affected, nor is the API (DRF's own throttles).
+    assert client.get(page(), REMOTE_ADDR="10.1.2.3").status_code == 200
+    assert client.get("/api/v1/organizations/").status_code == 200
+
+
+@override_settings(PAGE_RATE_LIMIT="3/60")
+def test_signed_in_people_behind_another_address_are_not_slowed_by_a_hammering_one(client):
+    for _ in range(10):
+        client.get(page(), REMOTE_ADDR="203.0.113.9")
+    member = type(client)()
+    member.force_login(UserFactory())
+    assert member.get(page(), REMOTE_ADDR="198.51.100.7").status_code == 200
+
+
+@override_settings(PAGE_RATE_LIMIT="0")
+def test_zero_turns_it_off(client):
+    for _ in range(5):
+        assert client.get(page()).status_code == 200
+
+
+@override_settings(PAGE_RATE_LIMIT="2/60")
+def test_it_fails_open_when_the_cache_does_not_answer(client, monkeypatch):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dead = FailSoftRedisCache(
+        f"redis://127.0.0.1:{port}/0", {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
+    )
+    monkeypatch.setattr(ratelimit, "cache", dead)
+    for _ in range(5):
+        assert client.get(page()).status_code == 200
+
+
+@override_settings(PAGE_RATE_LIMIT="2/60")
+def test_it_fails_open_when_the_cache_raises(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("down")
+
+    monkeypatch.setattr(ratelimit.cache, "incr", broken)
+    monkeypatch.setattr(ratelimit.cache, "add", broken)
+    for _ in range(5):
+        assert client.get(page()).status_code == 200
+
+
+def _request(remote, forwarded=None):
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/en/", **extra)
+
+
+def test_x_forwarded_for_is_believed_only_from_trusted_proxies():
+    with override_settings(TRUSTED_PROXIES=[]):
+        assert client_address(_request("198.51.100.1", "1.2.3.4")) == "198.51.100.1"
+    with override_settings(TRUSTED_PROXIES=["10.0.0.0/8", "127.0.0.1"]):
+        # The right-most address that is not one of our proxies; what the client wrote before it is not believed.
+        assert client_address(_request("127.0.0.1", "1.2.3.4, 203.0.113.5, 10.0.0.2")) == "203.0.113.5"
+        assert client_address(_request("198.51.100.1", "1.2.3.4")) == "198.51.100.1"  # not from a proxy
+        assert client_address(_request("127.0.0.1")) == "127.0.0.1"
+        assert client_address(_request("127.0.0.1", "garbage")) == "127.0.0.1"
+
+
+@override_settings(PAGE_RATE_LIMIT="2/60", TRUSTED_PROXIES=["127.0.0.1"])
+def test_behind_a_trusted_proxy_each_client_is_counted_apart(client):
+    for _ in range(2):
+        assert client.get(page(), HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 200
+    assert client.get(page(), HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 429
+    assert client.get(page(), HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 200
+
+
+def test_parse_rate():
+    assert parse_rate("600/60") == (600, 60)
+    assert parse_rate("0") == (0, 0)
+    assert parse_rate("") == (0, 0)
+    with pytest.raises(ratelimit.RateError):
+        parse_rate("many")
