@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AcademyConfig(AppConfig):
     name = "academy"
     verbose_name = _("Leadership Academy")
+
+    def ready(self):
+        from academy import signals
+
+        signals.connect()  # the public pages kept for visitors (core.page_cache)

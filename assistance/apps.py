@@ -7,6 +7,10 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Assistance")
 
     def ready(self):
+        from assistance import signals
+
+        signals.connect()  # the public pages kept for visitors (core.page_cache)
+
         # "My expert inbox" in the navbar, for active experts only (core never imports this app).
         from assistance.selectors import is_active_expert
         from core.navigation import register_menu_flag

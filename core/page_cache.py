@@ -63,7 +63,23 @@ GIVING = "pages.giving"
 TRANSPARENCY = "pages.transparency"
 GRANTS = "pages.grants"
 REFERENCE = "pages.reference"  # municipalities, sectors (core reference data)
-EVERYTHING = (ORGANIZATIONS, GIVING, TRANSPARENCY, GRANTS, REFERENCE)
+VOLUNTEERING = "pages.volunteering"
+DIALOGUE = "pages.dialogue"
+ACADEMY = "pages.academy"
+ASSISTANCE = "pages.assistance"
+# Home, the directory and an organisation's profile show every app's data (the profile through
+# organizations.extensions' snippets: open opportunities, commitments, ...).
+EVERYTHING = (
+    ORGANIZATIONS,
+    GIVING,
+    TRANSPARENCY,
+    GRANTS,
+    REFERENCE,
+    VOLUNTEERING,
+    DIALOGUE,
+    ACADEMY,
+    ASSISTANCE,
+)
 
 
 def timeout_seconds() -> int:

@@ -7,6 +7,10 @@ class DialogueConfig(AppConfig):
     verbose_name = _("Dialogue")
 
     def ready(self):
+        from dialogue import signals
+
+        signals.connect()  # the public pages kept for visitors (core.page_cache)
+
         # The organisation's commitments on its public profile, through organizations'
         # extension points (organizations never imports this app); the "events I organise"
         # menu entry for editors of verified organisations (core.navigation).

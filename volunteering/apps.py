@@ -7,6 +7,10 @@ class VolunteeringConfig(AppConfig):
     verbose_name = _("Volunteering")
 
     def ready(self):
+        from volunteering import signals
+
+        signals.connect()  # the public pages kept for visitors (core.page_cache)
+
         # Open opportunities on the organisation's profile, through `organizations.extensions`.
         from organizations import extensions
 

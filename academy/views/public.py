@@ -8,13 +8,16 @@ from django.views.decorators.http import require_GET
 from academy import selectors
 from academy.forms import EligibilityForm
 from academy.services.applications import eligibility_problems
+from academy.signals import PAGE_TOPICS
 from academy.views.common import load_cohort
+from core.page_cache import anonymous_cache
 from core.permissions import public
 
 PAGE_SIZE = 20
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS, query=("page",))
 @require_GET
 def cohort_list(request):
     page_obj = Paginator(selectors.public_cohorts(), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -11,6 +11,8 @@ from assistance.choices import Category
 from assistance.forms.knowledge import SearchForm
 from assistance.selectors import knowledge as selectors
 from assistance.services import knowledge as services
+from assistance.signals import PAGE_TOPICS
+from core.page_cache import anonymous_cache
 from core.pagination import page_with_total
 from core.permissions import public
 
@@ -18,6 +20,7 @@ PAGE_SIZE = 20
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS, query=("category", "page"), search=("q",))
 @require_GET
 def knowledge_list(request):
     form = SearchForm(request.GET or None)

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import add_service_errors
+from core.page_cache import anonymous_cache
 from core.permissions import permission, public, staff_page
 from dialogue import selectors
 from dialogue.choices import CommentStatus
 from dialogue.forms import CommentForm, CommitmentFilterForm, CommitmentForm, CommitmentUpdateForm
 from dialogue.models import CommitmentComment
 from dialogue.services import commitments as commitment_services
+from dialogue.signals import PAGE_TOPICS
 from dialogue.views._common import load_commitment, load_event, load_public_commitment
 from dialogue.workflow import COMMITMENT
 
@@ -33,6 +35,7 @@ def _measure_choices():
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS, query=(*CommitmentFilterForm.base_fields, "page"))
 @require_GET
 def tracker(request):
     form = CommitmentFilterForm(request.GET or None, institutions=selectors.committed_organizations())

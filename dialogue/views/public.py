@@ -12,17 +12,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import qr
 from core.forms import add_service_errors
+from core.page_cache import anonymous_cache
 from core.permissions import permission, public, signed_in
 from dialogue import selectors
 from dialogue.forms import EventFilterForm, RegistrationForm
 from dialogue.models import Registration
 from dialogue.services import registrations as registration_services
+from dialogue.signals import PAGE_TOPICS
 from dialogue.views._common import load_event, load_registration
 
 PAGE_SIZE = 20
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS, query=(*EventFilterForm.base_fields, "page"))
 @require_GET
 def event_list(request):
     form = EventFilterForm(request.GET or None)

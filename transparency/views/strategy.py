@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import services as core_services
 from core.forms import add_service_errors
-from core.page_cache import anonymous_cache
+from core.page_cache import DIALOGUE, anonymous_cache
 from core.permissions import public, signed_in, staff_page
 from transparency.forms.funding import MeasureCommentForm, StrategyFilterForm, StrategyReportForm
 from transparency.selectors import strategy as strategy_selectors
@@ -97,7 +97,7 @@ def _render_measure(request, measure, form, status=200):
 
 
 @public
-@anonymous_cache(topics=PAGE_TOPICS)
+@anonymous_cache(topics=(*PAGE_TOPICS, DIALOGUE))  # it lists dialogue's events and commitments
 @require_http_methods(["GET", "HEAD", "POST"])
 def measure_detail(request, code):
     measure = _measure_or_404(code)

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from core.page_cache import anonymous_cache
 from core.permissions import permission, public
 from volunteering.filters import OpportunityFilter
 from volunteering.forms import MessageForm
@@ -10,12 +11,14 @@ from volunteering.models import Application
 from volunteering.selectors import matching
 from volunteering.selectors.opportunities import opportunity_skills
 from volunteering.services.profiles import profile_for
+from volunteering.signals import PAGE_TOPICS
 from volunteering.views.common import load_visible_opportunity
 
 PAGE_SIZE = 20
 
 
 @public
+@anonymous_cache(topics=PAGE_TOPICS, query=(*OpportunityFilter.base_filters, "page"))
 def opportunity_list(request):
     filterset = OpportunityFilter(
         request.GET,
