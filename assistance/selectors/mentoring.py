@@ -16,7 +16,7 @@ def series_visible_to(user) -> QuerySet[MentoringSeries]:
     qs = MentoringSeries.objects.select_related("mentor__user", "organization").annotate(
         planned_count=Count("sessions"),
         held_count=Count("sessions", filter=Q(sessions__held_on__isnull=False)),
-    )
+    ).order_by("-started_on", "-pk")
     if has_staff_powers(user):
         return qs
     from organizations.models import Membership
