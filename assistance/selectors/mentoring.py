@@ -13,10 +13,14 @@ from core.permissions import has_staff_powers
 
 def series_visible_to(user) -> QuerySet[MentoringSeries]:
     """Staff see every series; others the ones they mentor or whose organisation they belong to."""
-    qs = MentoringSeries.objects.select_related("mentor__user", "organization").annotate(
-        planned_count=Count("sessions"),
-        held_count=Count("sessions", filter=Q(sessions__held_on__isnull=False)),
-    ).order_by("-started_on", "-pk")
+    qs = (
+        MentoringSeries.objects.select_related("mentor__user", "organization")
+        .annotate(
+            planned_count=Count("sessions"),
+            held_count=Count("sessions", filter=Q(sessions__held_on__isnull=False)),
+        )
+        .order_by("-started_on", "-pk")
+    )
     if has_staff_powers(user):
         return qs
     from organizations.models import Membership

@@ -196,9 +196,7 @@ def test_cancel(client, world, role, expected):
 
 def test_a_session_of_another_series_is_404(client, world):
     other = _series(mentor=world["series"].mentor)
-    session = services.session_plan(
-        actor=other.mentor.user, series=other, planned_on=TODAY(), topic="Other"
-    )
+    session = services.session_plan(actor=other.mentor.user, series=other, planned_on=TODAY(), topic="Other")
     url = reverse("assistance:session_log", args=[world["series"].pk, session.pk])
     assert login(client, world["roles"]["mentor"]).get(url).status_code == 404
 
@@ -210,7 +208,13 @@ def test_staff_open_a_series(client, world):
     staff = world["roles"]["staff"]
     mentor, org = ExpertFactory(), factories.OrganizationFactory()
     url = reverse("assistance:series_create")
-    data = {"mentor": mentor.pk, "organization": org.pk, "topic": "Grants", "goal": "", "started_on": "2026-01-05"}
+    data = {
+        "mentor": mentor.pk,
+        "organization": org.pk,
+        "topic": "Grants",
+        "goal": "",
+        "started_on": "2026-01-05",
+    }
     response = login(client, staff).post(url, data)
     series = MentoringSeries.objects.get(topic="Grants")
     assert response.status_code == 302 and response["Location"].endswith(f"/mentoring/{series.pk}/")
@@ -236,7 +240,9 @@ def test_mentor_plans_and_logs_a_session(client, world):
     session.refresh_from_db()
     assert session.held_on == TODAY() and session.notes == "Went well" and session.logged_by == mentor
     # The organisation reads the notes and the next steps.
-    page = login(client, world["roles"]["org_viewer"]).get(reverse("assistance:series_detail", args=[series.pk]))
+    page = login(client, world["roles"]["org_viewer"]).get(
+        reverse("assistance:series_detail", args=[series.pk])
+    )
     assert "Went well" in page.content.decode() and "Call them" in page.content.decode()
 
 
@@ -345,11 +351,16 @@ def test_list_counts_planned_and_held(world):
 def test_gifts_received_since_on_the_series_page(client, world):
     series = world["series"]
     org = series.organization
-    GivingRecordFactory(verified=True, recipient_organization=org, date=series.started_on, amount=Decimal("100"))
+    GivingRecordFactory(
+        verified=True, recipient_organization=org, date=series.started_on, amount=Decimal("100")
+    )
     GivingRecordFactory(verified=True, recipient_organization=org, date=TODAY(), amount=Decimal("50.50"))
     GivingRecordFactory(recipient_organization=org, date=TODAY(), amount=Decimal("999"))  # not verified
     GivingRecordFactory(
-        verified=True, recipient_organization=org, date=series.started_on - timedelta(days=1), amount=Decimal("7")
+        verified=True,
+        recipient_organization=org,
+        date=series.started_on - timedelta(days=1),
+        amount=Decimal("7"),
     )
     from giving.selectors import gifts_received_since
 
@@ -358,7 +369,9 @@ def test_gifts_received_since_on_the_series_page(client, world):
         "count": 0,
         "total": Decimal("0"),
     }
-    page = login(client, world["roles"]["org_editor"]).get(reverse("assistance:series_detail", args=[series.pk]))
+    page = login(client, world["roles"]["org_editor"]).get(
+        reverse("assistance:series_detail", args=[series.pk])
+    )
     assert "2 verified gifts" in page.content.decode()
 
 
@@ -369,7 +382,10 @@ def test_session_tomorrow_reminder_once_to_mentor_and_editors(world):
     series = world["series"]
     owner = member_of(series.organization, Membership.Role.OWNER)
     session = services.session_plan(
-        actor=world["roles"]["mentor"], series=series, planned_on=TODAY() + timedelta(days=1), topic="Tomorrow"
+        actor=world["roles"]["mentor"],
+        series=series,
+        planned_on=TODAY() + timedelta(days=1),
+        topic="Tomorrow",
     )
     EmailOutbox.objects.all().delete()
     assert session_reminders_send(today=TODAY() - timedelta(days=1)) == 0
