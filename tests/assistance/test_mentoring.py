@@ -405,16 +405,17 @@ def test_session_tomorrow_reminder_once_to_mentor_and_editors(world):
 
 
 def test_reminder_in_the_recipients_language(world):
-    mentor = world["roles"]["mentor"]
-    mentor.preferred_language = "sq"
-    mentor.save(update_fields=["preferred_language"])
+    mentor, editor = world["roles"]["mentor"], world["roles"]["org_editor"]
+    for user, language in ((mentor, "sq"), (editor, "sr-latn")):
+        user.full_name, user.preferred_language = "Ana", language
+        user.save(update_fields=["full_name", "preferred_language"])
     services.session_plan(
-        actor=mentor, series=world["series"], planned_on=TODAY() + timedelta(days=1), topic="Nesër"
+        actor=mentor, series=world["series"], planned_on=TODAY() + timedelta(days=1), topic="T"
     )
     EmailOutbox.objects.all().delete()
     session_reminders_send()
-    email = EmailOutbox.objects.get(to=mentor.email)
-    assert "Nesër" in email.subject
+    assert "Përshëndetje Ana," in EmailOutbox.objects.get(to=mentor.email).body_text
+    assert "Dobar dan, Ana," in EmailOutbox.objects.get(to=editor.email).body_text
 
 
 def test_no_reminder_for_a_cancelled_series_or_a_held_session(world):
