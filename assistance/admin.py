@@ -6,7 +6,17 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from assistance.choices import Category, Language
-from assistance.models import Attachment, Expert, HelpRequest, KnowledgeEntry, Message, Rating, TargetTime
+from assistance.models import (
+    Attachment,
+    Expert,
+    HelpRequest,
+    KnowledgeEntry,
+    MentoringSeries,
+    MentoringSession,
+    Message,
+    Rating,
+    TargetTime,
+)
 
 
 class ExpertForm(forms.ModelForm):
@@ -93,3 +103,34 @@ class KnowledgeEntryAdmin(admin.ModelAdmin):
     list_filter = ["published", "category"]
     search_fields = ["question_sq", "question_sr", "question_en"]
     readonly_fields = ["source_request", "helpful_yes", "helpful_no", "published_at", "published_by"]
+
+
+class MentoringSessionInline(admin.TabularInline):
+    model = MentoringSession
+    fields = ["planned_on", "topic", "held_on", "logged_by"]
+    readonly_fields = ["held_on", "logged_by"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(MentoringSeries)
+class MentoringSeriesAdmin(admin.ModelAdmin):
+    """Series are opened and moved on the staff pages (history); here they are corrected."""
+
+    list_display = ["topic", "organization", "mentor", "started_on", "status"]
+    list_filter = ["status"]
+    search_fields = ["topic", "organization__name", "mentor__user__email", "mentor__user__full_name"]
+    autocomplete_fields = ["mentor", "organization"]
+    readonly_fields = ["status", "created_by"]
+    list_select_related = ["organization", "mentor__user"]
+    inlines = [MentoringSessionInline]
+
+
+@admin.register(MentoringSession)
+class MentoringSessionAdmin(admin.ModelAdmin):
+    list_display = ["topic", "series", "planned_on", "held_on"]
+    list_filter = ["held_on"]
+    search_fields = ["topic", "series__topic", "series__organization__name"]
+    autocomplete_fields = ["series"]
+    readonly_fields = ["logged_by"]
+    list_select_related = ["series__organization"]

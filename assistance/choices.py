@@ -40,3 +40,9 @@ OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.ASSIGNED, RequestStatus.IN_PRO
 THREAD_OPEN_STATUSES = (*OPEN_STATUSES, RequestStatus.ANSWERED)
 # Statuses after the answer: rating and consent to publish are possible.
 ANSWERED_STATUSES = (RequestStatus.ANSWERED, RequestStatus.CLOSED)
+
+
+class MentoringStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -11,8 +11,9 @@ from django.utils import timezone
 from accounts.demo import DEMO_PASSWORD, demo_admin, demo_users
 from accounts.models import User
 from assistance.choices import Category, RequestStatus
-from assistance.models import Expert, HelpRequest
+from assistance.models import Expert, HelpRequest, MentoringSeries
 from assistance.services import knowledge as knowledge_services
+from assistance.services import mentoring as mentoring_services
 from assistance.services import messages as message_services
 from assistance.services import requests as services
 from core import demo
@@ -72,10 +73,61 @@ def _expert_user(email, name, language) -> User:
     return user
 
 
-@demo.register(after=("organizations",), summary="{created} help-desk rows created")
+@demo.register(after=("organizations", "giving"), summary="{created} help-desk rows created")
 def seed() -> int:
-    if HelpRequest.objects.exists():
+    created = 0 if HelpRequest.objects.exists() else _seed_requests()
+    if not MentoringSeries.objects.exists():
+        created += _seed_mentoring()
+    return created
+
+
+def _seed_mentoring() -> int:
+    """A fundraising mentoring series of the first demo CSO with the mentor: two sessions
+    held and logged, one missed, two planned (one of them tomorrow, for the reminder)."""
+    mentor = Expert.objects.filter(user__email="mentor@cea.test").select_related("user").first()
+    organizations = [o for o in demo_organizations() if o.kind == "cso"] or demo_organizations()
+    if mentor is None or not organizations:
         return 0
+    today = timezone.localdate()
+    series = mentoring_services.series_create(
+        actor=demo_admin(),
+        mentor=mentor,
+        organization=organizations[0],
+        topic="Plani vjetor i mbledhjes së fondeve",
+        goal="Një plan me tre burime të ardhurash dhe një fushatë me diasporën para verës.",
+        started_on=today - timedelta(days=60),
+    )
+    plan = [
+        (-55, "Analiza e burimeve aktuale", "Lista e donatorëve dhe e të ardhurave të tri viteve."),
+        (-30, "Fushata me diasporën", "Mesazhi, kanalet dhe kalendari i fushatës."),
+        (-5, "Raporti publik për donatorët", "Një faqe me rezultatet e vitit."),
+        (1, "Takimi me bizneset lokale", "Lista e 10 bizneseve dhe propozimi."),
+        (21, "Rishikimi i planit", "Çfarë funksionoi dhe çfarë ndryshojmë."),
+    ]
+    sessions = [
+        mentoring_services.session_plan(
+            actor=mentor.user, series=series, planned_on=today + timedelta(days=d), topic=t, goals=g
+        )
+        for d, t, g in plan
+    ]
+    mentoring_services.session_log(
+        actor=mentor.user,
+        session=sessions[0],
+        held_on=today - timedelta(days=55),
+        notes="Tre burimet kryesore janë grantet, anëtarësia dhe dhurimet e vogla.",
+        next_steps="Përgatitni listën e kontakteve në diasporë.",
+    )
+    mentoring_services.session_log(
+        actor=mentor.user,
+        session=sessions[1],
+        held_on=today - timedelta(days=28),
+        notes="Fushata fillon në korrik; mesazhi: shkolla e muzikës për fëmijët.",
+        next_steps="Regjistroni çdo dhurim në regjistrin e dhurimeve.",
+    )
+    return 1 + len(sessions)
+
+
+def _seed_requests() -> int:
     admin = demo_admin()
     organizations = [o for o in demo_organizations() if o.kind == "cso"] or demo_organizations()
     owners = demo_owners(organizations)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from assistance.choices import OPEN_STATUSES, Category, Language, RequestStatus, Urgency
+from assistance.choices import OPEN_STATUSES, Category, Language, MentoringStatus, RequestStatus, Urgency
 from core.models import TimeStampedModel, private_storage
 
 
@@ -358,3 +358,72 @@ class KnowledgeVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id}: {self.helpful}"
+
+
+class MentoringSeries(TimeStampedModel):
+    """A mentor (an expert of the help desk) and an organisation agree a plan of sessions on a
+    topic, from the day it started. KCSF staff open a series; it is active until completed or
+    cancelled (`workflow.MENTORING`). Seen by the mentor, the organisation's members and staff."""
+
+    mentor = models.ForeignKey(
+        Expert, on_delete=models.PROTECT, related_name="mentoring_series", verbose_name=_("mentor")
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="mentoring_series",
+        verbose_name=_("organisation"),
+    )
+    topic = models.CharField(_("topic"), max_length=200)
+    goal = models.TextField(_("goal"), max_length=5000, blank=True)
+    started_on = models.DateField(_("started on"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=MentoringStatus.choices, default=MentoringStatus.ACTIVE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        verbose_name = _("mentoring series")
+        verbose_name_plural = _("mentoring series")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MentoringStatus.values), name="assistance_mentoring_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.organization})"
+
+
+class MentoringSession(TimeStampedModel):
+    """One session of a series' plan (date, topic, goals); once held, the mentor logs the day
+    it was held, notes and next steps, which both sides read."""
+
+    series = models.ForeignKey(
+        MentoringSeries, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("mentoring series")
+    )
+    planned_on = models.DateField(_("planned date"))
+    topic = models.CharField(_("topic"), max_length=200)
+    goals = models.TextField(_("goals"), max_length=5000, blank=True)
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), max_length=10000, blank=True)
+    next_steps = models.TextField(_("next steps"), max_length=5000, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["planned_on", "pk"]
+        verbose_name = _("mentoring session")
+        verbose_name_plural = _("mentoring sessions")
+        indexes = [models.Index(fields=["planned_on", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.planned_on} {self.topic}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_on is not None

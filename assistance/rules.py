@@ -6,7 +6,7 @@ organisation), the assigned expert and staff (with a passed second factor: witho
 
 import rules
 
-from assistance.choices import ANSWERED_STATUSES, THREAD_OPEN_STATUSES, RequestStatus
+from assistance.choices import ANSWERED_STATUSES, THREAD_OPEN_STATUSES, MentoringStatus, RequestStatus
 from organizations.rules import is_org_member
 
 is_staff = rules.is_staff & rules.is_active
@@ -68,3 +68,35 @@ rules.add_perm("assistance.close_request", is_requester_side | is_staff)
 rules.add_perm("assistance.rate_request", is_requester_side)
 rules.add_perm("assistance.give_consent", is_requester_side & is_open_for_consent)
 rules.add_perm("assistance.publish_knowledge", is_staff & is_answered)
+
+
+# --- Mentoring series: seen by the mentor, the organisation's members and staff ---------------
+
+
+@rules.predicate
+def is_series_mentor(user, series):
+    return (
+        series is not None
+        and user.is_authenticated
+        and series.mentor.user_id == user.pk
+        and series.mentor.active
+    )
+
+
+@rules.predicate
+def is_series_org_member(user, series):
+    return series is not None and is_org_member(user, series.organization)
+
+
+@rules.predicate
+def series_is_active(user, series):
+    return series is not None and series.status == MentoringStatus.ACTIVE
+
+
+rules.add_perm("assistance.mentoring_list", rules.is_authenticated & rules.is_active)
+rules.add_perm("assistance.create_series", is_staff)
+rules.add_perm("assistance.view_series", is_series_mentor | is_series_org_member | is_staff)
+rules.add_perm("assistance.plan_session", (is_series_mentor | is_staff) & series_is_active)
+rules.add_perm("assistance.log_session", is_series_mentor & series_is_active)
+rules.add_perm("assistance.complete_series", is_series_mentor | is_staff)
+rules.add_perm("assistance.cancel_series", is_staff)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assistance.views import expert, knowledge, requester, staff
+from assistance.views import expert, knowledge, mentoring, requester, staff
 
 app_name = "assistance"
 
@@ -22,6 +22,13 @@ urlpatterns = [
     path("inbox/", expert.inbox, name="expert_inbox"),
     path("manage/", staff.triage, name="triage"),
     path("manage/figures/", staff.figures_page, name="figures"),
+    path("mentoring/", mentoring.series_list, name="series_list"),
+    path("mentoring/new/", mentoring.series_create, name="series_create"),
+    path("mentoring/<int:pk>/", mentoring.series_detail, name="series_detail"),
+    path("mentoring/<int:pk>/status/", mentoring.series_move, name="series_move"),
+    path("mentoring/<int:pk>/sessions/new/", mentoring.session_add, name="session_add"),
+    path("mentoring/<int:pk>/sessions/<int:session_pk>/edit/", mentoring.session_edit, name="session_edit"),
+    path("mentoring/<int:pk>/sessions/<int:session_pk>/log/", mentoring.session_log, name="session_log"),
     path("knowledge/", knowledge.knowledge_list, name="knowledge_list"),
     path("knowledge/<int:pk>/", knowledge.knowledge_detail, name="knowledge_detail"),
     path("knowledge/<int:pk>/helpful/", knowledge.knowledge_vote, name="knowledge_vote"),

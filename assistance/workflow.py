@@ -8,7 +8,7 @@
 
 from django.utils.translation import gettext_lazy
 
-from assistance.choices import RequestStatus
+from assistance.choices import MentoringStatus, RequestStatus
 from core.workflow import TransitionNotAllowed, Workflow
 
 S = RequestStatus
@@ -43,4 +43,21 @@ REQUEST = Workflow(
     refusal=gettext_lazy("A request that is “%(current)s” cannot become “%(target)s”."),
 )
 
-__all__ = ["REQUEST", "TransitionNotAllowed"]
+
+M = MentoringStatus
+
+MENTORING = Workflow(
+    name="assistance.mentoring",
+    model="assistance.mentoringseries",
+    statuses=MentoringStatus,
+    moves={
+        M.ACTIVE: {M.COMPLETED: "assistance.complete_series", M.CANCELLED: "assistance.cancel_series"},
+        M.COMPLETED: {},
+        M.CANCELLED: {},
+    },
+    labels={M.COMPLETED: gettext_lazy("Mark as completed"), M.CANCELLED: gettext_lazy("Cancel the series")},
+    colours={M.ACTIVE: "primary", M.COMPLETED: "success", M.CANCELLED: "secondary"},
+    refusal=gettext_lazy("A mentoring series that is “%(current)s” cannot become “%(target)s”."),
+)
+
+__all__ = ["MENTORING", "REQUEST", "TransitionNotAllowed"]

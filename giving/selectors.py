@@ -83,3 +83,17 @@ def transparency_prefill(organization, year: int) -> list[tuple]:
     )
     source = gettext_lazy("the giving tracker")
     return [(field, amount, source) for field, amount in totals.items() if amount]
+
+
+def gifts_received_since(organization, since) -> dict:
+    """For other apps (assistance's mentoring series): the verified records received by
+    `organization` dated on or after `since`, as {"count": int, "total": Decimal} (the total of
+    every kind of support, in EUR; 0 when none). One query."""
+    from decimal import Decimal
+
+    from django.db.models import Count, Sum
+
+    totals = GivingRecord.objects.filter(
+        status=Status.VERIFIED, recipient_organization=organization, date__gte=since
+    ).aggregate(count=Count("pk"), total=Sum("amount"))
+    return {"count": totals["count"] or 0, "total": totals["total"] or Decimal("0")}

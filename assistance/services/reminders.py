@@ -56,3 +56,57 @@ def reminders_send(*, today=None) -> int:
 def reminders_forget_overdue(request: HelpRequest) -> None:
     """A new due day (a new assignment): the overdue reminder may go again when it passes."""
     forget([ANSWER_OVERDUE], [request.pk])
+
+
+# --- A mentoring session tomorrow: to the mentor and the organisation's editors --------------
+
+SESSION_TOMORROW = "assistance.session_tomorrow"
+
+
+def session_reminders_send(*, today=None) -> int:
+    """For every planned (not held) session of an active series that is tomorrow: a reminder
+    to the mentor and each editor (or owner) of the organisation, once each."""
+    from datetime import timedelta
+
+    from assistance.choices import MentoringStatus
+    from assistance.models import MentoringSession
+    from organizations.models import Membership
+
+    today = today or timezone.localdate()
+    done = already_sent(SESSION_TOMORROW)
+    sessions = list(
+        MentoringSession.objects.filter(
+            planned_on=today + timedelta(days=1),
+            held_on__isnull=True,
+            series__status=MentoringStatus.ACTIVE,
+        ).select_related("series__mentor__user", "series__organization")
+    )
+    editors: dict[int, list] = {}
+    for membership in Membership.objects.filter(
+        organization_id__in={s.series.organization_id for s in sessions},
+        role__in=(Membership.Role.OWNER, Membership.Role.EDITOR),
+        user__is_active=True,
+    ).select_related("user"):
+        editors.setdefault(membership.organization_id, []).append(membership.user)
+    sent = 0
+    for session in sessions:
+        series = session.series
+        people = []
+        if series.mentor.active and series.mentor.user.is_active:
+            people.append(series.mentor.user)
+        people += [u for u in editors.get(series.organization_id, []) if u.pk != series.mentor.user_id]
+        for user in people:
+            if (session.pk, user.pk) not in done:
+                sent += remind_once(
+                    kind=SESSION_TOMORROW,
+                    object_id=session.pk,
+                    user=user,
+                    template="assistance/email/reminder_session_tomorrow",
+                    context={"session": session, "series": series},
+                )
+    return sent
+
+
+def reminders_forget_session(session) -> None:
+    """A session moved to another day: its reminder may go again before the new day."""
+    forget([SESSION_TOMORROW], [session.pk])
