@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AcademyConfig(AppConfig):
     name = "academy"
     verbose_name = _("Leadership Academy")
+
+    def ready(self):
+        # The certificate of completion (core.certificates).
+        from academy import certificates
+
+        certificates.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from academy.views import applicant, public, review, running, staff
+from academy.views import applicant, completion, public, review, running, staff
 
 app_name = "academy"
 
@@ -28,4 +28,7 @@ urlpatterns = [
     path("cohorts/<str:pk>/projects/", running.projects, name="projects"),
     path("projects/<str:pk>/", running.project, name="project"),
     path("projects/<str:pk>/comments/", running.project_comment, name="project_comment"),
+    path("projects/<str:pk>/finish/", running.project_finish, name="project_finish"),
+    path("participants/<str:pk>/certificate/", completion.certificate, name="certificate"),
+    path("calendar/<str:pk>/<str:token>/sessions.ics", completion.calendar_feed, name="calendar_feed"),
 ]

@@ -124,3 +124,19 @@ def project_comment(*, actor, project: CommunityProject, body: str) -> ProjectCo
     if not body:
         raise ValidationError({"body": _("Write the comment.")})
     return ProjectComment.objects.create(project=project, author=actor, body=body[:5000])
+
+
+@transaction.atomic
+def project_finish(*, actor, project: CommunityProject) -> CommunityProject:
+    """The team marks its project finished (it needs a result); a second click changes nothing."""
+    require(actor, "academy.edit_project", project)
+    project = CommunityProject.objects.select_for_update().get(pk=project.pk)
+    if project.finished_at is not None:
+        return project
+    if not project.result.strip():
+        raise ValidationError(
+            _("Describe the project's result before marking it finished."), code="no_result"
+        )
+    project.finished_at = timezone.now()
+    project.save(update_fields=["finished_at", "updated_at"])
+    return project

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from academy import selectors
 from academy.forms import CommentForm, MentorNoteForm, ProjectForm
-from academy.services import running
+from academy.services import running, schedule
 from academy.views.common import load_application, load_cohort, load_project, load_session
 from core.forms import add_service_errors
 from core.permissions import permission, signed_in
@@ -46,6 +46,7 @@ def sessions(request, pk, cohort):
             "me": me,
             "can_mark": can_mark,
             "now": timezone.now(),
+            "feed_url": schedule.feed_url(me) if me else "",
         },
     )
 
@@ -200,3 +201,19 @@ def project_comment(request, pk, project):
         messages.success(request, _("Your comment was added."))
         return redirect("academy:project", pk=project.pk)
     return render(request, "academy/refused.html", {"reason": _("Write the comment.")}, status=400)
+
+
+@permission("academy.edit_project", load=load_project, pass_as="project", refuse=404)
+@require_POST
+def project_finish(request, pk, project):
+    try:
+        running.project_finish(actor=request.user, project=project)
+    except ValidationError as exc:
+        return render(
+            request,
+            "academy/refused.html",
+            {"reason": " ".join(exc.messages), "back": ("academy:project", project.pk)},
+            status=400,
+        )
+    messages.success(request, _("The project is marked finished."))
+    return redirect("academy:project", pk=project.pk)

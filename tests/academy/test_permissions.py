@@ -347,3 +347,20 @@ def test_project_page(client, world, role, expected):
 def test_project_comment(client, world, role, expected):
     _check(_post(client, world, role, "project_comment", {"body": "Bravo"}, world["project"].pk), expected)
     assert ProjectComment.objects.exists() is (expected == 302)
+
+
+# --- completion -------------------------------------------------------------------------------
+
+PARTICIPANT_ONLY = {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "staff_no_2fa": MFA}
+
+
+@_matrix(**{**PARTICIPANT_ONLY, "participant": 400})
+def test_project_finish_without_a_result(client, world, role, expected):
+    _check(_post(client, world, role, "project_finish", {}, world["project"].pk), expected)
+    world["project"].refresh_from_db()
+    assert world["project"].finished_at is None
+
+
+@_matrix(**{**PARTICIPANT_ONLY, "participant": 409})
+def test_certificate_not_completed(client, world, role, expected):
+    _check(_get(client, world, role, "certificate", world["member"].pk), expected)
