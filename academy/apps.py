@@ -10,3 +10,8 @@ class AcademyConfig(AppConfig):
         from academy import signals
 
         signals.connect()  # the public pages kept for visitors (core.page_cache)
+
+        # The certificate of completion (core.certificates).
+        from academy import certificates
+
+        certificates.register()

@@ -257,6 +257,8 @@ def seed() -> int:
         issue="Nuk ka bibliotekë në fshat.",
         plan="Mbledhja e librave dhe një raft në shkollë.",
         peers_mobilised=12,
+        result="Një raft me 300 libra në shkollën e fshatit, i hapur çdo të shtunë.",
+        finished_at=now,  # finished: its team can turn it into a grant or volunteering draft
         created_by=participants[3].applicant,
     )
     second.members.set(participants[3:5])

@@ -59,6 +59,15 @@ class Cohort(TimeStampedModel):
         USER, verbose_name=_("mentors"), related_name="academy_mentored_cohorts", blank=True
     )
     last_reference = models.PositiveIntegerField(default=0, editable=False)
+    # The completion rule, kept as data: who meets it gets the certificate (academy.services.completion).
+    completion_min_attendance = models.PositiveSmallIntegerField(
+        _("minimum attendance for completion (%)"),
+        default=80,
+        validators=[MaxValueValidator(100)],
+    )
+    completion_requires_project = models.BooleanField(
+        _("completion requires a finished community project"), default=True
+    )
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -73,6 +82,9 @@ class Cohort(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=CohortStatus.values), name="academy_cohort_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_min_attendance__lte=100), name="academy_cohort_completion_percent"
             ),
         ]
 
@@ -352,6 +364,7 @@ class CommunityProject(TimeStampedModel):
         _("peers mobilised"), default=0, validators=[MaxValueValidator(1_000_000)]
     )
     result = models.TextField(_("result"), blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:

@@ -9,3 +9,11 @@ from academy.services import selection
 def lapse_expired_offers() -> int:
     """Offers not confirmed within 7 days lapse; the next on the waiting list is offered the place."""
     return selection.lapse_expired_offers()
+
+
+@shared_task(name="academy.tasks.send_session_reminders")
+def send_session_reminders() -> int:
+    """A reminder 24 hours before each session to its participants (each once)."""
+    from academy.services import schedule
+
+    return schedule.send_session_reminders()

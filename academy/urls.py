@@ -1,6 +1,6 @@
 from django.urls import path
 
-from academy.views import applicant, public, review, running, staff
+from academy.views import applicant, completion, public, review, running, staff
 
 app_name = "academy"
 
@@ -24,8 +24,14 @@ urlpatterns = [
     path("cohorts/<str:pk>/sessions/", running.sessions, name="sessions"),
     path("sessions/<str:pk>/attendance/", running.attendance, name="attendance"),
     path("sessions/<str:pk>/attendance/mark/", running.attendance_mark, name="attendance_mark"),
+    path("sessions/<str:pk>/qr/", running.attendance_qr, name="attendance_qr"),
+    path("sessions/<str:pk>/check-in/", running.check_in, name="check_in"),
     path("participants/<str:pk>/notes/", running.notes, name="notes"),
     path("cohorts/<str:pk>/projects/", running.projects, name="projects"),
     path("projects/<str:pk>/", running.project, name="project"),
     path("projects/<str:pk>/comments/", running.project_comment, name="project_comment"),
+    path("projects/<str:pk>/finish/", running.project_finish, name="project_finish"),
+    path("projects/<str:pk>/handoff/<str:target>/", running.project_handoff, name="project_handoff"),
+    path("participants/<str:pk>/certificate/", completion.certificate, name="certificate"),
+    path("calendar/<str:pk>/<str:token>/sessions.ics", completion.calendar_feed, name="calendar_feed"),
 ]

@@ -334,6 +334,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "academy.tasks.lapse_expired_offers",
         "schedule": 60 * 60.0,
     },
+    "academy-session-reminders": {  # every 15 minutes; a reminder 24 h before each session (once)
+        "task": "academy.tasks.send_session_reminders",
+        "schedule": 15 * 60.0,
+    },
 }
 
 # --- REST API -----------------------------------------------------------------

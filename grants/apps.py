@@ -11,3 +11,8 @@ class GrantsConfig(AppConfig):
         from grants import exports, rules, selectors, signals  # noqa: F401  (exports, permissions, cache topics)
 
         register_menu_flag("grants_reviews", selectors.sees_reviews)
+
+        # A pre-filled draft application from another app's facts (core.handoffs).
+        from grants import handoffs
+
+        handoffs.register()

@@ -21,3 +21,8 @@ class VolunteeringConfig(AppConfig):
         from volunteering import certificates
 
         certificates.register()
+
+        # A pre-filled draft opportunity from another app's facts (core.handoffs).
+        from volunteering import handoffs
+
+        handoffs.register()

@@ -124,3 +124,71 @@ def project_comment(*, actor, project: CommunityProject, body: str) -> ProjectCo
     if not body:
         raise ValidationError({"body": _("Write the comment.")})
     return ProjectComment.objects.create(project=project, author=actor, body=body[:5000])
+
+
+@transaction.atomic
+def project_finish(*, actor, project: CommunityProject) -> CommunityProject:
+    """The team marks its project finished (it needs a result); a second click changes nothing."""
+    require(actor, "academy.edit_project", project)
+    project = CommunityProject.objects.select_for_update().get(pk=project.pk)
+    if project.finished_at is not None:
+        return project
+    if not project.result.strip():
+        raise ValidationError(
+            _("Describe the project's result before marking it finished."), code="no_result"
+        )
+    project.finished_at = timezone.now()
+    project.save(update_fields=["finished_at", "updated_at"])
+    return project
+
+
+# --- attendance by QR code --------------------------------------------------------------------
+
+CHECKIN_SALT = "academy.session-checkin"
+CHECKIN_MAX_AGE = 15 * 60  # seconds: the facilitator's page shows a fresh code on every load
+
+
+def checkin_code(session: Session) -> str:
+    """A signed, short-lived value naming the session (django.core.signing, with a timestamp)."""
+    from django.core import signing
+
+    return signing.TimestampSigner(salt=CHECKIN_SALT).sign(str(session.pk))
+
+
+def _checked_code(session: Session, code: str) -> None:
+    from django.core import signing
+
+    try:
+        value = signing.TimestampSigner(salt=CHECKIN_SALT).unsign((code or "")[:200], max_age=CHECKIN_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ValidationError(
+            _("This code has expired. Ask the facilitator to show the code again."), code="expired"
+        ) from None
+    except signing.BadSignature:
+        raise ValidationError(_("This is not a valid attendance code."), code="invalid") from None
+    if value != str(session.pk):
+        raise ValidationError(_("This code is for another session."), code="other_session")
+
+
+@transaction.atomic
+def attendance_check_in(*, actor, session: Session, code: str, now=None) -> Attendance:
+    """A participant who scanned the session's code is marked present: only with this
+    session's code while it is fresh, only during the session, only a participant of the
+    cohort. A second scan is harmless."""
+    _checked_code(session, code)
+    participant = CohortApplication.objects.filter(
+        cohort_id=session.cohort_id, applicant=actor, status=S.CONFIRMED
+    ).first()
+    if participant is None or not actor.is_active:
+        raise ValidationError(_("You are not a participant of this cohort."), code="not_participant")
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    now = now or timezone.now()
+    if not (session.starts_at <= now <= session.ends_at):
+        raise ValidationError(_("You can check in only while the session is on."), code="not_running")
+    attendance, created = Attendance.objects.get_or_create(
+        session=session, participant=participant, defaults={"present": True, "marked_by": actor}
+    )
+    if not created and not attendance.present:
+        attendance.present, attendance.marked_by, attendance.marked_at = True, actor, timezone.now()
+        attendance.save(update_fields=["present", "marked_by", "marked_at"])
+    return attendance

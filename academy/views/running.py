@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from academy import selectors
 from academy.forms import CommentForm, MentorNoteForm, ProjectForm
-from academy.services import running
+from academy.services import running, schedule
 from academy.views.common import load_application, load_cohort, load_project, load_session
 from core.forms import add_service_errors
 from core.permissions import permission, signed_in
@@ -46,6 +46,7 @@ def sessions(request, pk, cohort):
             "me": me,
             "can_mark": can_mark,
             "now": timezone.now(),
+            "feed_url": schedule.feed_url(me) if me else "",
         },
     )
 
@@ -200,3 +201,90 @@ def project_comment(request, pk, project):
         messages.success(request, _("Your comment was added."))
         return redirect("academy:project", pk=project.pk)
     return render(request, "academy/refused.html", {"reason": _("Write the comment.")}, status=400)
+
+
+@permission("academy.edit_project", load=load_project, pass_as="project", refuse=404)
+@require_POST
+def project_finish(request, pk, project):
+    try:
+        running.project_finish(actor=request.user, project=project)
+    except ValidationError as exc:
+        return render(
+            request,
+            "academy/refused.html",
+            {"reason": " ".join(exc.messages), "back": ("academy:project", project.pk)},
+            status=400,
+        )
+    messages.success(request, _("The project is marked finished."))
+    return redirect("academy:project", pk=project.pk)
+
+
+@permission("academy.take_attendance", load=load_session, pass_as="session")
+@require_GET
+def attendance_qr(request, pk, session):
+    """The session's QR code, for the facilitator to show: a fresh signed code on every load."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from core.qr import svg
+    from core.site_url import site_url
+
+    link = (
+        site_url()
+        + reverse("academy:check_in", args=[session.pk])
+        + "?"
+        + urlencode({"code": running.checkin_code(session)})
+    )
+    return render(
+        request,
+        "academy/attendance_qr.html",
+        {
+            "session": session,
+            "cohort": session.cohort,
+            "running": session.is_running(),
+            "link": link,
+            "qr_svg": svg(link, title=_("Attendance code for %(session)s") % {"session": session.title}),
+            "minutes": running.CHECKIN_MAX_AGE // 60,
+        },
+    )
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def check_in(request, pk):
+    """A participant opens the scanned link (signed in) and confirms with one tap."""
+    session = load_session(request, pk)
+    code = (request.POST.get("code") if request.method == "POST" else request.GET.get("code")) or ""
+    done = False
+    if request.method == "POST":
+        try:
+            running.attendance_check_in(actor=request.user, session=session, code=code)
+        except ValidationError as exc:
+            status = 403 if exc.code == "not_participant" else 400
+            return render(request, "academy/refused.html", {"reason": " ".join(exc.messages)}, status=status)
+        done = True
+    return render(
+        request,
+        "academy/check_in.html",
+        {"session": session, "cohort": session.cohort, "code": code, "done": done},
+    )
+
+
+@permission("academy.edit_project", load=load_project, pass_as="project", refuse=404)
+@require_POST
+def project_handoff(request, pk, project, target):
+    """One step from a finished project to a draft in grants or volunteering (core.handoffs)."""
+    from academy.services import pipeline
+
+    try:
+        url = pipeline.project_handoff(actor=request.user, project=project, target=target)
+    except ValidationError as exc:
+        status = 409 if exc.code == "not_finished" else 400
+        return render(
+            request,
+            "academy/refused.html",
+            {"reason": " ".join(exc.messages), "back": ("academy:project", project.pk)},
+            status=status,
+        )
+    messages.success(request, _("A pre-filled draft was created: check it and complete it."))
+    return redirect(url)

@@ -347,3 +347,51 @@ def test_project_page(client, world, role, expected):
 def test_project_comment(client, world, role, expected):
     _check(_post(client, world, role, "project_comment", {"body": "Bravo"}, world["project"].pk), expected)
     assert ProjectComment.objects.exists() is (expected == 302)
+
+
+# --- completion -------------------------------------------------------------------------------
+
+PARTICIPANT_ONLY = {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "staff_no_2fa": MFA}
+
+
+@_matrix(**{**PARTICIPANT_ONLY, "participant": 400})
+def test_project_finish_without_a_result(client, world, role, expected):
+    _check(_post(client, world, role, "project_finish", {}, world["project"].pk), expected)
+    world["project"].refresh_from_db()
+    assert world["project"].finished_at is None
+
+
+@_matrix(**{**PARTICIPANT_ONLY, "participant": 409})
+def test_certificate_not_completed(client, world, role, expected):
+    _check(_get(client, world, role, "certificate", world["member"].pk), expected)
+
+
+@_matrix(**{**PARTICIPANT_ONLY, "participant": 409})
+def test_project_handoff_of_an_unfinished_project(client, world, role, expected):
+    _check(_post(client, world, role, "project_handoff", {}, world["project"].pk, "grant"), expected)
+
+
+# --- attendance by QR code --------------------------------------------------------------------
+
+
+@_matrix(**FACILITATORS)
+def test_attendance_qr(client, world, role, expected):
+    _check(_get(client, world, role, "attendance_qr", world["session"].pk), expected)
+
+
+@_matrix(**SIGNED_200)
+def test_check_in_page(client, world, role, expected):
+    _check(_get(client, world, role, "check_in", world["session"].pk), expected)
+
+
+@_matrix(
+    **{
+        **dict.fromkeys(ROLES, 403),
+        "anonymous": LOGIN,
+        "participant": 200,
+    }
+)
+def test_check_in(client, world, role, expected):
+    code = running.checkin_code(world["session"])
+    _check(_post(client, world, role, "check_in", {"code": code}, world["session"].pk), expected)
+    assert Attendance.objects.filter(present=True).exists() is (expected == 200)
