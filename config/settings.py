@@ -394,6 +394,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GivingSourceEnum": "giving.choices.Source",
         "FundingSourceEnum": "transparency.choices.FundingSource",
+        # dialogue's commitment status is a ChoiceField subclass: its enum is hashed by values only.
+        "CommitmentStatusEnum": ["planned", "in_progress", "done", "late", "dropped"],
     },
 }
 
