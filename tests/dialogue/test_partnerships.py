@@ -193,3 +193,23 @@ def test_edit(client, world, role, expected):
     partnership.refresh_from_db()
     assert (partnership.name == "Changed") == (expected == 302)
     assert (partnership.status == "active") == (expected == 302)
+
+
+# --- API ------------------------------------------------------------------------------
+
+
+def test_api_lists_partnerships(client, django_assert_max_num_queries):
+    staff = factories.StaffFactory()
+    event = EventFactory()
+    for n in range(3):
+        make(staff, [verified_org(), institution()], name=f"P{n}", events=[event])
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/v1/dialogue/partnerships/")
+    assert response.status_code == 200
+    body = response.json()
+    rows = body["results"] if isinstance(body, dict) else body
+    assert len(rows) == 3 and rows[0]["events"] == [event.pk]
+    assert {m["kind"] for m in rows[0]["members"]} == {"cso", "public"}
+    one = client.get(f"/api/v1/dialogue/partnerships/{rows[0]['id']}/")
+    assert one.status_code == 200 and one.json()["status"] == "forming"
+    assert client.get("/api/v1/dialogue/partnerships/99999/").status_code == 404
