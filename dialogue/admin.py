@@ -5,7 +5,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy, ngettext
 
 from dialogue.choices import CommentStatus
-from dialogue.models import AgendaItem, Commitment, CommitmentComment, Event, EventSector, Registration
+from dialogue.models import (
+    AgendaItem,
+    Commitment,
+    CommitmentComment,
+    Event,
+    EventSector,
+    Partnership,
+    Registration,
+    TrustAnswer,
+)
 from dialogue.services import commitments as commitment_services
 
 
@@ -79,3 +88,28 @@ class CommitmentCommentAdmin(admin.ModelAdmin):
     list_select_related = ["commitment", "author"]
     readonly_fields = ["commitment", "author", "status", "moderated_by", "moderated_at", "created_at"]
     actions = [approve_comments, reject_comments]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["name", "started_on", "status"]
+    list_filter = ["status"]
+    search_fields = ["name", "goal"]
+    autocomplete_fields = ["members"]
+    filter_horizontal = ["events", "commitments"]
+    readonly_fields = ["status", "created_by", "created_at", "updated_at"]
+
+
+@admin.register(TrustAnswer)
+class TrustAnswerAdmin(admin.ModelAdmin):
+    """Read-only: answers are given by participants; staff see them, never change them."""
+
+    list_display = ["event", "moment", "created_at"]
+    list_filter = ["moment"]
+    list_select_related = ["event"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

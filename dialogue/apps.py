@@ -19,4 +19,5 @@ class DialogueConfig(AppConfig):
         from organizations import extensions
 
         extensions.register_template_snippet("profile", "dialogue/includes/_commitments_profile.html")
+        extensions.register_template_snippet("profile", "dialogue/includes/_partnerships_profile.html")
         register_menu_flag("dialogue_organiser", edits_a_verified_organization)

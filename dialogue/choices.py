@@ -55,3 +55,19 @@ class CommentStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting moderation")
     APPROVED = "approved", _("Published")
     REJECTED = "rejected", _("Not published")
+
+
+class PartnershipStatus(models.TextChoices):
+    FORMING = "forming", _("Forming")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    ENDED = "ended", _("Ended")
+
+
+class SurveyMoment(models.TextChoices):
+    BEFORE = "before", _("Before the event")
+    AFTER = "after", _("After the event")
+
+
+# The trust barometer is shown only with at least this many answers (never per person).
+TRUST_MIN_ANSWERS = 5

@@ -1,7 +1,8 @@
 """Dialogue's demo data, loaded by `seed_demo` (core.demo): a past and two upcoming events
 with invited sectors and an agenda, registrations across sectors (one sector full, with a
 waiting list; attendance at the past event) and commitments in every status, one linked to
-a Strategy measure. Deterministic; skipped when the events exist."""
+a Strategy measure; a cross-sector partnership and trust survey answers (above the privacy
+threshold) at the past event. Deterministic; skipped when present."""
 
 from datetime import datetime, time, timedelta
 
@@ -77,8 +78,9 @@ def _register(event, audience, name, email, status, position=None, user=None, or
 
 @demo.register(after=("organizations", "transparency"), summary="{created} dialogue rows created")
 def seed() -> int:
-    if Event.objects.filter(title_sq=DEMO_TITLE).exists():
-        return 0
+    existing = Event.objects.filter(title_sq=DEMO_TITLE).first()
+    if existing is not None:
+        return _seed_partnership_and_trust(existing)
     admin, users, organizations = demo_admin(), demo_users(), demo_organizations()
     by_kind = {}
     for org in organizations:
@@ -234,4 +236,80 @@ def seed() -> int:
                 actor=admin,
             )
         created += 1
+    return created + _seed_partnership_and_trust(past)
+
+
+PARTNERSHIP_NAME = "Partneriteti për buxhet transparent në Viti"
+
+# (cso, citizens, private, public, media) before and after, per attendee: trust rises a little.
+TRUST_PLAN = [
+    ((4, 3, 2, 2, 3), (4, 4, 3, 3, 3)),
+    ((5, 3, 2, 1, 2), (5, 4, 2, 3, 3)),
+    ((3, 4, 3, 2, 3), (4, 4, 3, 3, 4)),
+    ((4, 2, 2, 2, 2), (4, 3, 3, 3, 3)),
+    ((4, 4, 3, 3, 3), (5, 4, 3, 4, 3)),
+    ((3, 3, 2, 2, 4), (4, 3, 3, 3, 4)),
+]
+
+
+def _seed_partnership_and_trust(past) -> int:
+    """A partnership of a CSO and a public institution born at the past roundtable, and trust
+    survey answers of its attendees above the privacy threshold. Skipped when present."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from dialogue.choices import PartnershipStatus, SurveyMoment
+    from dialogue.models import TRUST_FIELDS, Partnership, TrustAnswer
+
+    if Partnership.objects.filter(name=PARTNERSHIP_NAME).exists():
+        return 0
+    admin, organizations = demo_admin(), demo_organizations()
+    by_kind = {}
+    for org in organizations:
+        by_kind.setdefault(org.kind, []).append(org)
+    members = [orgs[0] for kind, orgs in sorted(by_kind.items()) if kind in ("cso", "public", "media")]
+    if len({m.kind for m in members}) < 2:
+        return 0
+    created = 0
+    partnership = Partnership.objects.create(
+        name=PARTNERSHIP_NAME,
+        goal="Buxheti komunal i Vitisë publikohet për konsultim dhe shpjegohet për qytetarët çdo vit.",
+        started_on=past.starts_at.date() + timedelta(days=7),
+        status=PartnershipStatus.ACTIVE,
+        outputs="Udhëzues qytetar për buxhetin; dy takime publike.",
+        created_by=admin,
+    )
+    partnership.members.set(members)
+    partnership.events.set([past])
+    partnership.commitments.set(past.commitments.all()[:2])
+    StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(Partnership),
+        object_id=partnership.pk,
+        workflow="dialogue.partnership",
+        from_status=PartnershipStatus.FORMING,
+        to_status=PartnershipStatus.ACTIVE,
+        actor=admin,
+    )
+    created += 1
+    # Enough attendees for the barometer (at least TRUST_MIN_ANSWERS answers each time).
+    attended = list(past.registrations.filter(status=RegistrationStatus.ATTENDED).order_by("pk"))
+    for n in range(len(attended), len(TRUST_PLAN)):
+        attended.append(
+            _register(
+                past,
+                Audience.CITIZENS,
+                f"Pjesëmarrës {n + 1}",
+                f"pjesemarres{n + 1}@cea.test",
+                RegistrationStatus.ATTENDED,
+            )
+        )
+        created += 1
+    for registration, (before, after) in zip(attended, TRUST_PLAN, strict=False):
+        for moment, scores in ((SurveyMoment.BEFORE, before), (SurveyMoment.AFTER, after)):
+            TrustAnswer.objects.create(
+                event=past,
+                registration=registration,
+                moment=moment,
+                **dict(zip(TRUST_FIELDS.values(), scores, strict=True)),
+            )
+            created += 1
     return created

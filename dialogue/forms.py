@@ -322,3 +322,71 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"), max_length=3000, widget=forms.Textarea(attrs={**TEXT, "rows": 3})
     )
+
+
+class PartnershipForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXT))
+    goal = forms.CharField(label=_("Goal"), max_length=3000, widget=forms.Textarea(attrs={**TEXT, "rows": 3}))
+    started_on = forms.DateField(
+        label=_("Start date"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Member organisations"),
+        help_text=_("At least two, of at least two different kinds (sectors)."),
+        queryset=Organization.objects.filter(is_active=True).order_by("name"),
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
+        error_messages={"invalid_choice": _("Choose organisations of the registry.")},
+    )
+    outputs = forms.CharField(
+        label=_("Outputs"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+    )
+    events = forms.ModelMultipleChoiceField(
+        label=_("Linked events"),
+        required=False,
+        queryset=Event.objects.filter(status__in=("published", "cancelled")).order_by("-starts_at"),
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 5}),
+        error_messages={"invalid_choice": _("Choose published events.")},
+    )
+    commitments = forms.ModelMultipleChoiceField(
+        label=_("Linked commitments"),
+        required=False,
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 5}),
+        error_messages={"invalid_choice": _("Choose commitments of published events.")},
+    )
+
+    def __init__(self, *args, statuses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from dialogue.models import Commitment
+
+        self.fields["commitments"].queryset = (
+            Commitment.objects.filter(event__status__in=("published", "cancelled"))
+            .select_related("organization")
+            .order_by("-due_date")
+        )
+        if statuses:
+            self.fields["status"] = forms.ChoiceField(
+                label=_("Status"), choices=statuses, widget=forms.Select(attrs=SELECT)
+            )
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class TrustSurveyForm(forms.Form):
+    """How much do you trust each sector, 1 (not at all) to 5 (fully)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for audience in Audience:
+            self.fields[audience.value] = forms.TypedChoiceField(
+                label=audience.label,
+                choices=SCORE_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"required": _("Answer every question with a number from 1 to 5.")},
+            )

@@ -22,7 +22,9 @@ from dialogue.choices import (
     CommitmentStatus,
     EventKind,
     EventStatus,
+    PartnershipStatus,
     RegistrationStatus,
+    SurveyMoment,
 )
 
 
@@ -340,3 +342,99 @@ class CommitmentComment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.body[:80]
+
+
+class Partnership(TimeStampedModel):
+    """A cross-sector partnership born from dialogue: organisations of the registry of at
+    least two different kinds (checked by the service), with its goal, outputs and the
+    events and commitments it came from."""
+
+    name = models.CharField(_("name"), max_length=200)
+    goal = models.TextField(_("goal"), max_length=3000)
+    started_on = models.DateField(_("start date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=PartnershipStatus.choices, default=PartnershipStatus.FORMING
+    )
+    outputs = models.TextField(_("outputs"), max_length=5000, blank=True)
+    members = models.ManyToManyField(
+        "organizations.Organization", related_name="dialogue_partnerships", verbose_name=_("members")
+    )
+    events = models.ManyToManyField(
+        Event, blank=True, related_name="partnerships", verbose_name=_("linked events")
+    )
+    commitments = models.ManyToManyField(
+        Commitment, blank=True, related_name="partnerships", verbose_name=_("linked commitments")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [_choices_check("dialogue_partnership_status_valid", "status", PartnershipStatus)]
+        indexes = [models.Index(fields=["status", "started_on"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("dialogue:partnership_detail", kwargs={"pk": self.pk})
+
+
+TRUST_FIELDS = {
+    Audience.CSO: "trust_cso",
+    Audience.CITIZENS: "trust_citizens",
+    Audience.PRIVATE: "trust_private",
+    Audience.PUBLIC: "trust_public",
+    Audience.MEDIA: "trust_media",
+}
+
+
+def _score(label):
+    return models.PositiveSmallIntegerField(label)
+
+
+class TrustAnswer(TimeStampedModel):
+    """One registrant's answers to the trust survey, before or after an event: how much they
+    trust each sector, 1 (not at all) to 5 (fully). Once per registration and moment. Shown
+    only in aggregate (selectors.trust_barometer), never per person."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="trust_answers", verbose_name=_("event")
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="trust_answers", verbose_name=_("registration")
+    )
+    moment = models.CharField(_("when"), max_length=8, choices=SurveyMoment.choices)
+    trust_cso = _score(_("trust in civil society organisations"))
+    trust_citizens = _score(_("trust in citizens"))
+    trust_private = _score(_("trust in the private sector"))
+    trust_public = _score(_("trust in public institutions"))
+    trust_media = _score(_("trust in the media"))
+
+    class Meta:
+        ordering = ["event", "moment", "pk"]
+        verbose_name = _("trust survey answer")
+        verbose_name_plural = _("trust survey answers")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "moment"], name="dialogue_trust_answer_once"),
+            _choices_check("dialogue_trust_answer_moment_valid", "moment", SurveyMoment),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+                    name=f"dialogue_trust_answer_{name}_1_5",
+                )
+                for name in TRUST_FIELDS.values()
+            ],
+        ]
+        indexes = [models.Index(fields=["event", "moment"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} — {self.get_moment_display()}"

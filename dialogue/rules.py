@@ -6,6 +6,10 @@
 - A commitment is recorded by the event's organiser or by an editor of the committed
   organisation; it is updated only by the editors of the committed organisation.
 - Signed-in people comment on commitments; staff moderate.
+- A partnership is created by staff or by an editor of a verified organisation (who must
+  edit one of its members); it is edited by staff or by an editor of a member organisation.
+- A person with a place at an event answers its trust survey (the service checks the
+  registration and the moment).
 """
 
 import rules
@@ -67,6 +71,14 @@ def edits_committed_organization(user, commitment):
     return commitment is not None and commitment.organization_id in editable_organization_ids(user)
 
 
+@rules.predicate
+def edits_partnership_member(user, partnership):
+    if partnership is None:
+        return False
+    mine = set(editable_organization_ids(user))
+    return bool(mine) and partnership.members.filter(pk__in=mine).exists()
+
+
 organiser = is_staff | is_event_organiser
 
 # Events
@@ -91,5 +103,12 @@ rules.add_perm("dialogue.update_commitment", edits_committed_organization)
 rules.add_perm("dialogue.mark_commitment_late", is_staff)
 rules.add_perm("dialogue.comment_on_commitment", is_signed_in)
 rules.add_perm("dialogue.moderate_comments", is_staff)
+
+# Partnerships
+rules.add_perm("dialogue.create_partnership", is_staff | edits_a_verified_organization)
+rules.add_perm("dialogue.change_partnership", is_staff | edits_partnership_member)
+
+# Trust survey (a registration of the person is checked by the service)
+rules.add_perm("dialogue.answer_trust_survey", is_signed_in & is_public_event)
 
 __all__ = ["editable_organization_ids", "is_org_editor"]

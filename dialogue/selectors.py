@@ -4,7 +4,7 @@ page calls `for_strategy_measure`)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -243,3 +243,121 @@ def for_strategy_measure(measure_id: int, limit: int = 20) -> MeasureDialogue:
             events.append(commitment.event)
     events.sort(key=lambda e: e.starts_at, reverse=True)
     return MeasureDialogue(events=events, commitments=commitments)
+
+
+# --- partnerships -----------------------------------------------------------------------
+
+
+def public_partnerships(*, status: str = "", organization=None):
+    from dialogue.models import Partnership
+
+    qs = Partnership.objects.prefetch_related("members").order_by("-started_on", "-pk")
+    if status:
+        qs = qs.filter(status=status)
+    if organization is not None:
+        qs = qs.filter(members=organization)
+    return qs
+
+
+def partnership_detail(pk: int):
+    from dialogue.models import Partnership
+
+    return (
+        Partnership.objects.prefetch_related(
+            "members",
+            Prefetch("events", queryset=Event.objects.filter(status__in=PUBLIC_EVENT).order_by("-starts_at")),
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.filter(event__status__in=PUBLIC_EVENT).select_related(
+                    "organization", "event"
+                ),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def partnerships_of_organization(organization, limit: int = 10) -> list:
+    return list(public_partnerships(organization=organization)[:limit])
+
+
+# --- the trust barometer ----------------------------------------------------------------
+
+
+@dataclass
+class TrustRow:
+    audience: str
+    label: str
+    before: float | None
+    after: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return round(self.after - self.before, 1)
+
+
+def _aggregate(event_ids) -> dict:
+    """{(event_id, moment): {"n": count, field: average}} over TrustAnswer (one query)."""
+    from django.db.models import Avg
+
+    from dialogue.models import TRUST_FIELDS, TrustAnswer
+
+    rows = (
+        TrustAnswer.objects.filter(event_id__in=event_ids)
+        .values("event_id", "moment")
+        .annotate(n=Count("pk"), **{f: Avg(f) for f in TRUST_FIELDS.values()})
+    )
+    return {(r["event_id"], r["moment"]): r for r in rows}
+
+
+def _barometer(aggregates: dict, event_id: int) -> dict | None:
+    from dialogue.choices import TRUST_MIN_ANSWERS, Audience, SurveyMoment
+    from dialogue.models import TRUST_FIELDS
+
+    shown = {}
+    counts = {}
+    for moment in SurveyMoment.values:
+        row = aggregates.get((event_id, moment))
+        counts[moment] = row["n"] if row else 0
+        # Privacy: a moment with fewer than TRUST_MIN_ANSWERS answers is not shown at all.
+        shown[moment] = row if row and row["n"] >= TRUST_MIN_ANSWERS else None
+    if not any(shown.values()):
+        return None
+    rows = []
+    for audience in Audience:
+        field = TRUST_FIELDS[audience]
+        values = {m: (round(float(shown[m][field]), 1) if shown[m] else None) for m in SurveyMoment.values}
+        rows.append(TrustRow(audience.value, str(audience.label), values["before"], values["after"]))
+    return {
+        "rows": rows,
+        "before_count": counts["before"] if shown["before"] else None,
+        "after_count": counts["after"] if shown["after"] else None,
+    }
+
+
+def trust_barometer(event) -> dict | None:
+    """The event's trust per sector before vs after, averages only; a moment with fewer than
+    TRUST_MIN_ANSWERS answers is left out, None when neither is shown."""
+    return _barometer(_aggregate([event.pk]), event.pk)
+
+
+def events_with_trust_answers():
+    """Public events with enough answers for a barometer, latest first (for the public page)."""
+    from dialogue.choices import TRUST_MIN_ANSWERS
+
+    return (
+        Event.objects.filter(status__in=PUBLIC_EVENT)
+        .annotate(trust_n=Count("trust_answers"))
+        .filter(trust_n__gte=TRUST_MIN_ANSWERS)
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def trust_barometers(events) -> list[tuple]:
+    """[(event, barometer)] for a page of events, with one aggregate query."""
+    events = list(events)
+    aggregates = _aggregate([e.pk for e in events])
+    return [(e, b) for e in events if (b := _barometer(aggregates, e.pk)) is not None]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dialogue.views import checkin, commitments, organiser, public
+from dialogue.views import checkin, commitments, organiser, partnerships, public, trust
 
 app_name = "dialogue"
 
@@ -29,4 +29,12 @@ urlpatterns = [
     path("commitments/<int:pk>/update/", commitments.commitment_update, name="commitment_update"),
     path("commitments/moderation/", commitments.comment_moderation, name="comment_moderation"),
     path("events/<int:pk>/commitments/new/", commitments.commitment_create, name="commitment_create"),
+    # partnerships
+    path("partnerships/", partnerships.partnership_list, name="partnership_list"),
+    path("partnerships/new/", partnerships.partnership_create, name="partnership_create"),
+    path("partnerships/<int:pk>/", partnerships.partnership_detail, name="partnership_detail"),
+    path("partnerships/<int:pk>/edit/", partnerships.partnership_edit, name="partnership_edit"),
+    # trust survey and barometer
+    path("trust/", trust.trust_barometer, name="trust_barometer"),
+    path("events/<int:pk>/trust/<slug:moment>/", trust.trust_survey, name="trust_survey"),
 ]

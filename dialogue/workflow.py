@@ -5,12 +5,13 @@ registration: waiting ──(a place frees)──▶ registered ──check in�
               waiting / registered ──cancel──▶ cancelled
 commitment:   planned ⇄ in progress ──▶ done; any open one ──▶ dropped;
               an open one past its date ──(daily task)──▶ late ──▶ in progress / done / dropped
+partnership:  forming ──▶ active ──▶ completed; forming / active ──▶ ended
 """
 
 from django.utils.translation import gettext_lazy
 
 from core.workflow import Workflow
-from dialogue.choices import CommitmentStatus, EventStatus, RegistrationStatus
+from dialogue.choices import CommitmentStatus, EventStatus, PartnershipStatus, RegistrationStatus
 
 E = EventStatus
 R = RegistrationStatus
@@ -79,4 +80,26 @@ COMMITMENT = Workflow(
     # "Late" is set by the daily task (and shown for any overdue commitment), never pressed.
     guards={C.LATE: lambda commitment: False},
     refusal=gettext_lazy("A commitment that is “%(current)s” cannot become “%(target)s”."),
+)
+
+P = PartnershipStatus
+_CHANGE_PARTNERSHIP = "dialogue.change_partnership"
+
+PARTNERSHIP = Workflow(
+    name="dialogue.partnership",
+    model="dialogue.partnership",
+    statuses=PartnershipStatus,
+    moves={
+        P.FORMING: {P.ACTIVE: _CHANGE_PARTNERSHIP, P.ENDED: _CHANGE_PARTNERSHIP},
+        P.ACTIVE: {P.COMPLETED: _CHANGE_PARTNERSHIP, P.ENDED: _CHANGE_PARTNERSHIP},
+        P.COMPLETED: {},
+        P.ENDED: {},
+    },
+    labels={
+        P.ACTIVE: gettext_lazy("Mark active"),
+        P.COMPLETED: gettext_lazy("Mark completed"),
+        P.ENDED: gettext_lazy("End the partnership"),
+    },
+    colours={P.FORMING: "info", P.ACTIVE: "success", P.COMPLETED: "primary", P.ENDED: "secondary"},
+    refusal=gettext_lazy("A partnership that is “%(current)s” cannot become “%(target)s”."),
 )

@@ -31,3 +31,8 @@ def test_giving_dashboard_offers_each_visitor_what_they_may_do(client):
     html = client.get(url).content.decode()
     for name in ("record_add", "import_upload", "moderation"):
         assert reverse(f"giving:{name}") in html
+
+
+def test_dialogue_events_link_to_partnerships_and_trust_barometer(client):
+    html = client.get(reverse("dialogue:event_list")).content.decode()
+    assert reverse("dialogue:partnership_list") in html and reverse("dialogue:trust_barometer") in html

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dialogue.choices import Audience, CommitmentStatus, EventKind, EventStatus
-from dialogue.models import Commitment, Event, EventSector
+from dialogue.choices import Audience, CommitmentStatus, EventKind, EventStatus, PartnershipStatus
+from dialogue.models import Commitment, Event, EventSector, Partnership
 
 
 class _OrganizationSerializer(serializers.Serializer):
@@ -100,3 +100,19 @@ class CommitmentUpdateSerializer(serializers.Serializer):
     evidence_links = serializers.ListField(
         child=serializers.CharField(max_length=500), required=False, max_length=10
     )
+
+
+class _MemberSerializer(_OrganizationSerializer):
+    kind = serializers.CharField(read_only=True, help_text=_("The organisation's kind (sector)."))
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=PartnershipStatus.choices, read_only=True)
+    members = _MemberSerializer(many=True, read_only=True)
+    events = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    commitments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Partnership
+        fields = ["id", "name", "goal", "started_on", "status", "outputs", "members", "events", "commitments"]
+        read_only_fields = fields

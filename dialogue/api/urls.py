@@ -14,5 +14,11 @@ urlpatterns = [
         views.CommitmentDetailView.as_view(),
         name="dialogue-commitment-detail",
     ),
+    path("dialogue/partnerships/", views.PartnershipListView.as_view(), name="dialogue-partnership-list"),
+    path(
+        "dialogue/partnerships/<int:pk>/",
+        views.PartnershipDetailView.as_view(),
+        name="dialogue-partnership-detail",
+    ),
     re_path(r"^dialogue/[\s\S]+$", NotFoundView.as_view(), name="dialogue-not-found"),
 ]

@@ -18,7 +18,12 @@ from core.api.filters import NoBlankParametersForm
 from core.api.idempotency import idempotency_schema, idempotent
 from core.api.permissions import HasTokenScope
 from dialogue import selectors
-from dialogue.api.serializers import CommitmentSerializer, CommitmentUpdateSerializer, EventSerializer
+from dialogue.api.serializers import (
+    CommitmentSerializer,
+    CommitmentUpdateSerializer,
+    EventSerializer,
+    PartnershipSerializer,
+)
 from dialogue.choices import CommitmentStatus, EventKind
 from dialogue.models import Commitment, Event
 from dialogue.services import commitments as commitment_services
@@ -165,3 +170,21 @@ class CommitmentDetailView(generics.RetrieveAPIView):
         return Response(
             CommitmentSerializer(Commitment.objects.select_related("organization").get(pk=commitment.pk)).data
         )
+
+
+@extend_schema_view(get=extend_schema(summary=gettext_lazy("Cross-sector partnerships")))
+class PartnershipListView(generics.ListAPIView):
+    permission_classes = [AllowAny]  # public
+    serializer_class = PartnershipSerializer
+
+    def get_queryset(self):
+        return selectors.public_partnerships().prefetch_related("events", "commitments")
+
+
+@extend_schema_view(get=extend_schema(summary=gettext_lazy("One cross-sector partnership")))
+class PartnershipDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]  # public
+    serializer_class = PartnershipSerializer
+
+    def get_queryset(self):
+        return PartnershipListView.get_queryset(self)

@@ -52,6 +52,22 @@ def event_list(request):
     )
 
 
+def _trust_survey_links(user, event) -> list:
+    """The trust surveys `user` may still answer at `event`: [(moment, label)]."""
+    from dialogue.choices import SurveyMoment
+    from dialogue.services import trust as trust_services
+
+    registration = trust_services.survey_registration(user, event)
+    if registration is None:
+        return []
+    return [
+        (moment, label)
+        for moment, label in SurveyMoment.choices
+        if trust_services.moment_open(event, moment)
+        and not trust_services.already_answered(registration, moment)
+    ]
+
+
 def _event_context(request, event, **extra):
     user = request.user
     return {
@@ -61,6 +77,8 @@ def _event_context(request, event, **extra):
         "may_organise": user.has_perm("dialogue.change_event", event),
         "registration_open": event.registration_open(),
         "commitments": selectors.public_commitments(event=event)[:50] if event.is_public else [],
+        "trust": selectors.trust_barometer(event) if event.is_public else None,
+        "trust_survey": _trust_survey_links(user, event),
         **extra,
     }
 

@@ -98,3 +98,44 @@ def test_a_cancellation_racing_new_registrations_moves_exactly_one_up(slow_count
     _results, errors = race(*calls)
     assert errors == [None] * 4
     assert Registration.objects.filter(sector=sec, status=R.REGISTERED).count() == 1
+
+
+def test_trust_survey_answered_twice_at_once_is_saved_once(monkeypatch):
+    """Two submits of the same survey at the same moment: one answer, one clear refusal
+    (the unique constraint, turned into the "already answered" message)."""
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from dialogue.models import TrustAnswer
+    from dialogue.services import trust as trust_services
+
+    start = timezone.now() - timedelta(hours=1)
+    event = EventFactory(
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        registration_opens_at=start - timedelta(days=2),
+        registration_closes_at=start - timedelta(minutes=30),
+    )
+    cso = sector(event, places=5)
+    user = factories.UserFactory()
+    Registration.objects.create(
+        event=event, sector=cso, user=user, name="P", email=user.email, status=R.ATTENDED
+    )
+    original = trust_services.already_answered
+
+    def slow(registration, moment):  # both racers pass the check before either saves
+        value = original(registration, moment)
+        time.sleep(0.3)
+        return value
+
+    monkeypatch.setattr(trust_services, "already_answered", slow)
+    scores = dict.fromkeys(("cso", "citizens", "private", "public", "media"), 4)
+    call = lambda: trust_services.trust_answer(event=event, actor=user, moment="before", scores=scores)  # noqa: E731
+    results, errors = race(call, call)
+    assert TrustAnswer.objects.count() == 1
+    assert sum(r is not None for r in results) == 1
+    refused = [e for e in errors if e is not None]
+    assert len(refused) == 1 and isinstance(refused[0], ValidationError)
+    assert refused[0].code == "already_answered"

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo(client):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     counts = (Event.objects.count(), Registration.objects.count(), Commitment.objects.count())
-    assert counts == (3, 9, 5)
+    assert counts == (3, 11, 5)
     assert set(Commitment.objects.values_list("status", flat=True)) == set(CommitmentStatus.values)
     assert Commitment.objects.exclude(strategy_measure_id=None).exists()
     assert set(Registration.objects.values_list("status", flat=True)) == set(RegistrationStatus.values)
@@ -24,3 +24,20 @@ def test_seed_demo(client):
     for event in Event.objects.all():
         assert client.get(event.get_absolute_url()).status_code == 200
     assert client.get(reverse("dialogue:tracker")).status_code == 200
+
+
+def test_seed_demo_partnership_and_trust(client):
+    from dialogue.models import Partnership, TrustAnswer
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    partnership = Partnership.objects.get()
+    assert len({m.kind for m in partnership.members.all()}) >= 2
+    assert TrustAnswer.objects.filter(moment="before").count() >= 5
+    assert TrustAnswer.objects.filter(moment="after").count() >= 5
+    assert client.get(partnership.get_absolute_url()).status_code == 200
+    assert client.get(reverse("dialogue:partnership_list")).status_code == 200
+    response = client.get(reverse("dialogue:trust_barometer"))
+    assert response.status_code == 200 and len(response.context["barometers"]) == 1
+    event = partnership.events.get()
+    assert client.get(event.get_absolute_url()).context["trust"] is not None

@@ -168,5 +168,8 @@ def test_every_dialogue_url_is_in_this_matrix():
         "registration_confirmation", "registration_cancel", "my_events", "event_create", "event_edit",
         "event_registrations", "check_in", "event_move", "commitment_create", "commitment_detail",
         "commitment_update", "comment_moderation",
+        # in test_partnerships.py (matrix) and test_trust.py (survey page)
+        "partnership_list", "partnership_detail", "partnership_create", "partnership_edit",
+        "trust_barometer", "trust_survey",
     }  # fmt: skip
     assert {p.name for p in urlpatterns} == covered
