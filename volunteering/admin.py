@@ -10,6 +10,7 @@ from volunteering.models import (
     Opportunity,
     OpportunitySkill,
     ProfileLanguage,
+    SavedOpportunity,
     Skill,
     VolunteerProfile,
 )
@@ -86,3 +87,10 @@ class HoursEntryAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["engagement", "confirmed_by"]
     readonly_fields = ["status", "confirmed_by", "confirmed_at"]
+
+
+@admin.register(SavedOpportunity)
+class SavedOpportunityAdmin(admin.ModelAdmin):
+    list_display = ["opportunity", "user", "created_at"]
+    raw_id_fields = ["user", "opportunity"]
+    search_fields = ["opportunity__title", "user__email"]

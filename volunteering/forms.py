@@ -58,6 +58,7 @@ class ProfileForm(forms.ModelForm):
             "expertise_note",
             "visibility",
             "contact_consent",
+            "monthly_digest",
         ]
         widgets = {"visibility": forms.RadioSelect}
 

@@ -90,6 +90,9 @@ class VolunteerProfile(TimeStampedModel):
     contact_consent = models.BooleanField(_("organisations may contact me"), default=False)
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
+    monthly_digest = models.BooleanField(
+        _("send me a monthly email of new opportunities that fit me"), default=False
+    )
 
     class Meta:
         verbose_name = _("volunteer profile")
@@ -386,3 +389,30 @@ class HoursEntry(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.hours}"
+
+
+class SavedOpportunity(models.Model):
+    """An opportunity a person bookmarked (they hear once when its deadline is near)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_opportunities",
+        verbose_name=_("person"),
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="saved_by", verbose_name=_("opportunity")
+    )
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("saved opportunity")
+        verbose_name_plural = _("saved opportunities")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "opportunity"], name="volunteering_saved_unique"),
+        ]
+        indexes = [models.Index(fields=["opportunity", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ★ {self.opportunity}"

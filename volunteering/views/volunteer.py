@@ -14,7 +14,7 @@ from core.permissions import permission, signed_in
 from volunteering.forms import DisputeForm, HoursForm, MessageForm, ProfileForm
 from volunteering.selectors import matching
 from volunteering.selectors import opportunities as selectors
-from volunteering.services import applications, engagements, profiles
+from volunteering.services import applications, engagements, profiles, saved
 from volunteering.services.profiles import profile_for
 from volunteering.views.common import (
     load_application,
@@ -196,3 +196,25 @@ def engagement_end(request, engagement, **kwargs):
     except ValidationError as error:
         return refused(request, error, back_url=engagement.get_absolute_url())
     return redirect(engagement.get_absolute_url())
+
+
+@require_POST
+@permission("volunteering.view_opportunity", load=load_visible_opportunity, pass_as="opportunity", refuse=404)
+def saved_toggle(request, opportunity, **kwargs):
+    """Save or unsave (`saved` = "1" or "0"): the same answer however often it is sent."""
+    wanted = request.POST.get("saved")
+    if wanted not in ("0", "1"):
+        return refused(
+            request,
+            ValidationError(_("Choose to save or to remove.")),
+            back_url=opportunity.get_absolute_url(),
+        )
+    now_saved = saved.saved_set(actor=request.user, opportunity=opportunity, saved=wanted == "1")
+    messages.success(request, _("Saved.") if now_saved else _("Removed from your saved opportunities."))
+    return redirect(opportunity.get_absolute_url())
+
+
+@signed_in
+def saved_list(request):
+    page_obj = Paginator(selectors.saved_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "volunteering/saved_list.html", {"page_obj": page_obj})
