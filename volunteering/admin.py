@@ -6,6 +6,7 @@ from django.contrib import admin
 from volunteering.models import (
     Application,
     Engagement,
+    ExpertFeedback,
     HoursEntry,
     Opportunity,
     OpportunitySkill,
@@ -94,3 +95,10 @@ class SavedOpportunityAdmin(admin.ModelAdmin):
     list_display = ["opportunity", "user", "created_at"]
     raw_id_fields = ["user", "opportunity"]
     search_fields = ["opportunity__title", "user__email"]
+
+
+@admin.register(ExpertFeedback)
+class ExpertFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["engagement", "side", "author", "outcome", "rating", "would_work_again", "created_at"]
+    list_filter = ["side", "outcome", "rating"]
+    raw_id_fields = ["engagement", "author"]

@@ -20,6 +20,8 @@ from volunteering.choices import (
     EngagementStatus,
     ExpertForm,
     Expertise,
+    FeedbackOutcome,
+    FeedbackSide,
     HoursStatus,
     Language,
     LanguageLevel,
@@ -416,3 +418,49 @@ class SavedOpportunity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ★ {self.opportunity}"
+
+
+class ExpertFeedback(TimeStampedModel):
+    """How an expert request went, from one side (the expert or the organisation) of its
+    ended engagement. One per person and one per side: nobody rates twice."""
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("engagement")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("author")
+    )
+    side = models.CharField(_("side"), max_length=20, choices=FeedbackSide.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=FeedbackOutcome.choices)
+    rating = models.PositiveSmallIntegerField(_("rating (1–5)"))
+    would_work_again = models.BooleanField(_("would work together again"))
+
+    class Meta:
+        ordering = ["side"]
+        verbose_name = _("expert request feedback")
+        verbose_name_plural = _("expert request feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "author"],
+                name="volunteering_feedback_once_per_person",
+                violation_error_message=_("You have already given your feedback on this request."),
+            ),
+            models.UniqueConstraint(
+                fields=["engagement", "side"],
+                name="volunteering_feedback_once_per_side",
+                violation_error_message=_("This side has already given its feedback on this request."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1) & models.Q(rating__lte=5),
+                name="volunteering_feedback_rating_1_5",
+            ),
+            models.CheckConstraint(
+                condition=_valid("side", FeedbackSide), name="volunteering_feedback_side_valid"
+            ),
+            models.CheckConstraint(
+                condition=_valid("outcome", FeedbackOutcome), name="volunteering_feedback_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engagement} ({self.side}): {self.rating}"

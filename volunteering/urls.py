@@ -21,6 +21,7 @@ urlpatterns = [
     path("engagements/<int:pk>/", volunteer.engagement_detail, name="engagement_detail"),
     path("engagements/<int:pk>/hours/", volunteer.hours_log, name="hours_log"),
     path("engagements/<int:pk>/certificate.pdf", volunteer.certificate, name="certificate"),
+    path("engagements/<int:pk>/feedback/", volunteer.feedback_give, name="feedback_give"),
     path("engagements/<int:pk>/end/", volunteer.engagement_end, name="engagement_end"),
     path("hours/<int:pk>/correct/", volunteer.hours_correct, name="hours_correct"),
     # An organisation
