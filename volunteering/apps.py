@@ -17,3 +17,6 @@ class VolunteeringConfig(AppConfig):
         from volunteering import certificates
 
         certificates.register()
+
+        # Background reports (core.reports).
+        from volunteering import exports  # noqa: F401

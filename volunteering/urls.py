@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from volunteering.views import organization, public, volunteer
+from volunteering.views import organization, public, staff, volunteer
 
 app_name = "volunteering"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("engagements/<int:pk>/feedback/", volunteer.feedback_give, name="feedback_give"),
     path("engagements/<int:pk>/end/", volunteer.engagement_end, name="engagement_end"),
     path("hours/<int:pk>/correct/", volunteer.hours_correct, name="hours_correct"),
+    # KCSF staff
+    path("figures/", staff.figures_page, name="figures"),
     # An organisation
     path(
         "organization/<slug:slug>/",
