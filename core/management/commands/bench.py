@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
-BENCHMARKS = ("giving", "grants")  # apps with a `bench` module
+BENCHMARKS = ("giving", "grants", "volunteering")  # apps with a `bench` module
 
 
 def _admin_connection():
@@ -38,10 +38,13 @@ class Command(BaseCommand):
         parser.add_argument("--rows", type=int, default=None, help="rows to seed (default: the app's)")
         parser.add_argument("--requests", type=int, default=20, help="requests per case")
         parser.add_argument("--calls", type=int, default=None, help="grants: calls to spread the rows over")
+        parser.add_argument(
+            "--scale", type=float, default=None, help="volunteering: a share of the full size (e.g. 0.01)"
+        )
         parser.add_argument("--database-name", default="cea_bench")
         parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
 
-    def handle(self, *args, app, rows, requests, database_name, keep, calls=None, **options):
+    def handle(self, *args, app, rows, requests, database_name, keep, calls=None, scale=None, **options):
         module = importlib.import_module(f"{app}.bench")
         vendors = getattr(module, "VENDORS", ("postgresql",))
         if connection.vendor not in vendors:
@@ -61,6 +64,12 @@ class Command(BaseCommand):
             if app != "grants" or calls < 1:
                 raise CommandError("--calls is a positive number, for the grants benchmark only.")
             run_options["calls"] = calls
+        if scale is not None:
+            if app != "volunteering" or not 0 < scale <= 10:
+                raise CommandError(
+                    "--scale is a number above 0 and at most 10, for the volunteering benchmark only."
+                )
+            run_options["scale"] = scale
         if connection.vendor == "sqlite":
             self._run_on_sqlite(module, run_options, database_name=database_name, keep=keep)
             return
