@@ -97,3 +97,20 @@ def test_no_digest_when_nothing_new_fits():
     _clear()
     assert reminders_send() == 0
     assert not EmailOutbox.objects.exists()
+
+
+def test_a_new_deadline_lets_the_reminder_go_again():
+    from tests.volunteering.factories import editor_of
+    from volunteering.services import opportunities
+
+    opportunity = OpportunityFactory(deadline=TODAY() + datetime.timedelta(days=2))
+    SavedOpportunity.objects.create(user=UserFactory(), opportunity=opportunity)
+    _clear()
+    assert reminders_send() == 1
+    opportunities.opportunity_update(
+        actor=editor_of(opportunity.organization),
+        opportunity=opportunity,
+        fields={"deadline": TODAY() + datetime.timedelta(days=3)},
+    )
+    assert reminders_send() == 1
+    assert reminders_send() == 0
