@@ -326,6 +326,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grants.tasks.send_reminders",
         "schedule": 60 * 60.0,
     },
+    "volunteering-reminders": {  # hourly; saved deadlines, unconfirmed hours, digests (each once)
+        "task": "volunteering.tasks.send_reminders",
+        "schedule": 60 * 60.0,
+    },
     "assistance-reminders": {  # hourly; unassigned requests, overdue answers (each once)
         "task": "assistance.tasks.send_reminders",
         "schedule": 60 * 60.0,

@@ -6,10 +6,12 @@ from django.contrib import admin
 from volunteering.models import (
     Application,
     Engagement,
+    ExpertFeedback,
     HoursEntry,
     Opportunity,
     OpportunitySkill,
     ProfileLanguage,
+    SavedOpportunity,
     Skill,
     VolunteerProfile,
 )
@@ -86,3 +88,17 @@ class HoursEntryAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["engagement", "confirmed_by"]
     readonly_fields = ["status", "confirmed_by", "confirmed_at"]
+
+
+@admin.register(SavedOpportunity)
+class SavedOpportunityAdmin(admin.ModelAdmin):
+    list_display = ["opportunity", "user", "created_at"]
+    raw_id_fields = ["user", "opportunity"]
+    search_fields = ["opportunity__title", "user__email"]
+
+
+@admin.register(ExpertFeedback)
+class ExpertFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["engagement", "side", "author", "outcome", "rating", "would_work_again", "created_at"]
+    list_filter = ["side", "outcome", "rating"]
+    raw_id_fields = ["engagement", "author"]

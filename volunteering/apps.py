@@ -26,3 +26,6 @@ class VolunteeringConfig(AppConfig):
         from volunteering import handoffs
 
         handoffs.register()
+
+        # Background reports (core.reports).
+        from volunteering import exports  # noqa: F401

@@ -84,3 +84,14 @@ class HoursStatus(models.TextChoices):
     LOGGED = "logged", _("Awaiting confirmation")
     CONFIRMED = "confirmed", _("Confirmed")
     DISPUTED = "disputed", _("Disputed")
+
+
+class FeedbackSide(models.TextChoices):
+    EXPERT = "expert", _("Expert")
+    ORGANIZATION = "organization", _("Organisation")
+
+
+class FeedbackOutcome(models.TextChoices):
+    SOLVED = "solved", _("The problem was solved")
+    PARTLY = "partly", _("Partly solved")
+    NOT_SOLVED = "not_solved", _("Not solved")

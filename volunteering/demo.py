@@ -15,7 +15,7 @@ from core import demo
 from core.models import Municipality, Sector
 from organizations.demo import demo_organizations, demo_owners
 from volunteering.models import Engagement, Opportunity, Skill
-from volunteering.services import applications, engagements, opportunities, profiles
+from volunteering.services import applications, engagements, opportunities, profiles, saved
 
 VOLUNTEERS = [
     # name, language, municipality, skills, languages, diaspora (country, zone, expertise)
@@ -249,4 +249,29 @@ def seed() -> int:
                 elif day == 6 and n % 2:
                     engagements.hours_dispute(actor=editor, entry=entry, reason="Please check the date.")
                 created += 1
+
+    # Saved opportunities (the saved list and the deadline reminder) and an expert request
+    # that ended with feedback from both sides.
+    for profile in people[:3]:
+        for opportunity, _editor in posted[:3]:
+            saved.saved_set(actor=profile.user, opportunity=opportunity, saved=True)
+            created += 1
+    expert_requests = [(o, e) for o, e in posted if o.is_expert_request]
+    if expert_requests and len(people) > 1:
+        opportunity, editor = expert_requests[0]
+        expert = people[-1]
+        application = applications.application_submit(
+            actor=expert.user, opportunity=opportunity, message="I can help. / Mund të ndihmoj."
+        )
+        application = applications.application_decide(actor=editor, application=application, accept=True)
+        engagement = engagements.engagement_end(
+            actor=editor, engagement=application.engagement, completed=True
+        )
+        engagements.feedback_give(
+            actor=expert.user, engagement=engagement, outcome="solved", rating=5, would_work_again=True
+        )
+        engagements.feedback_give(
+            actor=editor, engagement=engagement, outcome="partly", rating=4, would_work_again=True
+        )
+        created += 2
     return created

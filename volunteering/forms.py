@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, Sector
-from volunteering.choices import Language, LanguageLevel
+from volunteering.choices import FeedbackOutcome, Language, LanguageLevel
 from volunteering.models import Opportunity, Skill, VolunteerProfile
 
 TEXT = {"class": "form-control"}
@@ -58,6 +58,7 @@ class ProfileForm(forms.ModelForm):
             "expertise_note",
             "visibility",
             "contact_consent",
+            "monthly_digest",
         ]
         widgets = {"visibility": forms.RadioSelect}
 
@@ -196,3 +197,19 @@ class HoursForm(forms.Form):
 
 class DisputeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.TextInput(attrs=TEXT))
+
+
+class FeedbackForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=FeedbackOutcome.choices, widget=forms.RadioSelect)
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        help_text=_("1 = poor, 5 = excellent"),
+    )
+    would_work_again = forms.BooleanField(label=_("I would work together again"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+        self.fields["outcome"].widget.attrs["class"] = "form-check-input"

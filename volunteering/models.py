@@ -20,6 +20,8 @@ from volunteering.choices import (
     EngagementStatus,
     ExpertForm,
     Expertise,
+    FeedbackOutcome,
+    FeedbackSide,
     HoursStatus,
     Language,
     LanguageLevel,
@@ -90,6 +92,9 @@ class VolunteerProfile(TimeStampedModel):
     contact_consent = models.BooleanField(_("organisations may contact me"), default=False)
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
+    monthly_digest = models.BooleanField(
+        _("send me a monthly email of new opportunities that fit me"), default=False
+    )
 
     class Meta:
         verbose_name = _("volunteer profile")
@@ -386,3 +391,76 @@ class HoursEntry(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.hours}"
+
+
+class SavedOpportunity(models.Model):
+    """An opportunity a person bookmarked (they hear once when its deadline is near)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_opportunities",
+        verbose_name=_("person"),
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="saved_by", verbose_name=_("opportunity")
+    )
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("saved opportunity")
+        verbose_name_plural = _("saved opportunities")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "opportunity"], name="volunteering_saved_unique"),
+        ]
+        indexes = [models.Index(fields=["opportunity", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ★ {self.opportunity}"
+
+
+class ExpertFeedback(TimeStampedModel):
+    """How an expert request went, from one side (the expert or the organisation) of its
+    ended engagement. One per person and one per side: nobody rates twice."""
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("engagement")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("author")
+    )
+    side = models.CharField(_("side"), max_length=20, choices=FeedbackSide.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=FeedbackOutcome.choices)
+    rating = models.PositiveSmallIntegerField(_("rating (1–5)"))
+    would_work_again = models.BooleanField(_("would work together again"))
+
+    class Meta:
+        ordering = ["side"]
+        verbose_name = _("expert request feedback")
+        verbose_name_plural = _("expert request feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "author"],
+                name="volunteering_feedback_once_per_person",
+                violation_error_message=_("You have already given your feedback on this request."),
+            ),
+            models.UniqueConstraint(
+                fields=["engagement", "side"],
+                name="volunteering_feedback_once_per_side",
+                violation_error_message=_("This side has already given its feedback on this request."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1) & models.Q(rating__lte=5),
+                name="volunteering_feedback_rating_1_5",
+            ),
+            models.CheckConstraint(
+                condition=_valid("side", FeedbackSide), name="volunteering_feedback_side_valid"
+            ),
+            models.CheckConstraint(
+                condition=_valid("outcome", FeedbackOutcome), name="volunteering_feedback_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engagement} ({self.side}): {self.rating}"

@@ -104,6 +104,7 @@ rules.add_perm("volunteering.view_engagement", is_engagement_volunteer | is_enga
 rules.add_perm("volunteering.end_engagement", is_engagement_volunteer | is_engagement_editor)
 rules.add_perm("volunteering.log_hours", is_engagement_volunteer)
 rules.add_perm("volunteering.download_certificate", is_engagement_volunteer)
+rules.add_perm("volunteering.give_feedback", is_engagement_volunteer | is_engagement_editor)
 
 # On an hours entry
 rules.add_perm("volunteering.confirm_hours", is_hours_editor)

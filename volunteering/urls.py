@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from volunteering.views import organization, public, volunteer
+from volunteering.views import organization, public, staff, volunteer
 
 app_name = "volunteering"
 
@@ -14,13 +14,18 @@ urlpatterns = [
     path("me/profile/", volunteer.profile_edit, name="profile_edit"),
     path("me/matches/", volunteer.my_matches, name="my_matches"),
     path("me/", volunteer.my_volunteering, name="my_volunteering"),
+    path("me/saved/", volunteer.saved_list, name="saved_list"),
+    path("opportunities/<int:pk>/save/", volunteer.saved_toggle, name="saved_toggle"),
     path("opportunities/<int:pk>/apply/", volunteer.apply, name="apply"),
     path("applications/<int:pk>/withdraw/", volunteer.withdraw, name="withdraw"),
     path("engagements/<int:pk>/", volunteer.engagement_detail, name="engagement_detail"),
     path("engagements/<int:pk>/hours/", volunteer.hours_log, name="hours_log"),
     path("engagements/<int:pk>/certificate.pdf", volunteer.certificate, name="certificate"),
+    path("engagements/<int:pk>/feedback/", volunteer.feedback_give, name="feedback_give"),
     path("engagements/<int:pk>/end/", volunteer.engagement_end, name="engagement_end"),
     path("hours/<int:pk>/correct/", volunteer.hours_correct, name="hours_correct"),
+    # KCSF staff
+    path("figures/", staff.figures_page, name="figures"),
     # An organisation
     path(
         "organization/<slug:slug>/",

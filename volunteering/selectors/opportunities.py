@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, Sum
 
 from volunteering.choices import HoursStatus, OpportunityStatus
-from volunteering.models import Application, Engagement, Opportunity
+from volunteering.models import Application, Engagement, Opportunity, SavedOpportunity
 
 
 def opportunity_skills(opportunity: Opportunity) -> dict:
@@ -58,3 +58,19 @@ def applications_of(user):
 
 def engagement_hours(engagement: Engagement):
     return engagement.hours.select_related("confirmed_by").order_by("-date", "-pk")
+
+
+def saved_of(user):
+    """The opportunities `user` saved (drafts and inactive organisations left out), newest first."""
+    return (
+        SavedOpportunity.objects.filter(user=user, opportunity__organization__is_active=True)
+        .exclude(opportunity__status=OpportunityStatus.DRAFT)
+        .select_related("opportunity__organization", "opportunity__municipality")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def is_saved(user, opportunity: Opportunity) -> bool:
+    return (
+        user.is_authenticated and SavedOpportunity.objects.filter(user=user, opportunity=opportunity).exists()
+    )

@@ -5,14 +5,14 @@ disputed hours; the engagement ends as completed or cancelled."""
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.permissions import require
-from volunteering.choices import EngagementStatus, HoursStatus
-from volunteering.models import Engagement, HoursEntry
+from volunteering.choices import EngagementStatus, FeedbackOutcome, FeedbackSide, HoursStatus, OpportunityKind
+from volunteering.models import Engagement, ExpertFeedback, HoursEntry
 from volunteering.workflow import ENGAGEMENT, HOURS
 
 H = HoursStatus
@@ -152,3 +152,41 @@ def certificate_issue(*, actor, engagement: Engagement):
 
 def confirmed_hours(engagement: Engagement) -> Decimal:
     return engagement.hours.filter(status=H.CONFIRMED).aggregate(total=Sum("hours"))["total"] or Decimal("0")
+
+
+@transaction.atomic
+def feedback_give(*, actor, engagement: Engagement, outcome: str, rating: int, would_work_again: bool):
+    """The actor's feedback on an ended expert request: the expert's or the organisation's
+    side, once per person and once per side (a second try is a ValidationError)."""
+    require(actor, "volunteering.give_feedback", engagement)
+    engagement = lock(engagement)
+    if engagement.opportunity.kind != OpportunityKind.EXPERT_REQUEST:
+        raise ValidationError(_("Feedback is asked only on expert requests."), code="not_expert_request")
+    if engagement.status == EngagementStatus.ACTIVE:
+        raise ValidationError(_("Give your feedback once the request is closed."), code="still_active")
+    if outcome not in FeedbackOutcome.values:
+        raise ValidationError(_("Choose the outcome from the list."), code="outcome")
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise ValidationError(_("Give a rating from 1 to 5."), code="rating")
+    side = FeedbackSide.EXPERT if engagement.profile.user_id == actor.pk else FeedbackSide.ORGANIZATION
+    try:
+        with transaction.atomic():
+            return ExpertFeedback.objects.create(
+                engagement=engagement,
+                author=actor,
+                side=side,
+                outcome=outcome,
+                rating=rating,
+                would_work_again=bool(would_work_again),
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("You have already given your feedback on this request.")
+            if ExpertFeedback.objects.filter(engagement=engagement, author=actor).exists()
+            else _("This side has already given its feedback on this request."),
+            code="twice",
+        ) from None

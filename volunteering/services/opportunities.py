@@ -82,11 +82,17 @@ def opportunity_update(
     require(actor, "volunteering.edit_opportunity", opportunity)
     if opportunity.status not in EDITABLE:
         raise ValidationError(_("A closed opportunity can no longer be changed."), code="not_editable")
+    deadline_before = opportunity.deadline
     for name, value in fields.items():
         setattr(opportunity, name, value)
     _check(opportunity)
     opportunity.full_clean(exclude=["organization", "created_by"])
     opportunity.save()
+    if opportunity.deadline != deadline_before:  # a new deadline: its reminder may go again
+        from core.reminders import forget
+        from volunteering.services.reminders import DEADLINE_SOON
+
+        forget([DEADLINE_SOON], [opportunity.pk])
     _set_skills(opportunity, must, nice)
     _set_languages(opportunity, languages)
     return opportunity

@@ -9,7 +9,7 @@ from volunteering.filters import OpportunityFilter
 from volunteering.forms import MessageForm
 from volunteering.models import Application
 from volunteering.selectors import matching
-from volunteering.selectors.opportunities import opportunity_skills
+from volunteering.selectors.opportunities import is_saved, opportunity_skills
 from volunteering.services.profiles import profile_for
 from volunteering.signals import PAGE_TOPICS
 from volunteering.views.common import load_visible_opportunity
@@ -67,6 +67,7 @@ def opportunity_detail(request, opportunity, **kwargs):
         "languages": list(opportunity.languages.all()),
         "profile": profile,
         "application": application,
+        "saved": is_saved(request.user, opportunity),
         "match": explanation,
         "form": MessageForm(),
         "can_edit": request.user.has_perm("volunteering.edit_opportunity", opportunity),

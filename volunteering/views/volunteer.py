@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
 from core.permissions import permission, signed_in
-from volunteering.forms import DisputeForm, HoursForm, MessageForm, ProfileForm
+from volunteering.forms import DisputeForm, FeedbackForm, HoursForm, MessageForm, ProfileForm
 from volunteering.selectors import matching
 from volunteering.selectors import opportunities as selectors
-from volunteering.services import applications, engagements, profiles
+from volunteering.services import applications, engagements, profiles, saved
 from volunteering.services.profiles import profile_for
 from volunteering.views.common import (
     load_application,
@@ -132,6 +132,7 @@ def engagement_detail(request, engagement, hours_form=None, status=200, **kwargs
         "show_contact": user.has_perm("volunteering.view_contact", engagement.application),
         "certificate_ready": engagement.profile.user_id == user.pk
         and engagements.confirmed_hours(engagement) > 0,
+        **_feedback_context(user, engagement),
     }
     return render(request, "volunteering/engagement_detail.html", context, status=status)
 
@@ -196,3 +197,55 @@ def engagement_end(request, engagement, **kwargs):
     except ValidationError as error:
         return refused(request, error, back_url=engagement.get_absolute_url())
     return redirect(engagement.get_absolute_url())
+
+
+@require_POST
+@permission("volunteering.view_opportunity", load=load_visible_opportunity, pass_as="opportunity", refuse=404)
+def saved_toggle(request, opportunity, **kwargs):
+    """Save or unsave (`saved` = "1" or "0"): the same answer however often it is sent."""
+    wanted = request.POST.get("saved")
+    if wanted not in ("0", "1"):
+        return refused(
+            request,
+            ValidationError(_("Choose to save or to remove.")),
+            back_url=opportunity.get_absolute_url(),
+        )
+    now_saved = saved.saved_set(actor=request.user, opportunity=opportunity, saved=wanted == "1")
+    messages.success(request, _("Saved.") if now_saved else _("Removed from your saved opportunities."))
+    return redirect(opportunity.get_absolute_url())
+
+
+@signed_in
+def saved_list(request):
+    page_obj = Paginator(selectors.saved_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "volunteering/saved_list.html", {"page_obj": page_obj})
+
+
+def _feedback_context(user, engagement) -> dict:
+    """The feedback of an ended expert request, and the form while the person has not given theirs."""
+    if not engagement.opportunity.is_expert_request:
+        return {"feedback": [], "feedback_form": None}
+    given = list(engagement.feedback.all())
+    can_give = (
+        engagement.status != "active"
+        and user.has_perm("volunteering.give_feedback", engagement)
+        and not any(f.author_id == user.pk for f in given)
+    )
+    return {"feedback": given, "feedback_form": FeedbackForm() if can_give else None}
+
+
+@require_POST
+@permission("volunteering.give_feedback", load=load_visible_engagement, pass_as="engagement", refuse=404)
+def feedback_give(request, engagement, **kwargs):
+    form = FeedbackForm(request.POST)
+    back = engagement.get_absolute_url()
+    if not form.is_valid():
+        return refused(
+            request, ValidationError(_("Choose the outcome and a rating from 1 to 5.")), back_url=back
+        )
+    try:
+        engagements.feedback_give(actor=request.user, engagement=engagement, **form.cleaned_data)
+    except ValidationError as error:
+        return refused(request, error, back_url=back)
+    messages.success(request, _("Thank you for your feedback."))
+    return redirect(back)

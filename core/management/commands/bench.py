@@ -20,7 +20,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
 # The benchmark modules: an app's `bench`, or the pages of the whole portal (config, the top layer).
-BENCHMARKS = {"giving": "giving.bench", "grants": "grants.bench", "pages": "config.bench_pages"}
+BENCHMARKS = {
+    "giving": "giving.bench",
+    "grants": "grants.bench",
+    "volunteering": "volunteering.bench",
+    "pages": "config.bench_pages",
+}
 
 
 def _admin_connection():
@@ -40,7 +45,10 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=20, help="requests per case")
         parser.add_argument("--calls", type=int, default=None, help="grants: calls to spread the rows over")
         parser.add_argument(
-            "--scale", type=float, default=None, help="pages: share of the full data set (1.0)"
+            "--scale",
+            type=float,
+            default=None,
+            help="pages: share of the full data set (0 to 1); volunteering: share of the full size (0 to 10)",
         )
         parser.add_argument("--seconds", type=float, default=None, help="pages: seconds of load per case")
         parser.add_argument("--database-name", default="cea_bench")
@@ -68,16 +76,17 @@ class Command(BaseCommand):
             if app != "grants" or calls < 1:
                 raise CommandError("--calls is a positive number, for the grants benchmark only.")
             run_options["calls"] = calls
-        if scale is not None or seconds is not None:
-            if (
-                app != "pages"
-                or (scale is not None and not 0 < scale <= 1)
-                or (seconds is not None and seconds <= 0)
-            ):
+        if scale is not None:
+            limit = {"pages": 1, "volunteering": 10}.get(app)
+            if limit is None or not 0 < scale <= limit:
                 raise CommandError(
-                    "--scale (0 to 1) and --seconds (positive) are for the pages benchmark only."
+                    "--scale is for the pages (0 to 1) and volunteering (0 to 10) benchmarks only."
                 )
-            run_options.update({k: v for k, v in (("scale", scale), ("seconds", seconds)) if v is not None})
+            run_options["scale"] = scale
+        if seconds is not None:
+            if app != "pages" or seconds <= 0:
+                raise CommandError("--seconds (positive) is for the pages benchmark only.")
+            run_options["seconds"] = seconds
         if connection.vendor == "sqlite":
             self._run_on_sqlite(module, run_options, database_name=database_name, keep=keep)
             return

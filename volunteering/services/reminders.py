@@ -1,0 +1,139 @@
+"""Reminders of volunteering, each sent once (core.reminders), in the recipient's language:
+
+- the application deadline of a saved opportunity is 3 days away (or nearer: a missed run
+  still sends), to each person who saved it and has not applied;
+- hours logged 7 days ago and still unconfirmed, to the editors of the organisation;
+- the monthly digest of new opportunities that fit a person who opted in (one per person
+  per calendar month, only when something fits).
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from core.reminders import already_sent, remind_once
+from volunteering.choices import HoursStatus
+from volunteering.models import Application, HoursEntry, SavedOpportunity, VolunteerProfile
+from volunteering.selectors import matching
+
+DEADLINE_SOON = "volunteering.deadline_soon"
+HOURS_UNCONFIRMED = "volunteering.hours_unconfirmed"
+MONTHLY_DIGEST = "volunteering.monthly_digest"
+DEADLINE_DAYS = 3
+UNCONFIRMED_DAYS = 7
+DIGEST_NEW_DAYS = 31
+DIGEST_MIN_FIT = 50
+DIGEST_SIZE = 5
+
+
+def digest_key(day: datetime.date) -> int:
+    """The object id of a month's digest (202612 for December 2026)."""
+    return day.year * 100 + day.month
+
+
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """Send the reminders due today; returns how many went (a second run sends none)."""
+    today = today or timezone.localdate()
+    return _deadlines(today) + _unconfirmed_hours(today) + _digests(today)
+
+
+def _deadlines(today) -> int:
+    sent = 0
+    done = already_sent(DEADLINE_SOON)
+    due = (
+        SavedOpportunity.objects.filter(
+            opportunity__in=matching.open_opportunities(),
+            opportunity__deadline__gte=today,
+            opportunity__deadline__lte=today + datetime.timedelta(days=DEADLINE_DAYS),
+            user__is_active=True,
+        )
+        .exclude(
+            Exists(
+                Application.objects.filter(
+                    opportunity_id=OuterRef("opportunity_id"), profile__user_id=OuterRef("user_id")
+                )
+            )
+        )
+        .select_related("user", "opportunity__organization")
+    )
+    for item in due.iterator():
+        if (item.opportunity_id, item.user_id) in done:
+            continue
+        sent += remind_once(
+            kind=DEADLINE_SOON,
+            object_id=item.opportunity_id,
+            user=item.user,
+            template="volunteering/email/deadline_soon",
+            context={"opportunity": item.opportunity},
+        )
+    return sent
+
+
+def _editors_by_organization(organization_ids) -> dict[int, list]:
+    from organizations.models import Membership
+
+    editors: dict[int, list] = {}
+    memberships = Membership.objects.filter(
+        organization_id__in=organization_ids,
+        role__in=[Membership.Role.OWNER, Membership.Role.EDITOR],
+        user__is_active=True,
+    ).select_related("user")
+    for membership in memberships:
+        editors.setdefault(membership.organization_id, []).append(membership.user)
+    return editors
+
+
+def _unconfirmed_hours(today) -> int:
+    sent = 0
+    done = already_sent(HOURS_UNCONFIRMED)
+    cutoff = timezone.now() - datetime.timedelta(days=UNCONFIRMED_DAYS)
+    entries = list(
+        HoursEntry.objects.filter(status=HoursStatus.LOGGED, created_at__lte=cutoff).select_related(
+            "engagement__opportunity__organization", "engagement__profile__user"
+        )
+    )
+    editors = _editors_by_organization({e.engagement.opportunity.organization_id for e in entries})
+    for entry in entries:
+        for editor in editors.get(entry.engagement.opportunity.organization_id, []):
+            if (entry.pk, editor.pk) in done:
+                continue
+            sent += remind_once(
+                kind=HOURS_UNCONFIRMED,
+                object_id=entry.pk,
+                user=editor,
+                template="volunteering/email/hours_unconfirmed",
+                context={"entry": entry, "engagement": entry.engagement},
+            )
+    return sent
+
+
+def _digests(today) -> int:
+    sent = 0
+    key = digest_key(today)
+    done = already_sent(MONTHLY_DIGEST)
+    since = timezone.now() - datetime.timedelta(days=DIGEST_NEW_DAYS)
+    new = matching.open_opportunities().filter(published_at__gte=since)
+    if not new.exists():
+        return 0
+    profiles = VolunteerProfile.objects.filter(monthly_digest=True, user__is_active=True).select_related(
+        "user"
+    )
+    for profile in profiles.iterator():
+        if (key, profile.user_id) in done:
+            continue
+        rows = [
+            row
+            for row in matching.ranked_opportunities(profile, queryset=new)[:DIGEST_SIZE]
+            if row.score >= DIGEST_MIN_FIT
+        ]
+        if not rows:
+            continue  # nothing fits: no email, and a later run this month may still find some
+        sent += remind_once(
+            kind=MONTHLY_DIGEST,
+            object_id=key,
+            user=profile.user,
+            template="volunteering/email/monthly_digest",
+            context={"rows": [(row, round(row.score)) for row in rows]},
+        )
+    return sent
