@@ -86,7 +86,7 @@ def test_post_match_apply_accept_hours_certificate(reference_data, live_server, 
     expert.goto(f"{base}/sr-latn/volunteering/me/matches/")
     card = expert.locator("article", has_text="Review of our statute")
     expect(card).to_be_visible()
-    expect(card).to_contain_text("srpski")  # the explanation, in the viewer's language
+    expect(card).to_contain_text("Srpski")  # the explanation, in the viewer's language
     card.get_by_role("link", name="Review of our statute").click()
     expert.locator("form[action$='/apply/'] textarea[name=message]").fill("Rado ću pomoći.")
     expert.locator("form[action$='/apply/'] button[type=submit]").click()

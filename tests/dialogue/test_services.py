@@ -30,7 +30,8 @@ C = CommitmentStatus
 
 
 def register(event, sec, user=None, **kwargs):
-    user = user or factories.UserFactory()
+    # English-speaking registrants: their emails are in their language (the subjects below).
+    user = user or factories.UserFactory(preferred_language="en")
     return services.registration_create(event=event, sector=sec, actor=user, user=user, **kwargs)
 
 

@@ -124,7 +124,7 @@ def test_explanation_in_the_viewers_language():
     assert text.startswith("3 of 4 skills")
     assert "same municipality" in text and "speaks Serbian" in text
     with translation.override("sr-latn"):
-        assert "srpski" in matching.explain(row)
+        assert "govori: srpski" in matching.explain(row).lower()
 
 
 def test_rankings_are_one_query_whatever_the_rows(django_assert_max_num_queries):

@@ -26,7 +26,7 @@ from volunteering.choices import ApplicationStatus, EngagementStatus, HoursStatu
 from volunteering.models import Application, HoursEntry, Opportunity
 from volunteering.services import applications, engagements, opportunities, profiles
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # messages read in English
 
 TODAY = timezone.localdate
 
