@@ -6,11 +6,19 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.utils import extend_schema_field
 
 from core.models import Municipality
 from giving import selectors
 from giving.choices import Cause, Confidence, DonorType, Effect, Geography, RecipientType, SupportKind
 from giving.models import GivingRecord
+
+
+@extend_schema_field({"type": "string", "enum": [code for code, _name in countries]})  # each value
+class CountryFilter(django_filters.MultipleChoiceFilter):
+    """Countries by their ISO code; the schema lists the codes (the choices are a callable, in
+    the active language, which the schema generator cannot read)."""
+
 
 _multi = {"widget": forms.SelectMultiple(attrs={"class": "form-select", "size": 4})}
 
@@ -79,7 +87,7 @@ class GivingFilter(django_filters.FilterSet):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    donor_country = django_filters.MultipleChoiceFilter(
+    donor_country = CountryFilter(
         choices=lambda: list(countries),  # in the active language
         label=_("Donor's country"),
         help_text=_("Where diaspora donors live."),

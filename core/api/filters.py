@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.utils import extend_schema_field
 
 
 class StrictBooleanField(forms.Field):
@@ -72,3 +73,16 @@ class NoBlankParametersForm(forms.Form):
                 self.errors.pop(name, None)
                 self.add_error(name, _("Leave this parameter out, or give it a value."))
         return cleaned
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+class IdFilter(django_filters.NumberFilter):
+    """An object's id: a whole number from 1 to the end of a bigint. django-filter's NumberFilter
+    also takes 0.5 and -1.8e308, and a number past bigint's end is a database error (a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from rest_framework import exceptions, generics
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from core.api.filters import NoBlankParametersForm
+from core.api.filters import IdFilter, NoBlankParametersForm
 from core.api.idempotency import idempotency_schema, idempotent
 from core.api.permissions import HasTokenScope
 from dialogue import selectors
@@ -91,7 +91,7 @@ class CommitmentFilter(django_filters.FilterSet):
         method="filter_status",
         label=gettext_lazy("Status (late includes overdue)"),
     )
-    event = django_filters.NumberFilter(field_name="event_id", label=gettext_lazy("Event id"))
+    event = IdFilter(field_name="event_id", label=gettext_lazy("Event id"))
 
     class Meta:
         model = Commitment

@@ -34,10 +34,20 @@ def test_parts_waiting_for_each_other_are_refused():
 
 
 def test_the_installed_apps_parts_run_by_layer(monkeypatch):
-    assert labels(demo.parts()) == ["accounts", "organizations", "giving", "transparency", "grants"]
+    assert labels(demo.parts()) == [
+        "accounts",
+        "organizations",
+        "giving",
+        "transparency",
+        "grants",
+        "assistance",
+        "academy",
+        "volunteering",
+        "dialogue",
+    ]
     # A part of an app that is not (or no longer) installed does not run.
-    monkeypatch.setitem(demo._parts, "volunteering", part("volunteering"))
-    assert "volunteering" not in labels(demo.parts())
+    monkeypatch.setitem(demo._parts, "uninstalled", part("uninstalled"))
+    assert "uninstalled" not in labels(demo.parts())
 
 
 def test_register_needs_a_module_of_an_installed_app():
@@ -56,7 +66,10 @@ def test_seed_demo_says_what_each_part_created(capsys):
     assert out[0] == "accounts: 5 demo users created; log in as admin@cea.test / demo-pass-2026"
     assert out[1] == "organizations: 12 demo organisations created"
     assert out[2] == "giving: 240 giving records created"
-    assert out[-1] == "Demo data ready (accounts, organizations, giving, transparency, grants)."
+    assert out[-1] == (
+        "Demo data ready (accounts, organizations, giving, transparency, grants, assistance, academy,"
+        " volunteering, dialogue)."
+    )
     # `make run` signs in with the same accounts as before the parts moved into the apps.
     admin = User.objects.get(email="admin@cea.test")
     assert admin.is_staff and admin.is_superuser and admin.check_password("demo-pass-2026")
