@@ -54,7 +54,12 @@ GROUPS = {
         OpenApiParameter(
             "group", str, OpenApiParameter.QUERY, enum=list(GROUPS), description="How to group the hours."
         ),
-        OpenApiParameter("year", int, OpenApiParameter.QUERY, description="Only hours of this year."),
+        OpenApiParameter(
+            "year",
+            {"type": "integer", "minimum": 2000, "maximum": 2100},
+            OpenApiParameter.QUERY,
+            description="Only hours of this year (2000 to 2100).",
+        ),
     ],
 )
 class HoursFiguresView(generics.ListAPIView):
