@@ -3,12 +3,13 @@ municipality, cause or month) for partner tokens holding the `read` scope."""
 
 from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import TruncMonth
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 
 from core.api.permissions import HasTokenScope
+from core.api.schema import ERROR_DESCRIPTIONS, VALIDATION_ERROR_SCHEMA
 from volunteering.api.serializers import HoursFigureSerializer, OpportunitySerializer
 from volunteering.choices import HoursStatus
 from volunteering.models import HoursEntry, OpportunitySkill
@@ -49,6 +50,10 @@ GROUPS = {
 
 @extend_schema(
     summary="Confirmed volunteer hours in aggregate",
+    responses={
+        200: HoursFigureSerializer(many=True),
+        400: OpenApiResponse(response=VALIDATION_ERROR_SCHEMA, description=ERROR_DESCRIPTIONS["400"]),
+    },
     description="Confirmed hours and the number of volunteers by municipality, cause or month (`group`), for partner tokens with the `read` scope. Optional `year`.",
     parameters=[
         OpenApiParameter(
@@ -67,6 +72,7 @@ class HoursFiguresView(generics.ListAPIView):
     required_scopes = {"read"}
     serializer_class = HoursFigureSerializer
     pagination_class = None  # a few dozen rows at most (38 municipalities, the causes, 12 months a year)
+    filter_backends: list = []  # rows of figures, not a queryset: nothing to filter or order (a 500)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema: no query
