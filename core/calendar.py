@@ -13,6 +13,7 @@ A small module of our own: the format we need is a few properties, and it keeps 
 dependency out.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -20,6 +21,9 @@ from zoneinfo import ZoneInfo
 BELGRADE = "Europe/Belgrade"
 PRODID = "-//KCSF//CEA Portal//EN"
 CRLF = "\r\n"
+# RFC 5545 allows no control character in a value but tab (a CR or LF would end the content line
+# and let a hostile text add properties); lone surrogates cannot be written in UTF-8.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f\ud800-\udfff]")
 
 # The zone's rules since 1996 (EU summer time: last Sunday of March to last Sunday of October).
 _BELGRADE_VTIMEZONE = [
@@ -61,7 +65,13 @@ class CalendarEvent:
 def escape_text(value: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma escaped, newlines as \\n."""
     value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    return _CONTROL.sub("", value)
+
+
+def _uri(value: str) -> str:
+    """A URI value (not escaped): without any control character."""
+    return _CONTROL.sub("", value or "")
 
 
 def fold(line: str, limit: int = 75) -> str:
@@ -109,7 +119,7 @@ def vevent_lines(event: CalendarEvent, *, tz: str | None = None) -> list[str]:
     if event.location:
         lines.append(f"LOCATION:{escape_text(event.location)}")
     if event.url:
-        lines.append(f"URL:{event.url}")  # a URI value: not escaped
+        lines.append(f"URL:{_uri(event.url)}")  # a URI value: not escaped
     if event.categories:
         lines.append("CATEGORIES:" + ",".join(escape_text(c) for c in event.categories))
     lines += [f"STATUS:{event.status}", f"SEQUENCE:{int(event.sequence)}", "END:VEVENT"]

@@ -78,6 +78,7 @@ def issue(
     (a double click issues nothing new), else a new one with a fresh code."""
     if kind not in _KINDS:
         raise LookupError(f"No certificate kind {kind!r} is registered.")
+    holder_name = holder_name[: Certificate._meta.get_field("holder_name").max_length]  # as kept
     content_type = ContentType.objects.get_for_model(source) if source is not None else None
     object_id = source.pk if source is not None else None
     existing = Certificate.objects.filter(
@@ -92,7 +93,7 @@ def issue(
                 return Certificate.objects.create(
                     code=new_code(),
                     kind=kind,
-                    holder_name=holder_name[:200],
+                    holder_name=holder_name,
                     holder=holder,
                     language=language,
                     facts=facts,

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from core.i18n import API_PATH_PREFIX
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Also lone surrogates: JSON may escape half of a UTF-16 pair ("\ud800"), a string no
+# database, hash or response can encode (a UnicodeEncodeError, a 500).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def control_character_message(field: str) -> str:

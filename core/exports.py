@@ -33,7 +33,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -115,7 +114,7 @@ def write_xlsx(out: BinaryIO, columns: Sequence, rows: Iterable[Sequence], title
     zip (constant memory, about 10x faster than openpyxl's write-only workbook, which spent
     most of a million-row export building a cell object and an element tree per cell).
     Bold, frozen header; dates as dates; text is always text (never a formula)."""
-    sheet_title = re.sub(r"[\[\]:*?/\\]", " ", str(title or "Sheet")).strip()[:31] or "Sheet"
+    sheet_title = re.sub(r"[\[\]:*?/\\]", " ", _xml_safe(str(title or "Sheet"))).strip()[:31] or "Sheet"
     count = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, xml in _xlsx_package(sheet_title).items():
@@ -148,13 +147,21 @@ def write_xlsx(out: BinaryIO, columns: Sequence, rows: Iterable[Sequence], title
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# What XML 1.0 cannot hold (control characters but tab, LF, CR; lone surrogates; U+FFFE/U+FFFF):
+# one of them in a donor's name would make the whole file unreadable (or fail to encode).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+EXCEL_CELL_MAX = 32_767  # characters in a cell: Excel "repairs" a file with more
+
+
+def _xml_safe(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text)
 
 
 def _xlsx_text(text: str, style: str = "") -> str:
     cached = _TEXT_CELLS.get(text) if not style else None
     if cached is not None:
         return cached
-    escaped = ILLEGAL_CHARACTERS_RE.sub("", text)
+    escaped = _xml_safe(text)[:EXCEL_CELL_MAX]
     if "&" in escaped or "<" in escaped or ">" in escaped:
         escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     cell = f'<c t="inlineStr"{style}><is><t xml:space="preserve">{escaped}</t></is></c>'
@@ -177,8 +184,10 @@ def _xlsx_xml_cell(value) -> str:
         return _xlsx_text(value)
     if isinstance(value, bool):
         return _xlsx_text(gettext("Yes") if value else gettext("No"))
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int) or (isinstance(value, Decimal) and value.is_finite()):
         return f"<c><v>{value}</v></c>"
+    if isinstance(value, Decimal):
+        return "<c/>"  # NaN, Infinity: no number a spreadsheet holds
     if isinstance(value, float):
         return f"<c><v>{value!r}</v></c>" if value == value and abs(value) != float("inf") else "<c/>"
     if isinstance(value, datetime):

@@ -16,8 +16,10 @@ or be a callable ``topics(request, **url_kwargs)``.
 What is never cached (decided here, in one place):
 - requests of anyone who may be signed in or has something per person waiting (a session
   cookie, a messages cookie), and any method but GET/HEAD: they are built as usual;
-- query strings with a parameter the page does not declare, or one given twice (nobody can
-  fill the cache with variants of a URL); `page` must be a plain positive number;
+- query strings with a parameter the page does not declare, one given twice or a value longer
+  than MAX_VALUE_LENGTH (nobody can fill the cache with variants of a URL); `page` must be a
+  plain positive number; and past PAGE_CACHE_MAX_VARIANTS new copies of one page in a window
+  (a client cycling through the values of a declared parameter), pages are built, not kept;
 - responses other than a 200 HTML page; responses that set a cookie, carry messages, used a
   CSP nonce or the user's session, or contain a CSRF token (that last one is a bug in the
   page: a form that posts gets its token when it is shown to someone who can post — it is
@@ -37,6 +39,7 @@ or hung, core.cache.FailSoftRedisCache), pages are built every time. ``PAGE_CACH
 import functools
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -56,6 +59,8 @@ MESSAGES_COOKIE = "messages"
 CSRF_MARKERS = (b"csrfmiddlewaretoken", b"X-CSRFToken")
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 MAX_PAGE = 10**6
+MAX_VALUE_LENGTH = 64  # a longer value of a declared parameter is no filter anyone picks: not kept
+MAX_VARIANTS = 500  # new copies of one page a window (PAGE_CACHE_MAX_VARIANTS); then pages are built
 
 # Topics of the public data; each app touches its own from its receivers.
 ORGANIZATIONS = "pages.organizations"
@@ -102,7 +107,7 @@ def query_key(query, allowed: Iterable[str], search: Iterable[str] = ()) -> str 
     items = []
     for name in query:
         values = query.getlist(name)
-        if name not in allowed or len(values) > 1:
+        if name not in allowed or len(values) > 1 or len(values[0]) > MAX_VALUE_LENGTH:
             return None
         if values[0] != "":
             if name in search:
@@ -169,6 +174,21 @@ def _storable(request, response) -> bool:
     return True
 
 
+def _may_keep_another(page_name: str) -> bool:
+    """Whether one more copy of the page may be kept in this window: declared parameters still
+    take any value (municipality=1, 2, 3...), and a client cycling through them must not fill
+    the cache. May raise when the cache does not answer (the caller fails soft)."""
+    limit = int(getattr(settings, "PAGE_CACHE_MAX_VARIANTS", MAX_VARIANTS))
+    window = max(1, timeout_seconds())
+    key = f"{KEY_PREFIX}variants:{page_name}:{int(time.time() // window)}"
+    if cache.add(key, 1, window + 1):
+        return limit >= 1
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # the counter expired between the two calls
+        return True
+
+
 def anonymous_cache(
     *,
     topics: Iterable[str] | Callable,
@@ -218,6 +238,9 @@ def anonymous_cache(
                     "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
                 }
                 try:
+                    # Replacing an out-of-date copy adds nothing; a new variant counts.
+                    if stored is None and not _may_keep_another(page_name):
+                        return response
                     cache.set(key, (current, value), min(timeout, timeout_seconds()))
                 except Exception:
                     logger.warning("Could not store the page %s", request.path, exc_info=True)

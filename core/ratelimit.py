@@ -15,6 +15,8 @@ networks of the reverse proxies in front of the portal): then the right-most add
 X-Forwarded-For that is not itself a trusted proxy. Without trusted proxies the header,
 which any client can send, is ignored.
 
+IPv6 clients are counted per /64 network (`counted_as`).
+
 The API (/api/, DRF's own throttles), static and media files and the health check are not
 counted here.
 """
@@ -84,6 +86,21 @@ def client_address(request) -> str:
     return remote
 
 
+def counted_as(address: str) -> str:
+    """What one counter counts: an IPv4 address (an IPv4-mapped IPv6 one read as IPv4), or the
+    /64 network of an IPv6 address — one client (a home, a server) holds a whole /64 and could
+    otherwise take a new address for every request."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def _exempt(path: str) -> bool:
     static = settings.STATIC_URL or "/static/"
     media = settings.MEDIA_URL or "/media/"
@@ -119,7 +136,7 @@ class PageRateLimitMiddleware:
     def __call__(self, request):
         limit, period = parse_rate(getattr(settings, "PAGE_RATE_LIMIT", DEFAULT_RATE))
         if limit and not _exempt(request.path_info):
-            allowed, retry_after = hit(client_address(request), limit=limit, period=period)
+            allowed, retry_after = hit(counted_as(client_address(request)), limit=limit, period=period)
             if not allowed:
                 return too_many_requests(request, retry_after)
         return self.get_response(request)

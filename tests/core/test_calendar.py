@@ -57,3 +57,30 @@ def test_cancelled_and_naive_times():
         calendar([CalendarEvent(uid="n", start=datetime(2026, 1, 1), end=END, summary="x", stamp=START)])
     with pytest.raises(ValueError):
         calendar([_event()], tz="Europe/Paris")
+
+
+def test_control_characters_and_line_breaks_cannot_add_properties():
+    """A hostile summary, location, URL or UID cannot end its content line and start another
+    (ATTENDEE, a second VEVENT...), and no control character reaches the file (RFC 5545 TEXT
+    allows none but tab)."""
+    text = calendar(
+        [
+            CalendarEvent(
+                uid="e1@test\r\nATTENDEE:mailto:x@evil.test",
+                start=START,
+                end=END,
+                summary="Tryezë\x00\x07\x1b\x7f ok\tfine",
+                location="Sallë\rBEGIN:VALARM",
+                url="https://x.test/e/1\r\nATTACH:https://evil.test/x",
+                stamp=START,
+                categories=["a\nEND:VEVENT"],
+            )
+        ],
+        name="CEA\r\nX-EVIL:1",
+    )
+    lines = text.split("\r\n")
+    assert not any(line.startswith(("ATTENDEE", "ATTACH", "BEGIN:VALARM", "X-EVIL")) for line in lines)
+    assert lines.count("END:VEVENT") == 1
+    assert not any(c in text.replace("\r\n", "") for c in "\x00\x07\x1b\x7f\r\n")
+    assert "SUMMARY:Tryezë ok\tfine\r\n" in text
+    assert "URL:https://x.test/e/1ATTACH:https://evil.test/x\r\n" in text

@@ -91,3 +91,12 @@ def test_a_revoked_certificate_says_so(client):
     certificate = certificates.revoke(certificate=_issue(), reason="error")
     assert not Certificate.objects.get(pk=certificate.pk).is_valid
     assert "revoked" in client.get(f"/en/verify/{certificate.code}/").content.decode()
+
+
+def test_issue_is_idempotent_for_a_holder_name_longer_than_is_kept():
+    """The name is kept to 200 characters: a longer one issued a new certificate every time."""
+    holder = UserFactory(full_name="A" * 150, preferred_language="en")
+    first = certificates.issue(kind=KIND, holder_name="B" * 250, facts={"days": 3}, holder=holder)
+    again = certificates.issue(kind=KIND, holder_name="B" * 250, facts={"days": 3}, holder=holder)
+    assert again.pk == first.pk
+    assert Certificate.objects.count() == 1

@@ -78,3 +78,14 @@ def test_a_control_character_in_a_page_form_is_a_400_naming_the_field(client):
     response = client.post("/en/accounts/login/", {"login": "a\x00@example.org", "password": "x"})
     assert response.status_code == 400
     assert t(MESSAGE, "en", field="login") in response.content.decode()
+
+
+def test_a_lone_surrogate_in_a_json_body_is_a_400_naming_the_field(partner):
+    """JSON may escape half of a UTF-16 pair ("\\ud800"); no database can store the string (a
+    UnicodeEncodeError, a 500, at the save)."""
+    import json
+
+    body = json.dumps({"records": [funding(), funding(programme="Call \ud800 3")]})  # ASCII-escaped
+    response = partner.post(FUNDING_BULK, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"records.1.programme": [t(MESSAGE, "en", field="records.1.programme")]}

@@ -298,3 +298,29 @@ def test_pages_are_built_when_the_cache_does_not_answer(client, data, monkeypatc
         assert response.status_code == 200
         assert "Kompania Alfa" in _body(response)
         assert response.get(HEADER) != "hit"
+
+
+# --- bounded -------------------------------------------------------------------------------------
+
+
+def test_a_hostile_query_string_cannot_fill_the_cache(settings):
+    """Declared parameters still take any value: a long value is not kept, and one page keeps at
+    most PAGE_CACHE_MAX_VARIANTS new copies a window (then it is built, as for signed-in people)."""
+    import uuid
+
+    from django.http import HttpResponse
+
+    settings.PAGE_CACHE_MAX_VARIANTS = 3
+
+    @anonymous_cache(
+        topics=["tests.variants"], query=("municipality", "page"), name=f"tests.{uuid.uuid4().hex}"
+    )
+    def view(request):
+        return HttpResponse("<p>page</p>")
+
+    assert HEADER not in view(_anonymous_get("/en/t/?municipality=" + "x" * 200))
+    assert HEADER not in view(_anonymous_get("/en/t/?municipality=" + "x" * 200))
+    kept = [view(_anonymous_get(f"/en/t/?page={n}")).get(HEADER) for n in range(2, 8)]
+    assert kept == ["miss", "miss", "miss", None, None, None]
+    assert view(_anonymous_get("/en/t/?page=2"))[HEADER] == "hit"  # what was kept still answers
+    assert view(_anonymous_get("/en/t/?page=7")).get(HEADER) is None

@@ -106,3 +106,21 @@ def test_parse_rate():
     assert parse_rate("") == (0, 0)
     with pytest.raises(ratelimit.RateError):
         parse_rate("many")
+
+
+def test_ipv6_clients_are_counted_per_64_network_and_mapped_ipv4_as_ipv4():
+    """One IPv6 client holds a whole /64: counting each address apart let it change address on
+    every request and never be refused."""
+    bucket = ratelimit.counted_as
+    assert bucket("2001:db8:1:2:aaaa::1") == bucket("2001:db8:1:2:ffff:1:2:3") == "2001:db8:1:2::/64"
+    assert bucket("2001:db8:1:3::1") != bucket("2001:db8:1:2::1")
+    assert bucket("::ffff:203.0.113.7") == bucket("203.0.113.7") == "203.0.113.7"
+    assert bucket("not an address") == "not an address"
+
+
+@override_settings(PAGE_RATE_LIMIT="2/60")
+def test_an_ipv6_client_changing_address_within_its_64_is_still_refused(client):
+    for i in range(2):
+        assert client.get(page(), REMOTE_ADDR=f"2001:db8:1:2::{i + 1:x}").status_code == 200
+    assert client.get(page(), REMOTE_ADDR="2001:db8:1:2::99").status_code == 429
+    assert client.get(page(), REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
