@@ -25,3 +25,32 @@ def shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def rate_limit_settings(app_configs, **kwargs):
+    """A malformed PAGE_RATE_LIMIT or TRUSTED_PROXIES would raise on every request (a 500 on
+    every page): refuse it when the process starts instead."""
+    import ipaddress
+
+    from django.core.checks import Error
+
+    from core.ratelimit import RateError, parse_rate
+
+    errors = []
+    try:
+        parse_rate(str(getattr(settings, "PAGE_RATE_LIMIT", "") or ""))
+    except RateError as exc:
+        errors.append(Error(str(exc), id="core.E001"))
+    for proxy in getattr(settings, "TRUSTED_PROXIES", ()) or ():
+        try:
+            ipaddress.ip_network(str(proxy).strip(), strict=False)
+        except ValueError:
+            errors.append(
+                Error(
+                    f"TRUSTED_PROXIES holds {proxy!r}, which is not an address or network.",
+                    hint="Give addresses or networks, e.g. 10.0.0.5 or 10.0.0.0/8.",
+                    id="core.E002",
+                )
+            )
+    return errors

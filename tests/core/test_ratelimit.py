@@ -124,3 +124,12 @@ def test_an_ipv6_client_changing_address_within_its_64_is_still_refused(client):
         assert client.get(page(), REMOTE_ADDR=f"2001:db8:1:2::{i + 1:x}").status_code == 200
     assert client.get(page(), REMOTE_ADDR="2001:db8:1:2::99").status_code == 429
     assert client.get(page(), REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+
+
+def test_malformed_settings_stop_the_process_at_start_not_every_request(settings):
+    from core.checks import rate_limit_settings
+
+    assert rate_limit_settings(None) == []
+    settings.PAGE_RATE_LIMIT = "lots"
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8", "proxy.example"]
+    assert {e.id for e in rate_limit_settings(None)} == {"core.E001", "core.E002"}
