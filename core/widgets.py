@@ -59,7 +59,8 @@ class MemoSelect(ListSelect):
     signed-in people open (the directory, the calls) list every municipality and sector, and
     the query and labels behind them cost more than the rest of the form. `memo` names the
     list (e.g. "organizations.directory.municipality"); a list is kept MEMO_SECONDS, and a
-    change of a municipality or sector forgets this process's lists at once."""
+    change of a municipality or sector — in any process: the list is filed under the reference
+    data's page-cache token — is listed at the next render."""
 
     def __init__(self, *args, memo: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +71,12 @@ class MemoSelect(ListSelect):
 
         from django.utils.translation import get_language
 
-        key = (self.memo, get_language())
+        from core import fragments
+        from core.page_cache import REFERENCE
+
+        # The reference data's token (one cache read): a change of a municipality or sector
+        # made through another process touches it, so every process lists afresh at once.
+        key = (self.memo, get_language(), fragments.tokens([REFERENCE])[0])
         now = time.monotonic()
         found = _memo.get(key)
         if found is None or now - found[0] > MEMO_SECONDS:

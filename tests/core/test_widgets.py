@@ -74,3 +74,33 @@ def test_memo_select_lists_its_choices_once_per_language_and_writes_what_django_
     Municipality.objects.filter(pk=Municipality.objects.order_by("pk").first().pk).first().save()
     with translation.override("en"), django_assert_num_queries(1):  # a change forgets the lists
         field(MemoSelect(memo="tests.municipality")).widget.render("m", "")
+
+
+@pytest.mark.django_db
+def test_memo_select_learns_of_a_change_made_by_another_process():
+    """Another worker saved a municipality: this process's memo was not forgotten (no signal
+    here), but the reference data's token moved, so the next render lists afresh."""
+    from django.utils import translation
+
+    from core import fragments
+    from core.models import Municipality
+    from core.page_cache import REFERENCE
+    from core.widgets import MemoSelect, forget_choices
+
+    forget_choices()
+
+    def render():
+        field = forms.ModelChoiceField(
+            queryset=Municipality.objects.order_by("pk"),
+            to_field_name="slug",
+            widget=MemoSelect(memo="tests.other-process"),
+        )
+        with translation.override("en"):
+            return field.widget.render("m", "")
+
+    assert "Renamed Town" not in render()
+    first = Municipality.objects.order_by("pk").first()
+    Municipality.objects.filter(pk=first.pk).update(name_en="Renamed Town")  # no signal, as elsewhere
+    assert "Renamed Town" not in render()  # still this process's memo
+    fragments.touch(REFERENCE)  # what the other process's save did
+    assert "Renamed Town" in render()
