@@ -51,9 +51,41 @@ DOCUMENT_CONTENT_TYPES = {
 }
 
 
+# What a DOCX, XLSX or ODT archive may hold (the limits core.tabular sets for a workbook):
+# a few kilobytes that unpack to gigabytes are a bomb for whoever opens them later.
+ARCHIVE_MAX_ENTRIES = 1000
+ARCHIVE_MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all entries together
+ARCHIVE_MAX_ENTRY = 100 * 1024 * 1024
+ARCHIVE_MAX_RATIO = 100  # uncompressed / compressed, for entries above ARCHIVE_RATIO_FROM
+ARCHIVE_RATIO_FROM = 1024 * 1024
+
+
+def archive_is_bounded(entries) -> bool:
+    """Whether a zip archive's directory (`ZipFile.infolist()`, read without unpacking
+    anything) stays within the ARCHIVE_* limits: entries, sizes and compression ratio."""
+    if len(entries) > ARCHIVE_MAX_ENTRIES:
+        return False
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        if entry.file_size > ARCHIVE_MAX_ENTRY or total > ARCHIVE_MAX_UNCOMPRESSED:
+            return False
+        if entry.file_size > ARCHIVE_RATIO_FROM and entry.file_size > ARCHIVE_MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            return False
+    return True
+
+
+def _read_at_most(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    with zf.open(name) as entry:
+        return entry.read(limit)
+
+
 def sniff_document_type(upload) -> str | None:
     """The real type of an uploaded file from its content (first bytes, zip structure),
-    never from its name: pdf, docx, xlsx, odt, jpg, png, or None."""
+    never from its name: pdf, docx, xlsx, odt, jpg, png, or None (an archive beyond the
+    ARCHIVE_* limits, an archive bomb, is None too: it is refused as a wrong type)."""
     pos = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
@@ -68,10 +100,11 @@ def sniff_document_type(upload) -> str | None:
             upload.seek(0)
             try:
                 with zipfile.ZipFile(upload) as zf:
+                    if not archive_is_bounded(zf.infolist()):
+                        return None
                     names = set(zf.namelist())
-                    if (
-                        "mimetype" in names
-                        and zf.read("mimetype").strip() == DOCUMENT_CONTENT_TYPES[ODT].encode()
+                    if "mimetype" in names and _read_at_most(zf, "mimetype", 100).strip() == (
+                        DOCUMENT_CONTENT_TYPES[ODT].encode()
                     ):
                         return ODT
                     if "[Content_Types].xml" in names:

@@ -1,0 +1,105 @@
+"""Hostile input on the help desk: archive bombs dressed as DOCX/ODT/XLSX attachments, someone
+else's attachment ids, and junk in the knowledge search (NUL bytes, control characters, very
+long queries)."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assistance.models import HelpRequest
+from assistance.services import attachments
+from organizations.models import Membership
+from tests import factories
+from tests.assistance.factories import (
+    KnowledgeEntryFactory,
+    pdf_upload,
+    private_files,  # noqa: F401  (fixture)
+    submitted,
+)
+from tests.factories import member_of
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files", "english")]
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _docx(document: bytes = b"<w:document/>") -> bytes:
+    return _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": document})
+
+
+BOMB = b"\0" * (20 * 1024 * 1024)  # 20 MB of zeros: about 20 kB once deflated
+
+
+def test_a_real_docx_is_accepted():
+    upload = SimpleUploadedFile("a.docx", _docx())
+    assert attachments.validate_uploads([upload]) == ["docx"]
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("bomb.docx", _docx(BOMB)),
+        (
+            "bomb.xlsx",
+            _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<w/>", "xl/x.xml": BOMB}),
+        ),
+        ("bomb.odt", _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": BOMB})),
+        ("mimetype.odt", _zip({"mimetype": b"application/vnd.oasis.opendocument.text" + BOMB})),
+        (
+            "many.docx",
+            _zip(
+                {"[Content_Types].xml": b"", "word/document.xml": b"", **{f"x/{n}": b"" for n in range(2000)}}
+            ),
+        ),
+    ],
+)
+def test_an_archive_bomb_is_refused_before_it_is_unpacked(client, name, data):
+    org = factories.OrganizationFactory()
+    editor = member_of(org, Membership.Role.EDITOR)
+    client.force_login(editor)
+    response = client.post(
+        reverse("assistance:request_create"),
+        {
+            "organization": org.pk,
+            "category": "legal",
+            "title": "Statuti",
+            "description": "Si?",
+            "urgency": "normal",
+            "language": "sq",
+            "files": [SimpleUploadedFile(name, data)],
+        },
+    )
+    assert response.status_code == 400
+    assert name in response.content.decode()
+    assert not HelpRequest.objects.exists()
+
+
+def test_someone_elses_attachment_id_is_a_404(client):
+    org = factories.OrganizationFactory()
+    editor = member_of(org, Membership.Role.EDITOR)
+    mine = submitted(requester=editor, organization=org, uploads=[pdf_upload()])
+    theirs = submitted(uploads=[pdf_upload()])
+    client.force_login(editor)
+    other_file = theirs.attachments.get()
+    # the other request's file under my request's URL, and under its own
+    for pk in (mine.pk, theirs.pk):
+        url = reverse("assistance:attachment_download", args=[pk, other_file.pk])
+        assert client.get(url).status_code == 404
+    url = reverse("assistance:attachment_download", args=[mine.pk, mine.attachments.get().pk])
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["stat\x00ute", "stat\x01ute", "x" * 5000, "\x00"])
+def test_junk_in_the_knowledge_search_is_a_400_never_a_500(client, query):
+    KnowledgeEntryFactory()
+    response = client.get(reverse("assistance:knowledge_list"), {"q": query})
+    assert response.status_code == 400
