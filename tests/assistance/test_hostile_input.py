@@ -103,3 +103,32 @@ def test_junk_in_the_knowledge_search_is_a_400_never_a_500(client, query):
     KnowledgeEntryFactory()
     response = client.get(reverse("assistance:knowledge_list"), {"q": query})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_far_dates_on_mentoring_pages_are_no_500(client, day):
+    from assistance.models import MentoringSeries
+    from tests.assistance.factories import ExpertFactory
+    from tests.helpers import login
+
+    staff = factories.StaffFactory()
+    mentor = ExpertFactory()
+    org = factories.OrganizationFactory()
+    login(client, staff)
+    response = client.post(
+        reverse("assistance:series_create"),
+        {"mentor": mentor.pk, "organization": org.pk, "topic": "T", "goal": "G", "started_on": day},
+    )
+    assert response.status_code in (302, 400)
+    series = MentoringSeries.objects.first()
+    if series is None:
+        return
+    login(client, mentor.user)
+    response = client.post(
+        reverse("assistance:session_add", args=[series.pk]), {"planned_on": "9999-12-31", "topic": "Far"}
+    )
+    assert response.status_code in (302, 400)
+    for user in (staff, mentor.user):
+        login(client, user)
+        assert client.get(reverse("assistance:series_list")).status_code == 200
+        assert client.get(reverse("assistance:series_detail", args=[series.pk])).status_code == 200
