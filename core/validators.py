@@ -82,6 +82,22 @@ def _read_at_most(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
         return entry.read(limit)
 
 
+def _zip_upload_is_bounded(upload) -> bool:
+    """False only for a zip archive (DOCX, XLSX, ODT) beyond the ARCHIVE_* limits."""
+    pos = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        if upload.read(4) != b"PK\x03\x04":
+            return True
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as zf:
+            return archive_is_bounded(zf.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError, ValueError, EOFError):
+        return True  # not a readable archive: sniff_document_type refuses it as a wrong type
+    finally:
+        upload.seek(pos)
+
+
 def sniff_document_type(upload) -> str | None:
     """The real type of an uploaded file from its content (first bytes, zip structure),
     never from its name: pdf, docx, xlsx, odt, jpg, png, or None (an archive beyond the
@@ -169,8 +185,9 @@ def pdf_is_well_formed(upload) -> bool:
 def validate_document_upload(upload, *, allowed, message: str, max_bytes: int) -> str:
     """An uploaded document: not empty, at most `max_bytes`, and of a type in `allowed`
     judged from its content (`sniff_document_type`), never from its name; a PDF must also be
-    one that reads (`pdf_is_well_formed`). Returns the type; errors are keyed "file" with the
-    codes empty_file, file_too_large, invalid_type and invalid_pdf."""
+    one that reads (`pdf_is_well_formed`), and an archive (DOCX, XLSX, ODT) within the ARCHIVE_*
+    limits. Returns the type; errors are keyed "file" with the codes empty_file,
+    file_too_large, archive_too_large, invalid_type and invalid_pdf."""
     if not upload or not getattr(upload, "size", 0):
         raise ValidationError({"file": ValidationError(_("The file is empty."), code="empty_file")})
     if upload.size > max_bytes:
@@ -179,6 +196,18 @@ def validate_document_upload(upload, *, allowed, message: str, max_bytes: int) -
             "limit": filesizeformat(max_bytes),
         }
         raise ValidationError({"file": ValidationError(message_too_large, code="file_too_large")})
+    if not _zip_upload_is_bounded(upload):
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _(
+                        "The file holds far more data once unpacked than a document of this size "
+                        "can (it may be damaged or made to harm). Save it again as a new file."
+                    ),
+                    code="archive_too_large",
+                )
+            }
+        )
     kind = sniff_document_type(upload)
     if kind is None or kind not in allowed:
         raise ValidationError({"file": ValidationError(message, code="invalid_type")})

@@ -79,7 +79,8 @@ def test_an_archive_bomb_is_refused_before_it_is_unpacked(client, name, data):
         },
     )
     assert response.status_code == 400
-    assert name in response.content.decode()
+    page = response.content.decode()
+    assert name in page and "far more data once unpacked" in page
     assert not HelpRequest.objects.exists()
 
 
