@@ -133,3 +133,25 @@ def test_far_dates_on_mentoring_pages_are_no_500(client, day):
         login(client, user)
         assert client.get(reverse("assistance:series_list")).status_code == 200
         assert client.get(reverse("assistance:series_detail", args=[series.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "99999999999999999999999"},
+        {"page": "-1"},
+        {"page": "\x00"},
+        {"category": "legal\x00"},
+        {"status": "x" * 5000},
+        {"view": "all", "expert": "999999999999999999999"},
+    ],
+)
+def test_junk_query_params_on_lists_are_no_500(client, params):
+    from tests.helpers import login
+
+    staff = factories.StaffFactory()
+    submitted()
+    login(client, staff)
+    for name in ("triage", "my_requests", "figures", "knowledge_list", "series_list", "expert_inbox"):
+        response = client.get(reverse(f"assistance:{name}"), params)
+        assert response.status_code < 500, (name, params, response.status_code)
