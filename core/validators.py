@@ -51,9 +51,57 @@ DOCUMENT_CONTENT_TYPES = {
 }
 
 
+# What a DOCX, XLSX or ODT archive may hold (the limits core.tabular sets for a workbook):
+# a few kilobytes that unpack to gigabytes are a bomb for whoever opens them later.
+ARCHIVE_MAX_ENTRIES = 1000
+ARCHIVE_MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all entries together
+ARCHIVE_MAX_ENTRY = 100 * 1024 * 1024
+ARCHIVE_MAX_RATIO = 100  # uncompressed / compressed, for entries above ARCHIVE_RATIO_FROM
+ARCHIVE_RATIO_FROM = 1024 * 1024
+
+
+def archive_is_bounded(entries) -> bool:
+    """Whether a zip archive's directory (`ZipFile.infolist()`, read without unpacking
+    anything) stays within the ARCHIVE_* limits: entries, sizes and compression ratio."""
+    if len(entries) > ARCHIVE_MAX_ENTRIES:
+        return False
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        if entry.file_size > ARCHIVE_MAX_ENTRY or total > ARCHIVE_MAX_UNCOMPRESSED:
+            return False
+        if entry.file_size > ARCHIVE_RATIO_FROM and entry.file_size > ARCHIVE_MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            return False
+    return True
+
+
+def _read_at_most(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    with zf.open(name) as entry:
+        return entry.read(limit)
+
+
+def _zip_upload_is_bounded(upload) -> bool:
+    """False only for a zip archive (DOCX, XLSX, ODT) beyond the ARCHIVE_* limits."""
+    pos = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        if upload.read(4) != b"PK\x03\x04":
+            return True
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as zf:
+            return archive_is_bounded(zf.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError, ValueError, EOFError):
+        return True  # not a readable archive: sniff_document_type refuses it as a wrong type
+    finally:
+        upload.seek(pos)
+
+
 def sniff_document_type(upload) -> str | None:
     """The real type of an uploaded file from its content (first bytes, zip structure),
-    never from its name: pdf, docx, xlsx, odt, jpg, png, or None."""
+    never from its name: pdf, docx, xlsx, odt, jpg, png, or None (an archive beyond the
+    ARCHIVE_* limits, an archive bomb, is None too: it is refused as a wrong type)."""
     pos = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
@@ -68,10 +116,11 @@ def sniff_document_type(upload) -> str | None:
             upload.seek(0)
             try:
                 with zipfile.ZipFile(upload) as zf:
+                    if not archive_is_bounded(zf.infolist()):
+                        return None
                     names = set(zf.namelist())
-                    if (
-                        "mimetype" in names
-                        and zf.read("mimetype").strip() == DOCUMENT_CONTENT_TYPES[ODT].encode()
+                    if "mimetype" in names and _read_at_most(zf, "mimetype", 100).strip() == (
+                        DOCUMENT_CONTENT_TYPES[ODT].encode()
                     ):
                         return ODT
                     if "[Content_Types].xml" in names:
@@ -136,8 +185,9 @@ def pdf_is_well_formed(upload) -> bool:
 def validate_document_upload(upload, *, allowed, message: str, max_bytes: int) -> str:
     """An uploaded document: not empty, at most `max_bytes`, and of a type in `allowed`
     judged from its content (`sniff_document_type`), never from its name; a PDF must also be
-    one that reads (`pdf_is_well_formed`). Returns the type; errors are keyed "file" with the
-    codes empty_file, file_too_large, invalid_type and invalid_pdf."""
+    one that reads (`pdf_is_well_formed`), and an archive (DOCX, XLSX, ODT) within the ARCHIVE_*
+    limits. Returns the type; errors are keyed "file" with the codes empty_file,
+    file_too_large, archive_too_large, invalid_type and invalid_pdf."""
     if not upload or not getattr(upload, "size", 0):
         raise ValidationError({"file": ValidationError(_("The file is empty."), code="empty_file")})
     if upload.size > max_bytes:
@@ -146,6 +196,18 @@ def validate_document_upload(upload, *, allowed, message: str, max_bytes: int) -
             "limit": filesizeformat(max_bytes),
         }
         raise ValidationError({"file": ValidationError(message_too_large, code="file_too_large")})
+    if not _zip_upload_is_bounded(upload):
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _(
+                        "The file holds far more data once unpacked than a document of this size "
+                        "can (it may be damaged or made to harm). Save it again as a new file."
+                    ),
+                    code="archive_too_large",
+                )
+            }
+        )
     kind = sniff_document_type(upload)
     if kind is None or kind not in allowed:
         raise ValidationError({"file": ValidationError(message, code="invalid_type")})
