@@ -104,3 +104,20 @@ def test_my_volunteering_is_flat(client):
     few = _count(client, url)
     engage(4)
     assert _count(client, url) == few
+
+
+def test_engagement_history_shows_the_translated_status(client):
+    """The history named the raw status ("completed"), not its label in the reader's language."""
+    from django.utils import translation
+
+    from volunteering.services import engagements
+
+    opportunity = OpportunityFactory(places=5)
+    editor = editor_of(opportunity.organization)
+    _apply(opportunity, editor, 1, accept=True)
+    engagement = opportunity.engagements.get()
+    engagements.engagement_end(actor=editor, engagement=engagement, completed=True, note="Well done")
+    with translation.override("en"):
+        html = login(client, editor).get(engagement.get_absolute_url()).content.decode()
+    history = html.split("History", 1)[1]
+    assert "Completed" in history and ": completed" not in history
