@@ -46,3 +46,17 @@ def test_hours_figures_need_a_token_and_add_up_confirmed_hours():
     assert month[0]["key"] == timezone.localdate().strftime("%Y-%m")
     assert client.get("/api/v1/volunteering/hours/", {"group": "nope"}).status_code == 400
     assert client.get("/api/v1/volunteering/hours/", {"year": "20x"}).status_code == 400
+
+
+@pytest.mark.parametrize("year", ["²", "２０２６", "1999", "99999999999999999999", "-2026", " 2026"])
+def test_hours_figures_odd_years_are_a_translated_400(year):
+    from django.utils import translation
+
+    client = APIClient()
+    _token, key = partner_token(["read"])
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="sq")
+    with translation.override("sq"):
+        response = client.get("/api/v1/volunteering/hours/", {"year": year})
+        assert response.status_code == 400
+        assert response.json()["year"] == [translation.gettext("A year between 2000 and 2100.")]
+    assert client.get("/api/v1/volunteering/hours/", {"group": "x"}).status_code == 400

@@ -114,3 +114,25 @@ def test_a_new_deadline_lets_the_reminder_go_again():
     )
     assert reminders_send() == 1
     assert reminders_send() == 0
+
+
+def test_the_digest_costs_one_ranked_query_a_person(monkeypatch):
+    """Each opted-in person's skills and languages were read one query each, every hourly
+    run: now prefetched, so a person adds only their ranked query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from volunteering.services import reminders
+
+    monkeypatch.setattr(reminders, "DIGEST_MIN_FIT", 101)  # nothing fits: no email, only the ranking
+    OpportunityFactory()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            reminders._digests(TODAY())
+        return len(captured)
+
+    ProfileFactory.create_batch(2, monthly_digest=True, languages={"sr": 3})
+    few = queries()
+    ProfileFactory.create_batch(4, monthly_digest=True, languages={"sq": 4})
+    assert queries() - few <= 4

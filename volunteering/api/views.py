@@ -3,6 +3,7 @@ municipality, cause or month) for partner tokens holding the `read` scope."""
 
 from django.db.models import Count, Prefetch, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
 from rest_framework.exceptions import ValidationError
@@ -79,12 +80,13 @@ class HoursFiguresView(generics.ListAPIView):
             return HoursEntry.objects.none()
         group = self.request.query_params.get("group", "municipality")
         if group not in GROUPS:
-            raise ValidationError({"group": [f"One of: {', '.join(GROUPS)}."]})
+            raise ValidationError({"group": [_("One of: %(choices)s.") % {"choices": ", ".join(GROUPS)}]})
         qs = HoursEntry.objects.filter(status=HoursStatus.CONFIRMED)
         year = self.request.query_params.get("year")
         if year is not None:
-            if not year.isdigit() or not 2000 <= int(year) <= 2100:
-                raise ValidationError({"year": ["A year between 2000 and 2100."]})
+            # isdecimal, not isdigit: "²" is a digit that int() refuses (a 500)
+            if not (year.isascii() and year.isdecimal()) or not 2000 <= int(year) <= 2100:
+                raise ValidationError({"year": [_("A year between 2000 and 2100.")]})
             qs = qs.filter(date__year=int(year))
         if group == "month":
             qs = qs.annotate(month=TruncMonth("date"))

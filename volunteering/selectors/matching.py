@@ -182,12 +182,13 @@ def open_opportunities() -> QuerySet:
 
 def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = None) -> QuerySet:
     """Open opportunities (or `queryset`) ranked by fit for `profile` (best first): one query."""
-    skill_ids = list(profile.skills.values_list("pk", flat=True))
-    spoken = list(
-        profile.languages.filter(level__gte=GOOD)
-        .order_by("-level", "language")
-        .values_list("language", flat=True)
-    )
+    # .all(), not values_list: a caller ranking for many people prefetches both (the digest)
+    skill_ids = [skill.pk for skill in profile.skills.all()]
+    spoken = [
+        row.language
+        for row in sorted(profile.languages.all(), key=lambda row: (-row.level, row.language))
+        if row.level >= GOOD
+    ]
     # The language named in the explanation: the one the person speaks best.
     preference = Case(
         *(When(language=code, then=Value(rank)) for rank, code in enumerate(spoken)),

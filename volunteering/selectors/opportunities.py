@@ -33,7 +33,7 @@ def organization_opportunities(organization):
 def applicants(opportunity: Opportunity):
     return (
         Application.objects.filter(opportunity=opportunity)
-        .select_related("profile__user", "profile__municipality")
+        .select_related("profile__user", "profile__municipality", "engagement")
         .prefetch_related("profile__skills", "profile__languages")
         .order_by("status", "-created_at")
     )

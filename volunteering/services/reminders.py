@@ -116,10 +116,12 @@ def _digests(today) -> int:
     new = matching.open_opportunities().filter(published_at__gte=since)
     if not new.exists():
         return 0
-    profiles = VolunteerProfile.objects.filter(monthly_digest=True, user__is_active=True).select_related(
-        "user"
+    profiles = (
+        VolunteerProfile.objects.filter(monthly_digest=True, user__is_active=True)
+        .select_related("user")
+        .prefetch_related("skills", "languages")  # one ranked query a person, not three
     )
-    for profile in profiles.iterator():
+    for profile in profiles.iterator(chunk_size=200):
         if (key, profile.user_id) in done:
             continue
         rows = [

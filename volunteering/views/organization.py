@@ -48,15 +48,36 @@ def organization_opportunities(request, organization, **kwargs):
     )
 
 
-def _save_opportunity(request, form, *, organization=None, opportunity=None):
-    data = form.cleaned_data
-    kwargs = {"must": data["must"], "nice": data["nice"], "languages": data["languages"]}
-    if opportunity is None:
-        return opportunities.opportunity_create(
-            actor=request.user, organization=organization, fields=form.opportunity_fields(), **kwargs
-        )
-    return opportunities.opportunity_update(
-        actor=request.user, opportunity=opportunity, fields=form.opportunity_fields(), **kwargs
+def _opportunity_form(request, *, organization, opportunity=None, saved_message: str):
+    """The opportunity's form page, shared by posting a new one (a draft) and editing one."""
+    form = OpportunityForm(request.POST or None, instance=opportunity)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kwargs = {
+            "actor": request.user,
+            "fields": form.opportunity_fields(),
+            "must": data["must"],
+            "nice": data["nice"],
+            "languages": data["languages"],
+        }
+        try:
+            if opportunity is None:
+                saved = opportunities.opportunity_create(organization=organization, **kwargs)
+            else:
+                saved = opportunities.opportunity_update(opportunity=opportunity, **kwargs)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, saved_message)
+            return redirect(saved.get_absolute_url())
+    context = {"form": form, "organization": organization}
+    if opportunity is not None:
+        context["opportunity"] = opportunity
+    return render(
+        request,
+        "volunteering/opportunity_form.html",
+        context,
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -67,39 +88,20 @@ def _save_opportunity(request, form, *, organization=None, opportunity=None):
     message=gettext_lazy("Only editors of a verified organisation can post opportunities."),
 )
 def opportunity_create(request, organization, **kwargs):
-    form = OpportunityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            opportunity = _save_opportunity(request, form, organization=organization)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The opportunity is saved as a draft. Publish it when it is ready."))
-            return redirect(opportunity.get_absolute_url())
-    return render(
+    return _opportunity_form(
         request,
-        "volunteering/opportunity_form.html",
-        {"form": form, "organization": organization},
-        status=400 if request.method == "POST" else 200,
+        organization=organization,
+        saved_message=_("The opportunity is saved as a draft. Publish it when it is ready."),
     )
 
 
 @permission("volunteering.edit_opportunity", load=load_opportunity, pass_as="opportunity")
 def opportunity_edit(request, opportunity, **kwargs):
-    form = OpportunityForm(request.POST or None, instance=opportunity)
-    if request.method == "POST" and form.is_valid():
-        try:
-            opportunity = _save_opportunity(request, form, opportunity=opportunity)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The opportunity is saved."))
-            return redirect(opportunity.get_absolute_url())
-    return render(
+    return _opportunity_form(
         request,
-        "volunteering/opportunity_form.html",
-        {"form": form, "organization": opportunity.organization, "opportunity": opportunity},
-        status=400 if request.method == "POST" else 200,
+        organization=opportunity.organization,
+        opportunity=opportunity,
+        saved_message=_("The opportunity is saved."),
     )
 
 

@@ -113,6 +113,7 @@ def withdraw(request, application, **kwargs):
 def engagement_detail(request, engagement, hours_form=None, status=200, **kwargs):
     entries = list(selectors.engagement_hours(engagement))
     user = request.user
+    confirmed = engagements.confirmed_hours(engagement)
     for entry in entries:
         entry.can_confirm = user.has_perm("volunteering.confirm_hours", entry) and HOURS.allows(
             entry.status, "confirmed"
@@ -122,7 +123,7 @@ def engagement_detail(request, engagement, hours_form=None, status=200, **kwargs
         "engagement": engagement,
         "opportunity": engagement.opportunity,
         "entries": entries,
-        "confirmed": engagements.confirmed_hours(engagement),
+        "confirmed": confirmed,
         "is_volunteer": engagement.profile.user_id == user.pk,
         "can_log": user.has_perm("volunteering.log_hours", engagement) and engagement.status == "active",
         "hours_form": hours_form or HoursForm(),
@@ -130,8 +131,7 @@ def engagement_detail(request, engagement, hours_form=None, status=200, **kwargs
         "moves": ENGAGEMENT.available_moves(user, engagement),
         "history": ENGAGEMENT.history(engagement),
         "show_contact": user.has_perm("volunteering.view_contact", engagement.application),
-        "certificate_ready": engagement.profile.user_id == user.pk
-        and engagements.confirmed_hours(engagement) > 0,
+        "certificate_ready": engagement.profile.user_id == user.pk and confirmed > 0,
         **_feedback_context(user, engagement),
     }
     return render(request, "volunteering/engagement_detail.html", context, status=status)
