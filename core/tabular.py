@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.validators import archive_is_bounded
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_COLUMNS = 60
 MAX_BLANK_RUN = 1000  # consecutive empty rows that end the data
@@ -244,17 +246,15 @@ def check_xlsx_archive(data: bytes) -> list[zipfile.ZipInfo]:
         ),
         code="archive",
     )
-    if len(entries) > XLSX_MAX_ENTRIES:
+    if not archive_is_bounded(
+        entries,
+        max_entries=XLSX_MAX_ENTRIES,
+        max_uncompressed=XLSX_MAX_UNCOMPRESSED,
+        max_entry=XLSX_MAX_ENTRY,
+        max_ratio=XLSX_MAX_RATIO,
+        ratio_from=XLSX_RATIO_FROM,
+    ):
         raise too_big
-    total = 0
-    for entry in entries:
-        total += entry.file_size
-        if entry.file_size > XLSX_MAX_ENTRY or total > XLSX_MAX_UNCOMPRESSED:
-            raise too_big
-        if entry.file_size > XLSX_RATIO_FROM and entry.file_size > XLSX_MAX_RATIO * max(
-            entry.compress_size, 1
-        ):
-            raise too_big
     return entries
 
 

@@ -60,19 +60,31 @@ ARCHIVE_MAX_RATIO = 100  # uncompressed / compressed, for entries above ARCHIVE_
 ARCHIVE_RATIO_FROM = 1024 * 1024
 
 
-def archive_is_bounded(entries) -> bool:
+def archive_is_bounded(
+    entries,
+    *,
+    max_entries: int | None = None,
+    max_uncompressed: int | None = None,
+    max_entry: int | None = None,
+    max_ratio: int | None = None,
+    ratio_from: int | None = None,
+) -> bool:
     """Whether a zip archive's directory (`ZipFile.infolist()`, read without unpacking
-    anything) stays within the ARCHIVE_* limits: entries, sizes and compression ratio."""
-    if len(entries) > ARCHIVE_MAX_ENTRIES:
+    anything) stays within limits: entries, sizes and compression ratio. The limits are the
+    ARCHIVE_* ones unless a caller with its own (the spreadsheet import) passes them."""
+    max_entries = ARCHIVE_MAX_ENTRIES if max_entries is None else max_entries
+    max_uncompressed = ARCHIVE_MAX_UNCOMPRESSED if max_uncompressed is None else max_uncompressed
+    max_entry = ARCHIVE_MAX_ENTRY if max_entry is None else max_entry
+    max_ratio = ARCHIVE_MAX_RATIO if max_ratio is None else max_ratio
+    ratio_from = ARCHIVE_RATIO_FROM if ratio_from is None else ratio_from
+    if len(entries) > max_entries:
         return False
     total = 0
     for entry in entries:
         total += entry.file_size
-        if entry.file_size > ARCHIVE_MAX_ENTRY or total > ARCHIVE_MAX_UNCOMPRESSED:
+        if entry.file_size > max_entry or total > max_uncompressed:
             return False
-        if entry.file_size > ARCHIVE_RATIO_FROM and entry.file_size > ARCHIVE_MAX_RATIO * max(
-            entry.compress_size, 1
-        ):
+        if entry.file_size > ratio_from and entry.file_size > max_ratio * max(entry.compress_size, 1):
             return False
     return True
 

@@ -106,7 +106,7 @@ def my_requests(request):
 def _detail_context(request, help_request, **forms) -> dict:
     user = request.user
     thread = help_request.messages.select_related("author").prefetch_related("attachments")
-    files = [a for a in help_request.attachments.all() if a.message_id is None]
+    files = list(help_request.attachments.filter(message__isnull=True))
     rating = Rating.objects.filter(request=help_request).first()
     may = lambda perm: user.has_perm(perm, help_request)  # noqa: E731
     is_expert_view = may("assistance.answer_request")

@@ -49,7 +49,7 @@ def _clean_hours(engagement: Engagement, *, date, hours, description: str, exclu
         errors["date"] = _("Enter the date.")
     elif date > timezone.localdate():
         errors["date"] = _("Hours cannot be logged for a day in the future.")
-    elif date < engagement.created_at.date() - timezone.timedelta(days=1):
+    elif date < timezone.localdate(engagement.created_at) - timezone.timedelta(days=1):
         errors["date"] = _("Hours can be logged only from the start of the engagement.")
     if not (description or "").strip():
         errors["description"] = _("Say what was done.")
