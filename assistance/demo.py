@@ -1,11 +1,14 @@
-"""The help desk's demo data, loaded by `seed_demo` (see core.demo): a lawyer of a legal
-partner (`jurista@cea.test`, password as the other demo accounts) and a fundraising mentor,
+"""The help desk's demo data, loaded by `seed_demo` (see core.demo): the demo admin in the
+"Help desk" group (the reminders of unassigned requests go to its members once they have set up
+their second factor), a lawyer of a legal partner (`jurista@cea.test`, password as the other
+demo accounts) and a fundraising mentor,
 requests in every state (through the real services: references, due days, history, emails),
 and knowledge-base answers in the three languages. Skipped when requests exist."""
 
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, demo_admin, demo_users
@@ -16,6 +19,7 @@ from assistance.services import knowledge as knowledge_services
 from assistance.services import mentoring as mentoring_services
 from assistance.services import messages as message_services
 from assistance.services import requests as services
+from assistance.services.reminders import HELP_DESK_GROUP
 from core import demo
 from organizations.demo import demo_organizations, demo_owners
 
@@ -75,6 +79,8 @@ def _expert_user(email, name, language) -> User:
 
 @demo.register(after=("organizations", "giving"), summary="{created} help-desk rows created")
 def seed() -> int:
+    group, _ = Group.objects.get_or_create(name=HELP_DESK_GROUP)  # kept if a flush removed it
+    demo_admin().groups.add(group)
     created = 0 if HelpRequest.objects.exists() else _seed_requests()
     if not MentoringSeries.objects.exists():
         created += _seed_mentoring()

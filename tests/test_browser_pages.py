@@ -19,21 +19,27 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from academy.models import Cohort
 from accounts.models import User
+from assistance.models import HelpRequest, KnowledgeEntry, MentoringSeries
+from dialogue.models import Event, Partnership, Registration
 from grants.models import Application, Call, Grant, ReviewAssignment
 from organizations.models import Organization
 from tests.factories import UserFactory
 from tests.transparency.factories import TransparencyReportFactory, last_year
 from transparency.models import TransparencyReport
+from volunteering.models import Opportunity
 
 LANGUAGES = ["sq", "sr-latn", "en"]
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
 AXE = next(Path(settings.BASE_DIR, "static", "vendor").glob("axe-core-*/axe.min.js"))
 ANONYMOUS, CITIZEN, EDITOR, STAFF = "visitor", "citizen", "CSO editor", "staff"
+# The roles of the help desk, volunteering and dialogue pages (issue 17's sweep).
+EXPERT, MENTOR, VOLUNTEER, ATTENDEE = "lawyer", "mentor", "diaspora volunteer", "attendee"
+MENTORED = "editor of the mentored CSO"  # who asked the demo's questions, with a mentoring series
 
 # What overflows: the page itself, or a visible control of the main content that lies (partly)
 # beyond the right edge of the screen, e.g. a remove button in a table that scrolls in its box.
@@ -90,6 +96,46 @@ def demo(reference_data):
         ),
         "open_cohort": Cohort.objects.get(status="open"),
         "running_cohort": Cohort.objects.get(status="running"),
+        **_app_demo(editor),
+    }
+
+
+def _app_demo(editor) -> dict:
+    """The people and objects of the help desk, volunteering and dialogue pages (seed_demo)."""
+    lawyer = User.objects.get(email="jurista@cea.test")
+    series = MentoringSeries.objects.select_related("mentor__user", "organization").get()
+    mentored = series.organization.memberships.get(role="owner").user
+    opportunity = (
+        Opportunity.objects.filter(organization__memberships__user=editor, applications__isnull=False)
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+    upcoming = Event.objects.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
+    return {
+        EXPERT: lawyer,
+        MENTOR: series.mentor.user,
+        MENTORED: mentored,
+        VOLUNTEER: User.objects.get(email="emma@cea.test"),
+        ATTENDEE: User.objects.get(email="milan@cea.test"),
+        # In progress, assigned to the lawyer, asked by the mentored CSO, with messages.
+        "help_request": HelpRequest.objects.get(
+            status="in_progress", expert__user=lawyer, organization=series.organization
+        ),
+        "new_request": HelpRequest.objects.filter(status="new").order_by("pk").first(),
+        "knowledge": KnowledgeEntry.objects.filter(published=True).order_by("pk").first(),
+        "series": series,
+        "next_session": series.sessions.filter(held_on__isnull=True, planned_on__gte=timezone.localdate())
+        .order_by("planned_on")
+        .first(),
+        "opportunity": opportunity,
+        "event": upcoming,
+        "ticket": Registration.objects.get(event=upcoming, email="milan@cea.test"),
+        "commitment": Event.objects.filter(commitments__isnull=False)
+        .first()
+        .commitments.order_by("pk")
+        .first(),
+        "partnership": Partnership.objects.order_by("pk").first(),
     }
 
 
@@ -179,6 +225,58 @@ def main_pages(demo, language) -> list[tuple[str, str]]:
         ]
 
 
+def app_pages(demo, language) -> list[tuple[str, str]]:
+    """(role, path) of the main pages of the help desk, volunteering and dialogue, in `language`,
+    each as the person who uses it."""
+    help_request, series = demo["help_request"], demo["series"]
+    session, opportunity, event = demo["next_session"], demo["opportunity"], demo["event"]
+    pages = [
+        # assistance
+        (CITIZEN, "assistance:my_requests", {}),  # the help desk's start: nothing asked yet
+        (CITIZEN, "assistance:request_create", {}),
+        (EDITOR, "assistance:request_create", {}),
+        (MENTORED, "assistance:my_requests", {}),
+        (MENTORED, "assistance:request_detail", {"pk": help_request.pk}),
+        (EXPERT, "assistance:expert_inbox", {}),
+        (EXPERT, "assistance:request_detail", {"pk": help_request.pk}),
+        (STAFF, "assistance:triage", {}),
+        (STAFF, "assistance:request_detail", {"pk": demo["new_request"].pk}),
+        (STAFF, "assistance:figures", {}),
+        (ANONYMOUS, "assistance:knowledge_list", {}),
+        (ANONYMOUS, "assistance:knowledge_detail", {"pk": demo["knowledge"].pk}),
+        (STAFF, "assistance:series_list", {}),
+        (STAFF, "assistance:series_create", {}),
+        (STAFF, "assistance:session_add", {"pk": series.pk}),
+        (MENTOR, "assistance:series_list", {}),
+        (MENTOR, "assistance:series_detail", {"pk": series.pk}),
+        (MENTOR, "assistance:session_log", {"pk": series.pk, "session_pk": session.pk}),
+        (MENTORED, "assistance:series_list", {}),
+        (MENTORED, "assistance:series_detail", {"pk": series.pk}),
+        # volunteering
+        (ANONYMOUS, "volunteering:opportunity_list", {}),
+        (ANONYMOUS, "volunteering:opportunity_detail", {"pk": opportunity.pk}),
+        (VOLUNTEER, "volunteering:profile_edit", {}),
+        (VOLUNTEER, "volunteering:my_volunteering", {}),
+        (VOLUNTEER, "volunteering:my_matches", {}),
+        (EDITOR, "volunteering:organization_opportunities", {"slug": opportunity.organization.slug}),
+        (EDITOR, "volunteering:applicants", {"pk": opportunity.pk}),
+        (STAFF, "volunteering:figures", {}),
+        # dialogue
+        (ANONYMOUS, "dialogue:event_list", {}),
+        (ANONYMOUS, "dialogue:event_detail", {"pk": event.pk}),
+        (ATTENDEE, "dialogue:registration_confirmation", {"code": demo["ticket"].code}),
+        (ATTENDEE, "dialogue:my_registrations", {}),
+        (STAFF, "dialogue:check_in", {"pk": event.pk}),
+        (ANONYMOUS, "dialogue:tracker", {}),
+        (ANONYMOUS, "dialogue:commitment_detail", {"pk": demo["commitment"].pk}),
+        (ANONYMOUS, "dialogue:partnership_list", {}),
+        (ANONYMOUS, "dialogue:partnership_detail", {"pk": demo["partnership"].pk}),
+        (ANONYMOUS, "dialogue:trust_barometer", {}),
+    ]
+    with translation.override(language):
+        return [(role, reverse(name, kwargs=kwargs)) for role, name, kwargs in pages]
+
+
 def axe_pages(demo, language) -> list[tuple[str, str]]:
     """(role, path) of the pages of issue 13's accessibility check, in `language`."""
     pages = [
@@ -214,7 +312,7 @@ class Browser:
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         self.cookies = {}
-        for role in (CITIZEN, EDITOR, STAFF):
+        for role in (CITIZEN, EDITOR, STAFF, EXPERT, MENTOR, MENTORED, VOLUNTEER, ATTENDEE):
             client = Client()
             client.force_login(demo[role])
             self.cookies[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -275,6 +373,41 @@ def test_axe_finds_nothing_serious_on_the_main_pages(demo, live_server, browser,
     assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
 
 
+# Errors the browser reports: a script that failed, a style or script the CSP refused, a file
+# that did not load.
+def _listen_for_errors(page, found: list):
+    page.on("console", lambda m: found.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: found.append(str(e)))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_assistance_volunteering_dialogue_pages_on_a_phone(demo, live_server, browser, language):
+    """Issue 17: the main pages of the help desk (mentoring included), volunteering and dialogue
+    at 360 px, each as the person who uses it: no sideways scroll, no control off the screen, no
+    serious axe violation, no console or CSP error."""
+    screen = Browser(browser, live_server, demo, language, PHONE)
+    axe = AXE.read_text(encoding="utf-8")
+    errors: list[str] = []
+    _listen_for_errors(screen.page, errors)
+    problems = {}
+    try:
+        for role, path in app_pages(demo, language):
+            errors.clear()
+            page = screen.visit(role, path)
+            page.wait_for_load_state("load")
+            found = page.evaluate(OVERFLOW)
+            page.evaluate(axe)
+            found += page.evaluate(AXE_RUN, ALSO_FAILING)
+            found += [f"console: {text}" for text in errors]
+            if found:
+                problems[f"{role} {path}"] = found
+    finally:
+        screen.close()
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
 def test_axe_is_vendored_for_the_tests_only():
     """axe-core is in static/vendor for the browser tests; no template loads it."""
     assert AXE.stat().st_size > 100_000
@@ -289,6 +422,9 @@ def test_axe_is_vendored_for_the_tests_only():
             "giving",
             "transparency",
             "academy",
+            "assistance",
+            "volunteering",
+            "dialogue",
         )
         for path in Path(settings.BASE_DIR, folder).rglob("*.html")
     ]

@@ -1,11 +1,16 @@
 """Reminders of the help desk, each sent once (core.reminders), in the recipient's language:
-a request still unassigned 2 working days after submission (to every staff member), and an
-answer past its due day (to the assigned expert; staff see it on the triage list). A new
-assignment sets a new due day, and the overdue reminder may go again."""
+a request still unassigned 2 working days after submission (to the help desk team: the members
+of the "Help desk" group who are active staff with a second factor, or every active staff
+member while the group has none), and an answer past its due day (to the assigned expert;
+staff see it on the triage list). A new assignment sets a new due day, and the overdue reminder
+may go again."""
+
+import logging
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts.selectors import with_second_factor
 from assistance.choices import OPEN_STATUSES, RequestStatus
 from assistance.models import HelpRequest
 from assistance.selectors.targets import add_working_days
@@ -14,6 +19,24 @@ from core.reminders import already_sent, forget, remind_once
 UNASSIGNED = "assistance.unassigned"
 ANSWER_OVERDUE = "assistance.answer_overdue"
 UNASSIGNED_WORKING_DAYS = 2
+HELP_DESK_GROUP = "Help desk"  # created by migration 0005_help_desk_group
+
+logger = logging.getLogger(__name__)
+
+
+def help_desk_staff() -> list:
+    """Who triages the help desk: the members of the "Help desk" group who are active staff with
+    a second factor (staff powers need it); every active staff member while there is none."""
+    active_staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("pk")
+    team = list(with_second_factor(active_staff.filter(groups__name=HELP_DESK_GROUP)))
+    if team:
+        return team
+    logger.warning(
+        'assistance: the "%s" group has no active staff member with a second factor; '
+        "reminders of unassigned requests go to every active staff member",
+        HELP_DESK_GROUP,
+    )
+    return list(active_staff)
 
 
 def reminders_send(*, today=None) -> int:
@@ -21,12 +44,14 @@ def reminders_send(*, today=None) -> int:
     today = today or timezone.localdate()
     sent = 0
     done = already_sent(UNASSIGNED)
-    staff = list(get_user_model().objects.filter(is_staff=True, is_active=True))
+    staff = None  # read once, and only when a request is due
     for request in HelpRequest.objects.filter(
         status=RequestStatus.NEW, submitted_at__isnull=False
     ).iterator():
         if add_working_days(timezone.localdate(request.submitted_at), UNASSIGNED_WORKING_DAYS) > today:
             continue
+        if staff is None:
+            staff = help_desk_staff()
         for user in staff:
             if (request.pk, user.pk) not in done:
                 sent += remind_once(
