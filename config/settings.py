@@ -404,6 +404,7 @@ SPECTACULAR_SETTINGS = {
         "FundingSourceEnum": "transparency.choices.FundingSource",
         # dialogue's commitment status is a ChoiceField subclass: its enum is hashed by values only.
         "CommitmentStatusEnum": ["planned", "in_progress", "done", "late", "dropped"],
+        "ConsultationStatusEnum": "dialogue.choices.ConsultationStatus",
     },
 }
 

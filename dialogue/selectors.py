@@ -405,6 +405,16 @@ def public_consultations(*, state: str = ""):
     return _consultation_counts(qs).order_by("-opens_at", "-pk")
 
 
+def public_consultations_for_api():
+    """Open and closed consultations with their counts and their sections (each with its own
+    counts): three queries for a page, whatever its size."""
+    sections = ConsultationSection.objects.annotate(
+        comment_count=Count("comments", distinct=True),
+        answered_count=Count("comments", filter=~Q(comments__verdict=""), distinct=True),
+    ).order_by("position", "pk")
+    return public_consultations().prefetch_related(Prefetch("sections", queryset=sections))
+
+
 def consultations_for_staff():
     """Every consultation (drafts too), newest first, with their counts."""
     return _consultation_counts(Consultation.objects.select_related("organization")).order_by(
