@@ -321,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dialogue.tasks.commitments_mark_late",
         "schedule": 24 * 60 * 60.0,
     },
+    "close-dialogue-consultations": {  # open consultations past their close date-time are closed
+        "task": "dialogue.tasks.consultations_close_due",
+        "schedule": 15 * 60.0,
+    },
     "refresh-giving-aggregates": {"task": "giving.tasks.refresh_aggregates_if_changed", "schedule": 900.0},
     "grants-reminders": {  # hourly; every reminder goes once (core.reminders)
         "task": "grants.tasks.send_reminders",
@@ -400,6 +404,7 @@ SPECTACULAR_SETTINGS = {
         "FundingSourceEnum": "transparency.choices.FundingSource",
         # dialogue's commitment status is a ChoiceField subclass: its enum is hashed by values only.
         "CommitmentStatusEnum": ["planned", "in_progress", "done", "late", "dropped"],
+        "ConsultationStatusEnum": "dialogue.choices.ConsultationStatus",
     },
 }
 

@@ -9,6 +9,9 @@ from dialogue.models import (
     AgendaItem,
     Commitment,
     CommitmentComment,
+    Consultation,
+    ConsultationComment,
+    ConsultationSection,
     Event,
     EventSector,
     Partnership,
@@ -113,3 +116,36 @@ class TrustAnswerAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ConsultationSectionInline(admin.StackedInline):
+    model = ConsultationSection
+    extra = 0
+    ordering = ["position"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ["title_sq", "organization", "opens_at", "closes_at", "status"]
+    list_filter = ["status"]
+    list_select_related = ["organization"]
+    search_fields = ["title_sq", "title_sr", "title_en"]
+    date_hierarchy = "opens_at"
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["status", "created_by", "created_at", "updated_at"]
+    inlines = [ConsultationSectionInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ConsultationComment)
+class ConsultationCommentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "section", "author", "created_at", "verdict"]
+    list_filter = ["verdict", "section__consultation__status"]
+    list_select_related = ["section", "author"]
+    search_fields = ["body", "reason"]
+    readonly_fields = ["verdict", "reason", "answered_by", "answered_at", "created_at", "updated_at"]
+    raw_id_fields = ["section", "author"]

@@ -15,6 +15,7 @@ class DialogueConfig(AppConfig):
         # extension points (organizations never imports this app); the "events I organise"
         # menu entry for editors of verified organisations (core.navigation).
         from core.navigation import register_menu_flag
+        from dialogue import exports  # noqa: F401  (the consultation report, core.reports)
         from dialogue.rules import edits_a_verified_organization
         from organizations import extensions
 

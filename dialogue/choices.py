@@ -71,3 +71,23 @@ class SurveyMoment(models.TextChoices):
 
 # The trust barometer is shown only with at least this many answers (never per person).
 TRUST_MIN_ANSWERS = 5
+
+
+class ConsultationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for comments")
+    CLOSED = "closed", _("Closed")
+
+
+# A consultation in one of these is seen by everyone (with its comments and answers).
+PUBLIC_CONSULTATION = (ConsultationStatus.OPEN, ConsultationStatus.CLOSED)
+
+
+class AnswerVerdict(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY = "partly", _("Partly accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+# An answer with one of these verdicts must give its reason.
+VERDICTS_WITH_REASON = (AnswerVerdict.PARTLY, AnswerVerdict.REJECTED)

@@ -2,7 +2,8 @@
 with invited sectors and an agenda, registrations across sectors (one sector full, with a
 waiting list; attendance at the past event) and commitments in every status, one linked to
 a Strategy measure; a cross-sector partnership and trust survey answers (above the privacy
-threshold) at the past event. Deterministic; skipped when present."""
+threshold) at the past event; an open public consultation (sections, comments, supports, some
+answers) and a closed one with every comment answered. Deterministic; skipped when present."""
 
 from datetime import datetime, time, timedelta
 
@@ -80,7 +81,7 @@ def _register(event, audience, name, email, status, position=None, user=None, or
 def seed() -> int:
     existing = Event.objects.filter(title_sq=DEMO_TITLE).first()
     if existing is not None:
-        return _seed_partnership_and_trust(existing)
+        return _seed_partnership_and_trust(existing) + _seed_consultations()
     admin, users, organizations = demo_admin(), demo_users(), demo_organizations()
     by_kind = {}
     for org in organizations:
@@ -236,7 +237,7 @@ def seed() -> int:
                 actor=admin,
             )
         created += 1
-    return created + _seed_partnership_and_trust(past)
+    return created + _seed_partnership_and_trust(past) + _seed_consultations()
 
 
 PARTNERSHIP_NAME = "Partneriteti për buxhet transparent në Viti"
@@ -312,4 +313,147 @@ def _seed_partnership_and_trust(past) -> int:
                 **dict(zip(TRUST_FIELDS.values(), scores, strict=True)),
             )
             created += 1
+    return created
+
+
+OPEN_CONSULTATION = "Projekt-plani komunal për hapësirat publike 2027–2030"
+CLOSED_CONSULTATION = "Strategjia e rinisë së Prizrenit 2026–2029"
+
+SECTIONS = [
+    (
+        ("Hyrje dhe qëllimi", "Uvod i cilj", "Introduction and aim"),
+        (
+            "Plani synon parqe, sheshe dhe fusha sporti të qasshme për të gjithë banorët.",
+            "Plan ima za cilj parkove, trgove i sportske terene dostupne svim stanovnicima.",
+            "The plan aims at parks, squares and sports grounds open to every resident.",
+        ),
+    ),
+    (
+        ("Parqet e lagjeve", "Parkovi u naseljima", "Neighbourhood parks"),
+        (
+            "Çdo lagje merr një park brenda 500 metrave nga banesat deri në vitin 2030.",
+            "Svako naselje dobija park na 500 metara od stanova do 2030. godine.",
+            "Every neighbourhood gets a park within 500 metres of homes by 2030.",
+        ),
+    ),
+    (
+        ("Financimi dhe mbikëqyrja", "Finansiranje i nadzor", "Funding and oversight"),
+        (
+            "Komuna ndan 2% të buxhetit kapital çdo vit; një këshill qytetar e mbikëqyr zbatimin.",
+            "Opština izdvaja 2% kapitalnog budžeta godišnje; građanski savet nadzire sprovođenje.",
+            "The municipality sets aside 2% of its capital budget each year; a citizens' council oversees it.",
+        ),
+    ),
+]
+
+COMMENTS = [
+    (0, "drita@cea.test", "Shtoni ndriçim dhe ulëse për të moshuarit në çdo park."),
+    (1, "milan@cea.test", "Molim da se u planu navedu i parkovi u selima, ne samo u gradu."),
+    (1, "emma@cea.test", "Please publish the list of plots chosen for the parks before the works start."),
+    (2, "blerim@cea.test", "Këshilli qytetar duhet të ketë edhe përfaqësues të rinjve."),
+]
+
+
+def _seed_consultations() -> int:
+    """An open consultation with three sections, comments, supports and some answers, and a
+    closed one with every comment answered. Through the services (history included); skipped
+    when present."""
+    from dialogue.choices import AnswerVerdict, ConsultationStatus
+    from dialogue.models import Consultation, ConsultationComment
+    from dialogue.services import consultations as services
+
+    if Consultation.objects.filter(title_sq=OPEN_CONSULTATION).exists():
+        return 0
+    admin, users = demo_admin(), demo_users()
+    organizations = demo_organizations()
+    institution = next((o for o in organizations if o.kind == "public"), None)
+    created = 0
+
+    def consult(titles, opens, closes, organization):
+        consultation = services.consultation_create(
+            actor=admin,
+            organization=organization,
+            data={
+                "title_sq": titles[0],
+                "title_sr": titles[1],
+                "title_en": titles[2],
+                "introduction_sq": "Ju ftojmë të komentoni projekt-dokumentin pjesë për pjesë.",
+                "introduction_sr": "Pozivamo vas da komentarišete nacrt dokumenta deo po deo.",
+                "introduction_en": "You are invited to comment on the draft document, section by section.",
+                "opens_at": opens,
+                "closes_at": closes,
+            },
+        )
+        sections = []
+        for number, (headings, bodies) in enumerate(SECTIONS, 1):
+            sections.append(
+                services.section_create(
+                    consultation=consultation,
+                    actor=admin,
+                    data={
+                        "position": number,
+                        "heading_sq": headings[0],
+                        "heading_sr": headings[1],
+                        "heading_en": headings[2],
+                        "body_sq": bodies[0],
+                        "body_sr": bodies[1],
+                        "body_en": bodies[2],
+                    },
+                )
+            )
+        services.consultation_move(consultation=consultation, actor=admin, target=ConsultationStatus.OPEN)
+        comments = []
+        for index, email, body in COMMENTS:
+            if email in users:
+                comments.append(
+                    services.comment_create(section=sections[index], actor=users[email], body=body)
+                )
+        return consultation, sections, comments
+
+    _open_one, _sections, comments = consult(
+        (
+            OPEN_CONSULTATION,
+            "Nacrt opštinskog plana javnih prostora 2027–2030",
+            "Draft municipal plan for public spaces 2027–2030",
+        ),
+        _at(-5, 8),
+        _at(25, 23),
+        institution,
+    )
+    created += 1 + len(SECTIONS) + len(comments)
+    for comment in comments:
+        for email, user in users.items():
+            if user.pk != comment.author_id and email in (
+                "drita@cea.test",
+                "milan@cea.test",
+                "emma@cea.test",
+            ):
+                services.comment_support(comment=comment, actor=user)
+                created += 1
+    answers = [
+        (AnswerVerdict.ACCEPTED, ""),
+        (AnswerVerdict.PARTLY, "Fshatrat përfshihen në fazën e dytë, pas vitit 2028."),
+    ]
+    for comment, (verdict, reason) in zip(comments, answers, strict=False):
+        services.comment_answer(comment=comment, actor=admin, verdict=verdict, reason=reason)
+
+    closed, _sections, comments = consult(
+        (CLOSED_CONSULTATION, "Strategija za mlade Prizrena 2026–2029", "Prizren youth strategy 2026–2029"),
+        _at(-40, 8),
+        _at(20, 23),
+        institution,
+    )
+    created += 1 + len(SECTIONS) + len(comments)
+    verdicts = [
+        (AnswerVerdict.ACCEPTED, ""),
+        (AnswerVerdict.REJECTED, "Kjo masë mbulohet nga strategjia e arsimit."),
+        (AnswerVerdict.PARTLY, "Lista publikohet pas miratimit në Kuvend."),
+        (AnswerVerdict.ACCEPTED, "Këshilli do të ketë dy anëtarë nga organizatat rinore."),
+    ]
+    for comment, (verdict, reason) in zip(comments, verdicts, strict=False):
+        services.comment_answer(comment=comment, actor=admin, verdict=verdict, reason=reason)
+    services.consultation_move(consultation=closed, actor=admin, target=ConsultationStatus.CLOSED)
+    # It ran a month ago: its dates and its comments' dates are put back in that window.
+    Consultation.objects.filter(pk=closed.pk).update(closes_at=_at(-10, 23))
+    ConsultationComment.objects.filter(section__consultation=closed).update(created_at=_at(-30, 12))
     return created

@@ -6,8 +6,8 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, Sector
-from dialogue.choices import Audience, CommitmentStatus, EventKind
-from dialogue.models import Event
+from dialogue.choices import AnswerVerdict, Audience, CommitmentStatus, EventKind
+from dialogue.models import Consultation, ConsultationSection, Event
 from organizations.models import Organization
 
 SELECT = {"class": "form-select"}
@@ -390,3 +390,110 @@ class TrustSurveyForm(forms.Form):
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 error_messages={"required": _("Answer every question with a number from 1 to 5.")},
             )
+
+
+# --- public consultations ---------------------------------------------------------------
+
+
+class ConsultationFilterForm(forms.Form):
+    """The public list's filter, in the URL."""
+
+    state = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("", _("All consultations")), ("open", _("Open for comments")), ("closed", _("Closed"))],
+        widget=forms.Select(attrs=SELECT),
+    )
+
+
+class ConsultationForm(forms.ModelForm):
+    opens_at = _datetime_field(_("Opens"))
+    closes_at = _datetime_field(_("Closes"))
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "title_sq",
+            "title_sr",
+            "title_en",
+            "introduction_sq",
+            "introduction_sr",
+            "introduction_en",
+            "organization",
+            "opens_at",
+            "closes_at",
+        ]
+        widgets = {
+            "title_sq": forms.TextInput(attrs=TEXT),
+            "title_sr": forms.TextInput(attrs=TEXT),
+            "title_en": forms.TextInput(attrs=TEXT),
+            "introduction_sq": forms.Textarea(attrs={**TEXT, "rows": 4}),
+            "introduction_sr": forms.Textarea(attrs={**TEXT, "rows": 4}),
+            "introduction_en": forms.Textarea(attrs={**TEXT, "rows": 4}),
+            "organization": forms.Select(attrs=SELECT),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.queryset = Organization.objects.filter(is_active=True).order_by("name")
+        field.required = False
+        field.empty_label = _("KCSF")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("The consultation must close after it opens."))
+        return data
+
+    def consultation_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "organization"}
+
+
+class SectionForm(forms.ModelForm):
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        help_text=_("Sections are shown in this order. Empty: after the last one."),
+        widget=forms.NumberInput(attrs=TEXT),
+    )
+
+    class Meta:
+        model = ConsultationSection
+        fields = ["position", "heading_sq", "heading_sr", "heading_en", "body_sq", "body_sr", "body_en"]
+        widgets = {
+            "heading_sq": forms.TextInput(attrs=TEXT),
+            "heading_sr": forms.TextInput(attrs=TEXT),
+            "heading_en": forms.TextInput(attrs=TEXT),
+            "body_sq": forms.Textarea(attrs={**TEXT, "rows": 6}),
+            "body_sr": forms.Textarea(attrs={**TEXT, "rows": 6}),
+            "body_en": forms.Textarea(attrs={**TEXT, "rows": 6}),
+        }
+
+    def validate_unique(self):
+        pass  # the service checks the position (a clear message, not the constraint's)
+
+
+class ConsultationCommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment on this section"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+    )
+
+
+class AnswerForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("Answer"),
+        choices=AnswerVerdict.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=3000,
+        help_text=_("Required when the comment is rejected or partly accepted."),
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+    )

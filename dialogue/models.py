@@ -17,9 +17,12 @@ from core.models import TimeStampedModel
 from dialogue.choices import (
     ACTIVE_REGISTRATION,
     CLOSED_COMMITMENT,
+    VERDICTS_WITH_REASON,
+    AnswerVerdict,
     Audience,
     CommentStatus,
     CommitmentStatus,
+    ConsultationStatus,
     EventKind,
     EventStatus,
     PartnershipStatus,
@@ -438,3 +441,190 @@ class TrustAnswer(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.event} — {self.get_moment_display()}"
+
+
+class Consultation(TimeStampedModel):
+    """A public consultation on a document (a draft strategy, a municipal plan) split into
+    ordered sections: signed-in people comment per section while it is open and support
+    others' comments; the organiser answers every comment. Draft → open → closed
+    (core.workflow, dialogue.workflow.CONSULTATION)."""
+
+    title_sq = models.CharField(_("title (Albanian)"), max_length=200)
+    title_sr = models.CharField(_("title (Serbian)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    introduction_sq = models.TextField(_("introduction (Albanian)"), max_length=10000)
+    introduction_sr = models.TextField(_("introduction (Serbian)"), max_length=10000, blank=True)
+    introduction_en = models.TextField(_("introduction (English)"), max_length=10000, blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dialogue_consultations",
+        verbose_name=_("organiser"),
+        help_text=_("Empty: organised by KCSF."),
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-opens_at", "-pk"]
+        verbose_name = _("public consultation")
+        verbose_name_plural = _("public consultations")
+        constraints = [
+            _choices_check("dialogue_consultation_status_valid", "status", ConsultationStatus),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="dialogue_consultation_closes_after_open",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "closes_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return _in_language(self, "title")
+
+    @property
+    def introduction(self) -> str:
+        return _in_language(self, "introduction")
+
+    def get_absolute_url(self) -> str:
+        return reverse("dialogue:consultation_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (ConsultationStatus.OPEN, ConsultationStatus.CLOSED)
+
+    def accepting_comments(self, now=None) -> bool:
+        """Open, and between its open and close date-times."""
+        now = now or timezone.now()
+        return self.status == ConsultationStatus.OPEN and self.opens_at <= now < self.closes_at
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status == ConsultationStatus.CLOSED or (
+            self.status == ConsultationStatus.OPEN and self.closes_at <= timezone.now()
+        )
+
+
+class ConsultationSection(models.Model):
+    """One part of the consulted document, in order (`position`), with its heading and text."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="sections", verbose_name=_("consultation")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    heading_sq = models.CharField(_("heading (Albanian)"), max_length=200)
+    heading_sr = models.CharField(_("heading (Serbian)"), max_length=200, blank=True)
+    heading_en = models.CharField(_("heading (English)"), max_length=200, blank=True)
+    body_sq = models.TextField(_("text (Albanian)"), max_length=20000)
+    body_sr = models.TextField(_("text (Serbian)"), max_length=20000, blank=True)
+    body_en = models.TextField(_("text (English)"), max_length=20000, blank=True)
+
+    class Meta:
+        ordering = ["consultation", "position", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "position"], name="dialogue_consultation_section_position_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.heading}"
+
+    @property
+    def heading(self) -> str:
+        return _in_language(self, "heading")
+
+    @property
+    def body(self) -> str:
+        return _in_language(self, "body")
+
+
+class ConsultationComment(TimeStampedModel):
+    """A comment on one section, and the organiser's answer to it (verdict + reason; an
+    answer given again is an edit of this one)."""
+
+    section = models.ForeignKey(
+        ConsultationSection, on_delete=models.CASCADE, related_name="comments", verbose_name=_("section")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("comment"), max_length=3000)
+    verdict = models.CharField(_("answer"), max_length=10, choices=AnswerVerdict.choices, blank=True)
+    reason = models.TextField(_("reason"), max_length=3000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["section", "created_at", "pk"]
+        verbose_name = _("comment on a consultation")
+        verbose_name_plural = _("comments on consultations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict="") | Q(verdict__in=AnswerVerdict.values),
+                name="dialogue_consultation_comment_verdict_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(verdict__in=VERDICTS_WITH_REASON) | ~Q(reason=""),
+                name="dialogue_consultation_comment_reason_given",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["verdict", "created_at"]),
+            models.Index(fields=["author", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:80]
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.verdict)
+
+
+class CommentSupport(models.Model):
+    """One person's support of a comment: once each (the unique constraint)."""
+
+    comment = models.ForeignKey(
+        ConsultationComment, on_delete=models.CASCADE, related_name="supports", verbose_name=_("comment")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["comment", "created_at", "pk"]
+        verbose_name = _("support of a comment")
+        verbose_name_plural = _("supports of comments")
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="dialogue_comment_support_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.comment_id}"

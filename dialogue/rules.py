@@ -10,11 +10,14 @@
   edit one of its members); it is edited by staff or by an editor of a member organisation.
 - A person with a place at an event answers its trust survey (the service checks the
   registration and the moment).
+- Public consultations are published, opened, closed and answered by KCSF staff; everyone
+  sees an open or closed one; signed-in people comment and support others' comments (the
+  service checks that it is open, and refuses supporting one's own comment).
 """
 
 import rules
 
-from dialogue.choices import EventStatus
+from dialogue.choices import PUBLIC_CONSULTATION, EventStatus
 from organizations.models import Membership
 from organizations.rules import is_org_editor
 
@@ -79,6 +82,11 @@ def edits_partnership_member(user, partnership):
     return bool(mine) and partnership.members.filter(pk__in=mine).exists()
 
 
+@rules.predicate
+def is_public_consultation(user, consultation):
+    return consultation is not None and consultation.status in PUBLIC_CONSULTATION
+
+
 organiser = is_staff | is_event_organiser
 
 # Events
@@ -110,5 +118,12 @@ rules.add_perm("dialogue.change_partnership", is_staff | edits_partnership_membe
 
 # Trust survey (a registration of the person is checked by the service)
 rules.add_perm("dialogue.answer_trust_survey", is_signed_in & is_public_event)
+
+# Public consultations
+rules.add_perm("dialogue.manage_consultations", is_staff)
+rules.add_perm("dialogue.view_consultation", is_public_consultation | is_staff)
+rules.add_perm("dialogue.comment_on_consultation", is_signed_in)
+rules.add_perm("dialogue.support_comment", is_signed_in)
+rules.add_perm("dialogue.answer_comment", is_staff)
 
 __all__ = ["editable_organization_ids", "is_org_editor"]

@@ -4,14 +4,32 @@ page calls `for_strategy_measure`)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import BELGRADE, CalendarEvent, calendar
 from core.site_url import site_url
-from dialogue.choices import CLOSED_COMMITMENT, HOLDS_PLACE, CommentStatus, EventStatus, RegistrationStatus
-from dialogue.models import Commitment, CommitmentComment, Event, EventSector, Registration
+from dialogue.choices import (
+    CLOSED_COMMITMENT,
+    HOLDS_PLACE,
+    PUBLIC_CONSULTATION,
+    CommentStatus,
+    ConsultationStatus,
+    EventStatus,
+    RegistrationStatus,
+)
+from dialogue.models import (
+    CommentSupport,
+    Commitment,
+    CommitmentComment,
+    Consultation,
+    ConsultationComment,
+    ConsultationSection,
+    Event,
+    EventSector,
+    Registration,
+)
 
 PUBLIC_EVENT = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
@@ -361,3 +379,98 @@ def trust_barometers(events) -> list[tuple]:
     events = list(events)
     aggregates = _aggregate([e.pk for e in events])
     return [(e, b) for e in events if (b := _barometer(aggregates, e.pk)) is not None]
+
+
+# --- public consultations ---------------------------------------------------------------
+
+
+def _consultation_counts(qs):
+    return qs.annotate(
+        section_count=Count("sections", distinct=True),
+        comment_count=Count("sections__comments", distinct=True),
+        answered_count=Count("sections__comments", filter=~Q(sections__comments__verdict=""), distinct=True),
+    )
+
+
+def public_consultations(*, state: str = ""):
+    """Open and closed consultations, with their counts of sections, comments and answers.
+    `state`: "open" (taking comments now), "closed" (closed or past its close date), or all."""
+    now = timezone.now()
+    qs = Consultation.objects.filter(status__in=PUBLIC_CONSULTATION).select_related("organization")
+    ended = Q(status=ConsultationStatus.CLOSED) | Q(closes_at__lte=now)
+    if state == "open":
+        qs = qs.exclude(ended)
+    elif state == "closed":
+        qs = qs.filter(ended)
+    return _consultation_counts(qs).order_by("-opens_at", "-pk")
+
+
+def public_consultations_for_api():
+    """Open and closed consultations with their counts and their sections (each with its own
+    counts): three queries for a page, whatever its size."""
+    sections = ConsultationSection.objects.annotate(
+        comment_count=Count("comments", distinct=True),
+        answered_count=Count("comments", filter=~Q(comments__verdict=""), distinct=True),
+    ).order_by("position", "pk")
+    return public_consultations().prefetch_related(Prefetch("sections", queryset=sections))
+
+
+def consultations_for_staff():
+    """Every consultation (drafts too), newest first, with their counts."""
+    return _consultation_counts(Consultation.objects.select_related("organization")).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def consultation_detail(pk: int):
+    return Consultation.objects.select_related("organization").filter(pk=pk).first()
+
+
+def consultation_sections(consultation, user=None) -> list:
+    """The sections in order, each with its comments (authors, answers and support counts;
+    `supported` for what `user` supports). Three queries, whatever the number of comments."""
+    comments = ConsultationComment.objects.select_related("author").annotate(
+        support_count=Count("supports", distinct=True)
+    )
+    if user is not None and user.is_authenticated:
+        comments = comments.annotate(
+            supported=Exists(CommentSupport.objects.filter(comment=OuterRef("pk"), user=user))
+        )
+    else:
+        comments = comments.annotate(supported=Value(False))
+    return list(
+        ConsultationSection.objects.filter(consultation=consultation)
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("comments", queryset=comments.order_by("created_at", "pk")))
+    )
+
+
+def consultation_comment(pk: int):
+    return (
+        ConsultationComment.objects.select_related("section__consultation__organization", "author")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def unanswered_comments(consultation=None):
+    """Comments of published consultations still waiting for the organiser's answer, oldest first."""
+    qs = (
+        ConsultationComment.objects.filter(verdict="", section__consultation__status__in=PUBLIC_CONSULTATION)
+        .select_related("section__consultation", "author")
+        .order_by("created_at", "pk")
+    )
+    if consultation is not None:
+        qs = qs.filter(section__consultation=consultation)
+    return qs
+
+
+def consultation_report_comments(consultation):
+    """Every comment of `consultation` with its section, author, supports and answer, in the
+    document's order (the report)."""
+    return (
+        ConsultationComment.objects.filter(section__consultation=consultation)
+        .select_related("section", "author", "answered_by")
+        .annotate(support_count=Count("supports", distinct=True))
+        .order_by("section__position", "section_id", "created_at", "pk")
+    )

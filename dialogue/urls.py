@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dialogue.views import checkin, commitments, organiser, partnerships, public, trust
+from dialogue.views import checkin, commitments, consultations, organiser, partnerships, public, trust
 
 app_name = "dialogue"
 
@@ -37,4 +37,19 @@ urlpatterns = [
     # trust survey and barometer
     path("trust/", trust.trust_barometer, name="trust_barometer"),
     path("events/<int:pk>/trust/<slug:moment>/", trust.trust_survey, name="trust_survey"),
+    # public consultations
+    path("consultations/", consultations.consultation_list, name="consultation_list"),
+    path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation_detail"),
+    path(
+        "consultations/sections/<int:pk>/comment/", consultations.comment_create, name="consultation_comment"
+    ),
+    path("consultations/comments/<int:pk>/support/", consultations.comment_support, name="comment_support"),
+    path("consultations/manage/", consultations.consultation_manage, name="consultation_manage"),
+    path("consultations/new/", consultations.consultation_create, name="consultation_create"),
+    path("consultations/<int:pk>/edit/", consultations.consultation_edit, name="consultation_edit"),
+    path("consultations/<int:pk>/status/", consultations.consultation_move, name="consultation_move"),
+    path("consultations/<int:pk>/sections/new/", consultations.section_create, name="section_create"),
+    path("consultations/sections/<int:pk>/edit/", consultations.section_edit, name="section_edit"),
+    path("consultations/comments/<int:pk>/answer/", consultations.comment_answer, name="comment_answer"),
+    path("consultations/unanswered/", consultations.answer_queue, name="answer_queue"),
 ]

@@ -6,12 +6,20 @@ registration: waiting ──(a place frees)──▶ registered ──check in�
 commitment:   planned ⇄ in progress ──▶ done; any open one ──▶ dropped;
               an open one past its date ──(daily task)──▶ late ──▶ in progress / done / dropped
 partnership:  forming ──▶ active ──▶ completed; forming / active ──▶ ended
+consultation: draft ──open──▶ open ──close──▶ closed   (open ones past their close date are
+              closed by the periodic task)
 """
 
 from django.utils.translation import gettext_lazy
 
 from core.workflow import Workflow
-from dialogue.choices import CommitmentStatus, EventStatus, PartnershipStatus, RegistrationStatus
+from dialogue.choices import (
+    CommitmentStatus,
+    ConsultationStatus,
+    EventStatus,
+    PartnershipStatus,
+    RegistrationStatus,
+)
 
 E = EventStatus
 R = RegistrationStatus
@@ -102,4 +110,24 @@ PARTNERSHIP = Workflow(
     },
     colours={P.FORMING: "info", P.ACTIVE: "success", P.COMPLETED: "primary", P.ENDED: "secondary"},
     refusal=gettext_lazy("A partnership that is “%(current)s” cannot become “%(target)s”."),
+)
+
+K = ConsultationStatus
+_MANAGE_CONSULTATION = "dialogue.manage_consultations"
+
+CONSULTATION = Workflow(
+    name="dialogue.consultation",
+    model="dialogue.consultation",
+    statuses=ConsultationStatus,
+    moves={
+        K.DRAFT: {K.OPEN: _MANAGE_CONSULTATION},
+        K.OPEN: {K.CLOSED: _MANAGE_CONSULTATION},
+        K.CLOSED: {},
+    },
+    labels={
+        K.OPEN: gettext_lazy("Publish and open for comments"),
+        K.CLOSED: gettext_lazy("Close the consultation"),
+    },
+    colours={K.DRAFT: "light", K.OPEN: "success", K.CLOSED: "secondary"},
+    refusal=gettext_lazy("A consultation that is “%(current)s” cannot become “%(target)s”."),
 )

@@ -5,8 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dialogue.choices import Audience, CommitmentStatus, EventKind, EventStatus, PartnershipStatus
-from dialogue.models import Commitment, Event, EventSector, Partnership
+from dialogue.choices import (
+    Audience,
+    CommitmentStatus,
+    ConsultationStatus,
+    EventKind,
+    EventStatus,
+    PartnershipStatus,
+)
+from dialogue.models import Commitment, Consultation, ConsultationSection, Event, EventSector, Partnership
 
 
 class _OrganizationSerializer(serializers.Serializer):
@@ -116,3 +123,61 @@ class PartnershipSerializer(serializers.ModelSerializer):
         model = Partnership
         fields = ["id", "name", "goal", "started_on", "status", "outputs", "members", "events", "commitments"]
         read_only_fields = fields
+
+
+class ConsultationSectionSerializer(serializers.ModelSerializer):
+    comment_count = serializers.IntegerField(read_only=True, help_text=_("Comments on this section."))
+    answered_count = serializers.IntegerField(
+        read_only=True, help_text=_("Comments on this section the organiser has answered.")
+    )
+
+    class Meta:
+        model = ConsultationSection
+        fields = [
+            "id",
+            "position",
+            "heading_sq",
+            "heading_sr",
+            "heading_en",
+            "body_sq",
+            "body_sr",
+            "body_en",
+            "comment_count",
+            "answered_count",
+        ]
+        read_only_fields = fields
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=ConsultationStatus.choices, read_only=True)
+    organization = _OrganizationSerializer(
+        read_only=True, allow_null=True, help_text=_("Empty: organised by KCSF.")
+    )
+    accepting_comments = serializers.SerializerMethodField(help_text=_("Open for comments now."))
+    sections = ConsultationSectionSerializer(many=True, read_only=True)
+    comment_count = serializers.IntegerField(read_only=True)
+    answered_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "status",
+            "title_sq",
+            "title_sr",
+            "title_en",
+            "introduction_sq",
+            "introduction_sr",
+            "introduction_en",
+            "organization",
+            "opens_at",
+            "closes_at",
+            "accepting_comments",
+            "comment_count",
+            "answered_count",
+            "sections",
+        ]
+        read_only_fields = fields
+
+    def get_accepting_comments(self, consultation) -> bool:
+        return consultation.accepting_comments()

@@ -20,5 +20,11 @@ urlpatterns = [
         views.PartnershipDetailView.as_view(),
         name="dialogue-partnership-detail",
     ),
+    path("dialogue/consultations/", views.ConsultationListView.as_view(), name="dialogue-consultation-list"),
+    path(
+        "dialogue/consultations/<int:pk>/",
+        views.ConsultationDetailView.as_view(),
+        name="dialogue-consultation-detail",
+    ),
     re_path(r"^dialogue/[\s\S]+$", NotFoundView.as_view(), name="dialogue-not-found"),
 ]

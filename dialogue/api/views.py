@@ -21,11 +21,12 @@ from dialogue import selectors
 from dialogue.api.serializers import (
     CommitmentSerializer,
     CommitmentUpdateSerializer,
+    ConsultationSerializer,
     EventSerializer,
     PartnershipSerializer,
 )
 from dialogue.choices import CommitmentStatus, EventKind
-from dialogue.models import Commitment, Event
+from dialogue.models import Commitment, Consultation, Event
 from dialogue.services import commitments as commitment_services
 from organizations.models import ApiToken
 
@@ -188,3 +189,51 @@ class PartnershipDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return PartnershipListView.get_queryset(self)
+
+
+class ConsultationFilterForm(NoBlankParametersForm):
+    NON_BLANK = ("state",)
+
+
+class ConsultationFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(
+        choices=[("open", gettext_lazy("Open for comments")), ("closed", gettext_lazy("Closed"))],
+        method="filter_state",
+        label=gettext_lazy("open (taking comments) or closed (closed or past its close date)"),
+    )
+
+    class Meta:
+        model = Consultation
+        form = ConsultationFilterForm
+        fields = ["state"]
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(pk__in=selectors.public_consultations(state=value).values("pk"))
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=gettext_lazy("List public consultations"),
+        description=gettext_lazy(
+            "Open and closed public consultations, the latest first, with their sections and the "
+            "number of comments and of answered comments (in all and per section)."
+        ),
+    )
+)
+class ConsultationListView(generics.ListAPIView):
+    permission_classes = [AllowAny]  # public
+    serializer_class = ConsultationSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ConsultationFilter
+
+    def get_queryset(self):
+        return selectors.public_consultations_for_api()
+
+
+@extend_schema_view(get=extend_schema(summary=gettext_lazy("One public consultation")))
+class ConsultationDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]  # public
+    serializer_class = ConsultationSerializer
+
+    def get_queryset(self):
+        return selectors.public_consultations_for_api()

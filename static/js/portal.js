@@ -1,7 +1,13 @@
 // CEA Portal — progressive enhancement only; every page works without JavaScript.
 document.addEventListener("htmx:responseError", function (evt) {
   var box = document.getElementById("htmx-error");
-  if (box) { box.hidden = false; }
+  if (!box) { return; }
+  // A refusal sent as plain text (a translated sentence) is shown as it is.
+  var xhr = evt.detail && evt.detail.xhr;
+  if (xhr && /^text\/plain/.test(xhr.getResponseHeader("Content-Type") || "") && xhr.responseText) {
+    box.textContent = xhr.responseText.slice(0, 500);
+  }
+  box.hidden = false;
 });
 
 // An amount as the page writes it (core.money: "1.554.050,00 €" in sq and sr-Latn,

@@ -70,3 +70,42 @@ def strategy_measure(code="9.1"):
     return StrategyMeasure.objects.create(
         objective=objective, code=code, title_sq="Masë", title_sr="Mera", title_en="Measure"
     )
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """An open consultation, taking comments now (add sections with `consultation_section`)."""
+
+    class Meta:
+        model = "dialogue.Consultation"
+
+    title_sq = factory.Sequence(lambda n: f"Konsultim {n}")
+    title_sr = factory.Sequence(lambda n: f"Konsultacija {n}")
+    title_en = factory.Sequence(lambda n: f"Consultation {n}")
+    introduction_sq = "Hyrje"
+    introduction_en = "Introduction"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
+    status = "open"
+
+
+def consultation_section(consultation, position=None, heading="Seksioni"):
+    from dialogue.models import ConsultationSection
+
+    if position is None:
+        position = consultation.sections.count() + 1
+    return ConsultationSection.objects.create(
+        consultation=consultation,
+        position=position,
+        heading_sq=f"{heading} {position}",
+        heading_en=f"Section {position}",
+        body_sq="Teksti",
+        body_en="The text",
+    )
+
+
+def consultation_comment(section, author=None, body="Një koment"):
+    from dialogue.models import ConsultationComment
+
+    return ConsultationComment.objects.create(
+        section=section, author=author or factories.UserFactory(), body=body
+    )

@@ -171,5 +171,9 @@ def test_every_dialogue_url_is_in_this_matrix():
         # in test_partnerships.py (matrix) and test_trust.py (survey page)
         "partnership_list", "partnership_detail", "partnership_create", "partnership_edit",
         "trust_barometer", "trust_survey",
+        # in test_consultation_views.py (matrix)
+        "consultation_list", "consultation_detail", "consultation_comment", "comment_support",
+        "consultation_manage", "consultation_create", "consultation_edit", "consultation_move",
+        "section_create", "section_edit", "comment_answer", "answer_queue",
     }  # fmt: skip
     assert {p.name for p in urlpatterns} == covered
