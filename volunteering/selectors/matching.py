@@ -32,6 +32,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -77,16 +78,18 @@ def _flag(condition: Q | Exists) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def _score(qs: QuerySet, *, skill_denominator) -> QuerySet:
+def _score(qs: QuerySet, *, skill_denominator=None, skills=None) -> QuerySet:
     """Add `score` from the parts annotated before (`must_hit`, `nice_hit`, `must_total`,
-    `nice_total`, `place_ok`, `hours_ok`, `times_ok`, `language_ok`, `expertise_ok`, `zone_points`)."""
-    skills = Case(
-        When(Q(must_total=0, nice_total=0), then=Value(float(W_SKILLS))),
-        default=Cast(F("must_hit") * 2 + F("nice_hit"), FloatField())
-        * W_SKILLS
-        / Cast(skill_denominator, FloatField()),
-        output_field=FloatField(),
-    )
+    `nice_total`, `place_ok`, `hours_ok`, `times_ok`, `language_ok`, `expertise_ok`, `zone_points`),
+    or from `skills`, an expression of the skills part computed in one go."""
+    if skills is None:
+        skills = Case(
+            When(Q(must_total=0, nice_total=0), then=Value(float(W_SKILLS))),
+            default=Cast(F("must_hit") * 2 + F("nice_hit"), FloatField())
+            * W_SKILLS
+            / Cast(skill_denominator, FloatField()),
+            output_field=FloatField(),
+        )
     return qs.annotate(
         score=Cast(
             skills
@@ -321,6 +324,40 @@ def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = 
         times_q |= Q(**{name: True})
     opp_languages = OpportunityLanguage.objects.filter(opportunity_id=OuterRef("pk"))
     matching_language = opp_languages.filter(language__in=spoken)
+    # What the order needs is one subquery a part (skills, language); the counts the
+    # explanation reads are computed for the rows of the page only.
+    weight = Case(When(required=True, then=Value(2)), default=Value(1), output_field=IntegerField())
+    met = (
+        Case(When(skill_id__in=skill_ids, then=weight), default=Value(0), output_field=IntegerField())
+        if skill_ids
+        else Value(0, output_field=IntegerField())
+    )
+    skill_part = Subquery(
+        needs.order_by()
+        .values("opportunity_id")
+        .annotate(part=Cast(Sum(met), FloatField()) * W_SKILLS / Cast(Sum(weight), FloatField()))
+        .values("part")[:1],
+        output_field=FloatField(),
+    )
+    language_fit = (
+        Coalesce(
+            Subquery(
+                opp_languages.order_by()
+                .values("opportunity_id")
+                .annotate(
+                    fit=Max(
+                        Case(When(language__in=spoken, then=Value(1)), default=Value(0)),
+                        output_field=IntegerField(),
+                    )
+                )
+                .values("fit")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(1),
+        )
+        if spoken
+        else _flag(~Exists(opp_languages))
+    )
     zone_diff = abs(profile.utc_offset - KOSOVO_UTC_OFFSET)
     zone_remote = W_ZONE if zone_diff <= 180 else (W_ZONE / 2 if zone_diff <= 360 else 0.0)
     qs = qs.annotate(
@@ -329,7 +366,7 @@ def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = 
         place_ok=_flag(same_place | remote_fit),
         hours_ok=_flag(Q(hours_per_week__lte=profile.hours_per_week)),
         times_ok=_flag(times_q),
-        language_ok=_flag(~Exists(opp_languages) | Exists(matching_language)),
+        language_ok=language_fit,
         spoken_language=Subquery(
             matching_language.annotate(rank=preference).order_by("rank").values("language")[:1]
         ),
@@ -343,8 +380,8 @@ def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = 
         is_remote_opportunity=F("remote"),
         is_expert=_flag(Q(kind="expert_request")),
     )
-    denominator = F("must_total") * 2 + F("nice_total")
-    return _score(qs, skill_denominator=denominator).order_by("-score", "deadline", "-pk")
+    skills = Coalesce(skill_part, Value(float(W_SKILLS)))  # no skill asked: full marks
+    return _score(qs, skills=skills).order_by("-score", "deadline", "-pk")
 
 
 # --- the explanation -----------------------------------------------------------------------------
