@@ -1,7 +1,8 @@
 """Volunteering in a real browser at 360 px: a CSO editor posts and publishes an opportunity; a
 diaspora expert (Serbian pages) finds it among their matches and applies; the CSO accepts; the
 expert logs hours; the CSO confirms them; the expert downloads the certificate and anyone
-verifies it on the public page."""
+verifies it on the public page; and the hours appear in the CSO's transparency report draft
+of the year (pre-filled by `volunteering.selectors.transparency_prefill`)."""
 
 import pytest
 from django.conf import settings
@@ -12,7 +13,9 @@ from playwright.sync_api import expect
 from core.models import Certificate
 from organizations.models import Membership, Organization
 from tests import factories
+from tests.transparency.factories import TransparencyReportFactory
 from tests.volunteering.factories import ProfileFactory, skill
+from transparency.models import TransparencyReport
 from volunteering.models import Application, Engagement, HoursEntry, Opportunity
 
 PHONE = {"width": 360, "height": 780}
@@ -45,6 +48,9 @@ def test_post_match_apply_accept_hours_certificate(reference_data, live_server, 
     )
     editor = factories.UserFactory(full_name="Drita Berisha")
     Membership.objects.create(organization=org, user=editor, role=Membership.Role.EDITOR)
+    # Last year's published report (40,000 EUR of income): this year's is the full form, whose
+    # "People" section asks for the volunteers and their hours. It said 12 volunteers.
+    TransparencyReportFactory(organization=org, year=timezone.localdate().year - 1, published=True)
     expert_user = factories.UserFactory(full_name="Milica Jovanović", preferred_language="sr-latn")
     ProfileFactory(
         user=expert_user,
@@ -137,4 +143,19 @@ def test_post_match_apply_accept_hours_certificate(reference_data, live_server, 
     assert expert_user.email not in visitor.content()
     # Nothing is wider than the phone's screen.
     assert visitor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+
+    # 7. The hours appear in the CSO's transparency report draft of the year: one volunteer and
+    # the 3 confirmed hours (the portal's figures win over last year's report).
+    year = today.year
+    cso.goto(f"{base}/en/transparency/reports/organization/{org.slug}/")
+    cso.get_by_label("Year").select_option(str(year))
+    cso.get_by_role("button", name="Start the report").click()
+    expect(cso.get_by_role("heading", name=f"Transparency report {year}")).to_be_visible()
+    report = TransparencyReport.objects.get(organization=org, year=year)
+    assert (report.form_size, report.volunteers, report.volunteer_hours) == ("full", 1, 3)
+    cso.goto(f"{base}/en/transparency/reports/edit/{report.pk}/people/")
+    expect(cso.get_by_label("Volunteers", exact=True)).to_have_value("1")
+    expect(cso.get_by_label("Volunteer hours")).to_have_value("3")
+    expect(cso.get_by_text("From confirmed volunteer hours in the portal: 3")).to_be_visible()
+    assert cso.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     assert not violations, violations

@@ -139,7 +139,11 @@ class ProfileLanguage(models.Model):
                 condition=_valid("language", Language), name="volunteering_language_valid"
             ),
         ]
-        indexes = [models.Index(fields=["language", "level", "profile"])]
+        indexes = [
+            models.Index(fields=["language", "level", "profile"]),
+            # the matching's per-person probe "speaks one of these languages well enough"
+            models.Index(fields=["profile", "language", "level"], name="volunteering_pl_probe_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_language_display()} ({self.get_level_display()})"

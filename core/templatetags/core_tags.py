@@ -21,6 +21,13 @@ def query_replace(context, **kwargs):
     return query.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def page_query(context, number, param=""):
+    """The current query string with page `param` ("page" unless named) set to `number`: two
+    paginated lists on one page each page with their own parameter."""
+    return query_replace(context, **{param or "page": number})
+
+
 @register.filter
 def elided_page_range(paginator, number):
     return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)

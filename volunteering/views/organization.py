@@ -197,7 +197,7 @@ def application_decide(request, application, **kwargs):
     message=gettext_lazy("Only editors of the organisation see and invite candidates."),
 )
 def candidates(request, opportunity, **kwargs):
-    page_obj = Paginator(matching.ranked_profiles(opportunity), PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = matching.people_page(opportunity, request.GET.get("page"), PAGE_SIZE)
     rows = matching.with_explanations(page_obj.object_list)
     invited = set(opportunity.applications.values_list("profile_id", flat=True))
     for row in rows:

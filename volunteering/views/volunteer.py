@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
+from core.pagination import page_with_total
 from core.permissions import permission, signed_in
 from volunteering.forms import DisputeForm, FeedbackForm, HoursForm, MessageForm, ProfileForm
 from volunteering.selectors import matching
@@ -27,6 +28,7 @@ from volunteering.views.common import (
 from volunteering.workflow import ENGAGEMENT, HOURS
 
 PAGE_SIZE = 20
+HOURS_PAGE_SIZE = 25
 
 
 @signed_in
@@ -71,9 +73,18 @@ def my_matches(request):
 
 @signed_in
 def my_volunteering(request):
+    """Two lists, each paged with its own parameter (`page`, `applications_page`)."""
+    engagements_page = page_with_total(
+        selectors.engagements_of(request.user), request.GET.get("page"), PAGE_SIZE
+    )
+    applications_page = page_with_total(
+        selectors.applications_of(request.user), request.GET.get("applications_page"), PAGE_SIZE
+    )
     context = {
-        "engagements": list(selectors.engagements_of(request.user)[:50]),
-        "applications": list(selectors.applications_of(request.user)[:50]),
+        "engagements_page": engagements_page,
+        "engagements": engagements_page.object_list,
+        "applications_page": applications_page,
+        "applications": applications_page.object_list,
     }
     return render(request, "volunteering/my_volunteering.html", context)
 
@@ -111,7 +122,10 @@ def withdraw(request, application, **kwargs):
 
 @permission("volunteering.view_engagement", load=load_engagement, pass_as="engagement", refuse=404)
 def engagement_detail(request, engagement, hours_form=None, status=200, **kwargs):
-    entries = list(selectors.engagement_hours(engagement))
+    page_obj = page_with_total(
+        selectors.engagement_hours(engagement), request.GET.get("page"), HOURS_PAGE_SIZE
+    )
+    entries = page_obj.object_list
     user = request.user
     confirmed = engagements.confirmed_hours(engagement)
     for entry in entries:
@@ -123,6 +137,7 @@ def engagement_detail(request, engagement, hours_form=None, status=200, **kwargs
         "engagement": engagement,
         "opportunity": engagement.opportunity,
         "entries": entries,
+        "page_obj": page_obj,
         "confirmed": confirmed,
         "is_volunteer": engagement.profile.user_id == user.pk,
         "can_log": user.has_perm("volunteering.log_hours", engagement) and engagement.status == "active",
