@@ -87,3 +87,23 @@ def register(training, organization, editor, names=("Arta Krasniqi", "Blerim Gas
         attendees=[(name, "") for name in names],
         now=training.registration_opens_at + timedelta(minutes=1),
     )
+
+
+def use_temporary_storage(tmp_path, monkeypatch):
+    """The materials' private storage in a temporary folder (the field's storage is resolved
+    at import: patch the field)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from academy.models import TrainingMaterial
+
+    storage = FileSystemStorage(location=tmp_path / "private", base_url=None)
+    monkeypatch.setattr(TrainingMaterial._meta.get_field("file"), "storage", storage)
+    return storage
+
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 3 3]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n160\n%%EOF\n"
+)
