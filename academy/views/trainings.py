@@ -112,7 +112,8 @@ def training_register(request, pk):
             status=403,
         )
     source = request.POST if request.method == "POST" else request.GET
-    chosen = source.get("organization") or (organizations[0].pk if len(organizations) == 1 else "")
+    only = organizations[0].pk if len(organizations) == 1 and request.method == "GET" else ""
+    chosen = (source.get("organization") or "")[:20] or only
     organization = next((o for o in organizations if str(o.pk) == str(chosen)), None)
     if chosen and organization is None:
         return render(
@@ -130,6 +131,17 @@ def training_register(request, pk):
     )
     if request.method == "POST":
         rows = _rows(request.POST)
+        if organization is None:
+            return _register_page(
+                request,
+                training,
+                organizations=organizations,
+                organization=None,
+                registration=None,
+                rows=rows,
+                error=_("Choose the organisation you register."),
+                status=400,
+            )
         try:
             service.registration_save(
                 actor=request.user,
