@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from academy.models import SelfAssessment, Stakeholder, Training, TrainingFeedback, TrainingRegistration
 from academy.services import assessment, mapping
-from academy.services import trainings as service
 from organizations.models import Membership
 from tests.academy.training_factories import (
     PDF,
