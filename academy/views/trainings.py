@@ -13,8 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from academy import selectors
+from academy.choices import AssessmentKind
 from academy.forms import FeedbackForm, MaterialForm, TrainingForm
-from academy.models import TrainingFeedback, TrainingRegistration
+from academy.models import SelfAssessment, TrainingFeedback, TrainingRegistration
 from academy.services import trainings as service
 from academy.views.common import _pk, error_status, load_training, refusal
 from core.forms import add_service_errors
@@ -41,7 +42,7 @@ def training_list(request):
 def training_detail(request, pk):
     training = load_training(request, pk)
     user = request.user
-    mine, can_register, editable = [], False, []
+    mine, can_register, editable, with_baseline = [], False, [], set()
     if user.is_authenticated:
         mine = list(
             TrainingRegistration.objects.filter(training=training, organization__memberships__user=user)
@@ -50,6 +51,11 @@ def training_detail(request, pk):
             .distinct()
         )
         editable = list(organizations_editable_by(user=user).values_list("pk", flat=True))
+        with_baseline = set(
+            SelfAssessment.objects.filter(
+                organization_id__in=[r.organization_id for r in mine], kind=AssessmentKind.BASELINE
+            ).values_list("organization_id", flat=True)
+        )
         can_register = training.registration_is_open() and bool(editable)
     can_feedback = user.has_perm("academy.give_training_feedback", training)
     return render(
@@ -60,6 +66,7 @@ def training_detail(request, pk):
             "taken": training.attendees.count(),
             "mine": mine,
             "editable_ids": editable,
+            "with_baseline": with_baseline,
             "can_register": can_register,
             "started": training.has_started(),
             "materials": training.materials.all()
@@ -163,8 +170,27 @@ def training_register(request, pk):
                 status=error_status(exc),
             )
         messages.success(request, _("Your organisation's registration was saved."))
+        if not SelfAssessment.objects.filter(
+            organization=organization, kind=AssessmentKind.BASELINE
+        ).exists():
+            messages.info(
+                request,
+                _(
+                    "Before the training, fill in your organisation's self-assessment (the baseline): see below."
+                ),
+            )
         return redirect("academy:training_detail", pk=training.pk)
     rows = [(a.name, a.email) for a in registration.attendees.all()] if registration else []
+    if registration is not None and training.has_started():
+        return render(
+            request,
+            "academy/refused.html",
+            {
+                "reason": _("The training has started: its registrations can no longer be changed."),
+                "back": ("academy:training_detail", training.pk),
+            },
+            status=409,
+        )
     if registration is None and not training.registration_is_open():
         return render(
             request,

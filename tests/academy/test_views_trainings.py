@@ -323,3 +323,21 @@ def test_lists_run_a_flat_number_of_queries(client):
         ]
         counts.append(found)
     assert counts[0] == counts[1]
+
+
+def test_registration_asks_for_the_baseline_and_is_frozen_once_started(client):
+    questionnaire()
+    training = make_training(places=5)
+    organization, editor = organization_with()
+    client.force_login(editor)
+    response = _register(client, training, organization, ["Arta"])
+    page = client.get(response["Location"]).content.decode()
+    assert "fill in your organisation&#x27;s self-assessment (the baseline)" in page
+    Training.objects.filter(pk=training.pk).update(
+        starts_at=timezone.now() - timedelta(minutes=5),
+        registration_closes_at=timezone.now() - timedelta(minutes=10),
+        registration_opens_at=timezone.now() - timedelta(days=3),
+    )
+    response = client.get(url("training_register", training.pk) + f"?organization={organization.pk}")
+    assert response.status_code == 409
+    assert "can no longer be changed" in response.content.decode()
