@@ -1,6 +1,7 @@
 """The academy's forms (parsing only; the services decide)."""
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from academy.choices import FEEDBACK_QUESTIONS, NoteKind, StakeholderKind, StakeholderRelation
@@ -118,11 +119,19 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs={**TEXT, **(attrs or {})}, format=DATETIME_FORMAT)
 
 
+def _https_links(field, **kwargs):
+    """Model fields to form fields, links read as https:// when the scheme is left out."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class TrainingForm(forms.ModelForm):
     """Staff set up a training (the service checks the dates and places)."""
 
     class Meta:
         model = Training
+        formfield_callback = _https_links
         fields = [
             "topic",
             "title_sq",
