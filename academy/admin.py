@@ -7,6 +7,8 @@ from django.contrib import admin
 from academy.models import (
     ApplicationReview,
     ApplicationScore,
+    AssessmentArea,
+    AssessmentQuestion,
     Attendance,
     Cohort,
     CohortApplication,
@@ -15,7 +17,9 @@ from academy.models import (
     MentorNote,
     Module,
     ProjectComment,
+    SelfAssessment,
     Session,
+    Training,
 )
 
 
@@ -142,3 +146,50 @@ class CommunityProjectAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     filter_horizontal = ["members"]
     inlines = [CommentInline]
+
+
+# --- CSO capacity trainings, self-assessment, community mapping --------------------------------
+# Trainings are set up on the staff pages (academy:staff_trainings), where the services check
+# the dates and places; the questionnaire of the self-assessment is kept here, as data.
+
+
+class AssessmentQuestionInline(admin.TabularInline):
+    model = AssessmentQuestion
+    extra = 1
+    fields = ["order", "text_sq", "text_sr", "text_en", "is_active"]
+
+
+@admin.register(AssessmentArea)
+class AssessmentAreaAdmin(admin.ModelAdmin):
+    list_display = ["name_sq", "name_sr", "name_en", "order"]
+    ordering = ["order", "pk"]
+    inlines = [AssessmentQuestionInline]
+
+
+@admin.register(AssessmentQuestion)
+class AssessmentQuestionAdmin(admin.ModelAdmin):
+    list_display = ["text_sq", "area", "order", "is_active"]
+    list_filter = ["area", "is_active"]
+    search_fields = ["text_sq", "text_sr", "text_en"]
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = ["title_sq", "topic", "starts_at", "places"]
+    list_filter = ["topic"]
+    search_fields = ["title_sq", "title_sr", "title_en"]
+    readonly_fields = ["created_by"]
+
+    def has_add_permission(self, request):
+        return False  # through the staff page, whose service checks the window and places
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["organization", "kind", "submitted_at"]
+    list_filter = ["kind"]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

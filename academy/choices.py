@@ -40,3 +40,42 @@ HOLDS_PLACE = (ApplicationStatus.SELECTED, ApplicationStatus.CONFIRMED)
 class NoteKind(models.TextChoices):
     MEETING = "meeting", _("Meeting")
     PROGRESS = "progress", _("Progress note")
+
+
+# --- CSO capacity trainings, self-assessment, community mapping --------------------------------
+
+
+class TrainingTopic(models.TextChoices):
+    CONSTITUENCY = "constituency", _("Constituency engagement")
+    MAPPING = "mapping", _("Community mapping")
+    FUNDRAISING = "fundraising", _("Fundraising")
+    TRANSPARENCY = "transparency", _("Transparency reporting")
+    OTHER = "other", _("Other")
+
+
+class AssessmentKind(models.TextChoices):
+    BASELINE = "baseline", _("Baseline")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
+class StakeholderKind(models.TextChoices):
+    INSTITUTION = "institution", _("Institution")
+    BUSINESS = "business", _("Business")
+    GROUP = "group", _("Group")
+    MEDIA = "media", _("Media")
+    CSO = "cso", _("Other CSO")
+
+
+class StakeholderRelation(models.TextChoices):
+    ALLY = "ally", _("Ally")
+    NEUTRAL = "neutral", _("Neutral")
+    OPPONENT = "opponent", _("Opponent")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+# The fixed questions of the feedback form after a training (each answered 1–5).
+FEEDBACK_QUESTIONS = (
+    ("content", _("The content was useful for our organisation")),
+    ("facilitation", _("The facilitation was clear and engaging")),
+    ("apply", _("We will apply what we learned")),
+)

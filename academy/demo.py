@@ -3,6 +3,11 @@ applications (with its rubric, curriculum and one submitted application under re
 running cohort with sessions (one today), attendance, a facilitator, mentors with notes and
 community action projects. Deterministic; skipped when the demo cohorts exist.
 
+Also the CSO capacity trainings: a questionnaire of the self-assessment, a training held
+(with attendance and feedback) and one open for registration, baselines and follow-ups of six
+demo organisations (enough for the public aggregate), and the shared community map of the
+first one (Qendra për Zhvillimin e Komunitetit Pejë, owner drita@cea.test).
+
 Sign in as facilitator@cea.test, mentor@cea.test or youth1@cea.test with the demo password."""
 
 from datetime import date, timedelta
@@ -114,8 +119,12 @@ def _reference(cohort) -> str:
     return f"ACA-{cohort.year}-{cohort.pk:02d}-{cohort.last_reference:04d}"
 
 
-@demo.register(after=("accounts",), summary="{created} academy rows created")
+@demo.register(after=("accounts", "organizations"), summary="{created} academy rows created")
 def seed() -> int:
+    return _seed_cohorts() + _seed_capacity()
+
+
+def _seed_cohorts() -> int:
     if Cohort.objects.filter(title_sq__in=[OPEN_TITLE, RUNNING_TITLE]).exists():
         return 0
     created = 0
@@ -263,4 +272,236 @@ def seed() -> int:
     )
     second.members.set(participants[3:5])
     created += 3
+    return created
+
+
+# --- CSO capacity trainings, self-assessment, community mapping --------------------------------
+
+HELD_TITLE = "Harta e komunitetit për OShC"
+OPEN_TRAINING_TITLE = "Mbledhja e fondeve nga komuniteti"
+AREAS = [
+    (
+        ("Qeverisja", "Upravljanje", "Governance"),
+        [
+            (
+                "Bordi ynë takohet rregullisht dhe merr vendime të dokumentuara.",
+                "Naš odbor se redovno sastaje i donosi dokumentovane odluke.",
+                "Our board meets regularly and takes documented decisions.",
+            ),
+            (
+                "Kemi një plan strategjik që e ndjekim.",
+                "Imamo strateški plan koji sledimo.",
+                "We have a strategic plan that we follow.",
+            ),
+        ],
+    ),
+    (
+        ("Lidhja me komunitetin", "Veza sa zajednicom", "Constituency engagement"),
+        [
+            (
+                "I pyesim rregullisht njerëzit që i shërbejmë se çfarë u nevojitet.",
+                "Redovno pitamo ljude kojima služimo šta im je potrebno.",
+                "We regularly ask the people we serve what they need.",
+            ),
+            (
+                "Njerëzit e komunitetit marrin pjesë në aktivitetet tona.",
+                "Ljudi iz zajednice učestvuju u našim aktivnostima.",
+                "People of the community take part in our activities.",
+            ),
+        ],
+    ),
+    (
+        ("Mbledhja e fondeve", "Prikupljanje sredstava", "Fundraising"),
+        [
+            (
+                "Kemi më shumë se një burim financimi.",
+                "Imamo više od jednog izvora finansiranja.",
+                "We have more than one source of funding.",
+            ),
+            (
+                "Mbledhim donacione nga qytetarët dhe bizneset vendore.",
+                "Prikupljamo donacije od građana i lokalnih firmi.",
+                "We raise donations from citizens and local businesses.",
+            ),
+        ],
+    ),
+]
+STAKEHOLDERS = [
+    # kind, name (blank: the registry organisation), interest, influence, relation, note
+    (
+        "institution",
+        "Komuna e Pejës — Drejtoria për Kulturë, Rini dhe Sport",
+        4,
+        5,
+        "ally",
+        "Financon klubet rinore.",
+    ),
+    ("business", "Furra “Dukagjini”", 2, 2, "neutral", ""),
+    ("media", "Radio Dukagjini", 3, 4, "unknown", "Mund të na ftojë në emision."),
+    ("group", "Këshilli i lagjes Kapešnica", 5, 2, "ally", "Takime çdo muaj."),
+    ("cso", "", 4, 3, "ally", "Partner në aksionet e pastrimit."),
+]
+
+
+def _questionnaire() -> list:
+    from academy.models import AssessmentArea, AssessmentQuestion
+
+    questions = []
+    for order, (names, texts) in enumerate(AREAS):
+        area = AssessmentArea.objects.create(
+            order=order, name_sq=names[0], name_sr=names[1], name_en=names[2]
+        )
+        for q_order, (sq, sr, en) in enumerate(texts):
+            questions.append(
+                AssessmentQuestion.objects.create(
+                    area=area, order=q_order, text_sq=sq, text_sr=sr, text_en=en
+                )
+            )
+    return questions
+
+
+def _seed_capacity() -> int:
+    from academy.choices import AssessmentKind, TrainingTopic
+    from academy.models import (
+        AssessmentAnswer,
+        CommunityMap,
+        SelfAssessment,
+        Stakeholder,
+        Training,
+        TrainingAttendee,
+        TrainingFeedback,
+        TrainingRegistration,
+    )
+    from organizations.selectors import public_organizations
+
+    if Training.objects.filter(title_sq__in=[HELD_TITLE, OPEN_TRAINING_TITLE]).exists():
+        return 0
+    organizations = list(public_organizations().filter(kind="cso").order_by("pk")[:6])
+    if not organizations:
+        return 0
+    created = 0
+    admin = demo_admin()
+    now = timezone.now()
+    local = timezone.localtime(now)
+    questions = [] if SelfAssessment.objects.exists() else _questionnaire()
+    created += len(questions)
+
+    held_start = (local - timedelta(days=190)).replace(hour=9, minute=0, second=0, microsecond=0)
+    held = Training.objects.create(
+        topic=TrainingTopic.MAPPING,
+        title_sq=HELD_TITLE,
+        title_sr="Mapiranje zajednice za OCD",
+        title_en="Community mapping for CSOs",
+        description_sq="Si t'i njohim aktorët e lokalitetit tonë: interesi, ndikimi dhe marrëdhënia.",
+        description_sr="Kako da upoznamo aktere našeg mesta: interes, uticaj i odnos.",
+        description_en="Knowing the stakeholders of our locality: interest, influence and relation.",
+        starts_at=held_start,
+        ends_at=held_start + timedelta(hours=7),
+        place="Prishtinë, Salla e KCSF",
+        places=20,
+        registration_opens_at=held_start - timedelta(days=30),
+        registration_closes_at=held_start - timedelta(days=3),
+        created_by=admin,
+    )
+    open_start = (local + timedelta(days=21)).replace(hour=10, minute=0, second=0, microsecond=0)
+    open_training = Training.objects.create(
+        topic=TrainingTopic.FUNDRAISING,
+        title_sq=OPEN_TRAINING_TITLE,
+        title_sr="Prikupljanje sredstava iz zajednice",
+        title_en="Raising funds from the community",
+        description_sq="Fushata, donatorë vendorë dhe raportimi te dhuruesit.",
+        description_sr="Kampanje, lokalni donatori i izveštavanje donatora.",
+        description_en="Campaigns, local donors and reporting back to donors.",
+        starts_at=open_start,
+        ends_at=open_start + timedelta(hours=6),
+        online_link="https://meet.example.org/trajnimi-fondet",
+        places=16,
+        registration_opens_at=now - timedelta(days=3),
+        registration_closes_at=open_start - timedelta(days=2),
+        created_by=admin,
+    )
+    created += 2
+    names = [("Arta", "Krasniqi"), ("Blerim", "Gashi"), ("Jelena", "Petrović"), ("Driton", "Hoxha")]
+    for index, organization in enumerate(organizations[:3]):
+        owner = organization.memberships.order_by("pk").first()
+        registration = TrainingRegistration.objects.create(
+            training=held, organization=organization, registered_by=owner.user if owner else admin
+        )
+        for k in range(2):
+            first, last = names[(index + k) % len(names)]
+            TrainingAttendee.objects.create(
+                registration=registration,
+                training=held,
+                name=f"{first} {last}",
+                present=(index + k) % 3 != 2,
+                marked_by=admin,
+                marked_at=held.starts_at + timedelta(minutes=20),
+            )
+        created += 3
+        if (
+            owner is not None
+            and not TrainingFeedback.objects.filter(training=held, author=owner.user).exists()
+        ):
+            TrainingFeedback.objects.create(
+                training=held,
+                registration=registration,
+                author=owner.user,
+                content=5 - index % 2,
+                facilitation=4,
+                apply=5 - index,
+                comment=[
+                    "Shumë praktike, na ndihmoi të shohim kë kemi harruar.",
+                    "",
+                    "Më shumë kohë për ushtrime.",
+                ][index],
+            )
+            created += 1
+    first = organizations[0]
+    first_owner = first.memberships.order_by("pk").first()
+    registration = TrainingRegistration.objects.create(
+        training=open_training, organization=first, registered_by=first_owner.user if first_owner else admin
+    )
+    TrainingAttendee.objects.create(registration=registration, training=open_training, name="Arta Krasniqi")
+    created += 2
+
+    if questions:
+        for index, organization in enumerate(organizations):
+            before = SelfAssessment.objects.create(
+                organization=organization,
+                kind=AssessmentKind.BASELINE,
+                submitted_at=now - timedelta(days=200),
+            )
+            after = SelfAssessment.objects.create(
+                organization=organization,
+                kind=AssessmentKind.FOLLOW_UP,
+                submitted_at=now - timedelta(days=10),
+            )
+            rows = []
+            for k, question in enumerate(questions):
+                base = 1 + (index + k) % 3
+                rows.append(AssessmentAnswer(assessment=before, question=question, score=base))
+                rows.append(
+                    AssessmentAnswer(assessment=after, question=question, score=min(5, base + 1 + k % 2))
+                )
+            AssessmentAnswer.objects.bulk_create(rows)
+            created += 2 + len(rows)
+
+    community_map, _new = CommunityMap.objects.get_or_create(
+        organization=first, defaults={"locality": "Pejë", "shared": True}
+    )
+    partner = organizations[1] if len(organizations) > 1 else None
+    for kind, name, interest, influence, relation, note in STAKEHOLDERS:
+        if not name and partner is None:
+            continue
+        Stakeholder.objects.create(
+            community_map=community_map,
+            kind=kind,
+            organization=None if name else partner,
+            name=name,
+            interest=interest,
+            influence=influence,
+            relation=relation,
+            note=note,
+        )
+        created += 1
     return created

@@ -6,6 +6,8 @@ Invariants live here as constraints; every state change is a service in `academy
 that follows `academy.workflow`.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,8 +16,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from academy.choices import ApplicationStatus, CohortStatus, NoteKind
-from core.models import Municipality, TimeStampedModel
+from academy.choices import (
+    ApplicationStatus,
+    AssessmentKind,
+    CohortStatus,
+    NoteKind,
+    StakeholderKind,
+    StakeholderRelation,
+    TrainingTopic,
+)
+from core.models import Municipality, TimeStampedModel, private_storage
 from core.review import ReviewRecord, RubricCriterion, RubricScore
 
 USER = settings.AUTH_USER_MODEL
@@ -388,3 +398,333 @@ class ProjectComment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+# --- CSO capacity trainings -------------------------------------------------------------------
+
+ORGANIZATION = "organizations.Organization"
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def _score_check(field: str, name: str):
+    return models.CheckConstraint(condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}), name=name)
+
+
+class Training(TimeStampedModel):
+    """A training for CSOs: organisations register the staff who attend, within the
+    registration window and the places (academy.services.trainings)."""
+
+    topic = models.CharField(_("topic"), max_length=14, choices=TrainingTopic.choices)
+    title_sq = models.CharField(_("title (Albanian)"), max_length=200)
+    title_sr = models.CharField(_("title (Serbian)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description_sq = models.TextField(_("description (Albanian)"), blank=True, max_length=5000)
+    description_sr = models.TextField(_("description (Serbian)"), blank=True, max_length=5000)
+    description_en = models.TextField(_("description (English)"), blank=True, max_length=5000)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    places = models.PositiveSmallIntegerField(
+        _("places (attendees)"), validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"))
+    registration_closes_at = models.DateTimeField(_("registration closes"))
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_at", "pk"]
+        verbose_name = _("training for CSOs")
+        verbose_name_plural = _("trainings for CSOs")
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="academy_training_places_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="academy_training_ends_after"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="academy_training_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__lte=F("starts_at")),
+                name="academy_training_registration_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(topic__in=TrainingTopic.values), name="academy_training_topic"
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    title = property(lambda self: translated(self, "title"))
+    description = property(lambda self: translated(self, "description"))
+
+    def registration_is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.registration_opens_at <= now < self.registration_closes_at
+
+    def has_started(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.starts_at
+
+    def has_ended(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.ends_at
+
+
+def training_material_upload(instance, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"academy/trainings/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension[:8]}"
+
+
+class TrainingMaterial(models.Model):
+    """A file of a training: private, served only to the registered organisations' members
+    (from the start of the training) and staff."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"), upload_to=training_material_upload, storage=private_storage, max_length=200
+    )
+    file_type = models.CharField(_("type"), max_length=8)
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["training", "pk"]
+        verbose_name = _("training material")
+        verbose_name_plural = _("training materials")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingRegistration(TimeStampedModel):
+    """One organisation's registration to a training (one per organisation), with the
+    names of its staff who attend."""
+
+    training = models.ForeignKey(Training, on_delete=models.PROTECT, related_name="registrations")
+    organization = models.ForeignKey(ORGANIZATION, on_delete=models.PROTECT, related_name="academy_trainings")
+    registered_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["training", "pk"]
+        verbose_name = _("training registration")
+        verbose_name_plural = _("training registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "organization"], name="academy_training_one_registration_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.training} — {self.organization}"
+
+
+class TrainingAttendee(models.Model):
+    """A person an organisation registered; staff mark them present on the day."""
+
+    registration = models.ForeignKey(TrainingRegistration, on_delete=models.CASCADE, related_name="attendees")
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="attendees", editable=False)
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email (optional)"), blank=True)
+    present = models.BooleanField(_("present"), default=False)
+    marked_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    marked_at = models.DateTimeField(_("marked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["registration", "pk"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        indexes = [models.Index(fields=["training", "present"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingFeedback(TimeStampedModel):
+    """The feedback form after a training: once per person, from a member of a registered
+    organisation (academy.choices.FEEDBACK_QUESTIONS, each 1–5, and free text)."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="feedback")
+    registration = models.ForeignKey(TrainingRegistration, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="academy_training_feedback")
+    content = models.PositiveSmallIntegerField(
+        _("The content was useful for our organisation"), validators=SCORE
+    )
+    facilitation = models.PositiveSmallIntegerField(
+        _("The facilitation was clear and engaging"), validators=SCORE
+    )
+    apply = models.PositiveSmallIntegerField(_("We will apply what we learned"), validators=SCORE)
+    comment = models.TextField(_("anything else you want to tell us"), blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["training", "pk"]
+        verbose_name = _("training feedback")
+        verbose_name_plural = _("training feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["training", "author"], name="academy_training_feedback_once"),
+            _score_check("content", "academy_feedback_content_1_5"),
+            _score_check("facilitation", "academy_feedback_facilitation_1_5"),
+            _score_check("apply", "academy_feedback_apply_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.training} — {self.author}"
+
+
+# --- organisational self-assessment ----------------------------------------------------------
+
+FOLLOW_UP_AFTER_MONTHS = 6
+
+
+class AssessmentArea(models.Model):
+    """An area of the self-assessment questionnaire (kept as data in the admin)."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name_sq = models.CharField(_("name (Albanian)"), max_length=200)
+    name_sr = models.CharField(_("name (Serbian)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("self-assessment area")
+        verbose_name_plural = _("self-assessment areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+    name = property(lambda self: translated(self, "name"))
+
+
+class AssessmentQuestion(models.Model):
+    area = models.ForeignKey(AssessmentArea, on_delete=models.PROTECT, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text_sq = models.CharField(_("question (Albanian)"), max_length=400)
+    text_sr = models.CharField(_("question (Serbian)"), max_length=400, blank=True)
+    text_en = models.CharField(_("question (English)"), max_length=400, blank=True)
+    is_active = models.BooleanField(_("asked"), default=True)
+
+    class Meta:
+        ordering = ["area__order", "area", "order", "pk"]
+        verbose_name = _("self-assessment question")
+        verbose_name_plural = _("self-assessment questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+    text = property(lambda self: translated(self, "text"))
+
+
+class SelfAssessment(models.Model):
+    """An organisation's answers: a baseline, and a follow-up six months after it."""
+
+    organization = models.ForeignKey(
+        ORGANIZATION, on_delete=models.CASCADE, related_name="academy_assessments"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AssessmentKind.choices)
+    submitted_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+
+    class Meta:
+        ordering = ["organization", "submitted_at"]
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "kind"], name="academy_assessment_once_per_kind"),
+            models.CheckConstraint(
+                condition=Q(kind__in=AssessmentKind.values), name="academy_assessment_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.get_kind_display()}"
+
+
+class AssessmentAnswer(models.Model):
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(AssessmentQuestion, on_delete=models.PROTECT, related_name="answers")
+    score = models.PositiveSmallIntegerField(_("answer"), validators=SCORE)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="academy_answer_once"),
+            _score_check("score", "academy_answer_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.score}"
+
+
+# --- community mapping ------------------------------------------------------------------------
+
+
+class CommunityMap(TimeStampedModel):
+    """A CSO's map of the stakeholders of its locality: private to its members unless shared."""
+
+    organization = models.OneToOneField(ORGANIZATION, on_delete=models.CASCADE, related_name="academy_map")
+    locality = models.CharField(_("locality"), max_length=200, blank=True)
+    shared = models.BooleanField(_("shared publicly"), default=False)
+
+    class Meta:
+        verbose_name = _("community map")
+        verbose_name_plural = _("community maps")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+
+class Stakeholder(TimeStampedModel):
+    community_map = models.ForeignKey(CommunityMap, on_delete=models.CASCADE, related_name="stakeholders")
+    kind = models.CharField(_("kind"), max_length=12, choices=StakeholderKind.choices)
+    organization = models.ForeignKey(
+        ORGANIZATION,
+        verbose_name=_("organisation in the registry"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    interest = models.PositiveSmallIntegerField(_("interest"), validators=SCORE)
+    influence = models.PositiveSmallIntegerField(_("influence"), validators=SCORE)
+    relation = models.CharField(
+        _("relation"), max_length=10, choices=StakeholderRelation.choices, default=StakeholderRelation.UNKNOWN
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["community_map", "-influence", "-interest", "pk"]
+        verbose_name = _("stakeholder")
+        verbose_name_plural = _("stakeholders")
+        constraints = [
+            _score_check("interest", "academy_stakeholder_interest_1_5"),
+            _score_check("influence", "academy_stakeholder_influence_1_5"),
+            models.CheckConstraint(
+                condition=Q(kind__in=StakeholderKind.values), name="academy_stakeholder_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(relation__in=StakeholderRelation.values), name="academy_stakeholder_relation"
+            ),
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False) | ~Q(name=""), name="academy_stakeholder_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or (self.organization.name if self.organization_id else "")
+
+    @property
+    def quadrant(self) -> str:
+        """The grid's quadrant: influence and interest count as high from 3 up."""
+        high_influence, high_interest = self.influence >= 3, self.interest >= 3
+        if high_influence:
+            return "manage" if high_interest else "satisfy"
+        return "inform" if high_interest else "monitor"

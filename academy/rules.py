@@ -16,6 +16,7 @@ import rules
 
 from academy.choices import ApplicationStatus
 from core.review import ReviewStatus
+from organizations.rules import is_org_editor, is_org_member
 
 is_staff = rules.is_staff & rules.is_active
 S = ApplicationStatus
@@ -157,3 +158,60 @@ rules.add_perm("academy.view_project", is_project_member | mentors_a_member | is
 rules.add_perm("academy.edit_project", is_project_member)
 rules.add_perm("academy.comment_on_project", mentors_a_member | is_staff)
 rules.add_perm("academy.download_certificate", is_the_participant)
+
+
+# --- CSO capacity trainings, self-assessment, community mapping --------------------------------
+# Objects: `*_training*` take a Training; `*_organization_*` and `*_map` take an Organization;
+# `view_shared_map` takes a CommunityMap. Roles in organisations are organizations.rules'.
+
+
+def _registered_org_ids(user, training) -> set:
+    """The ids of the user's organisations registered to the training (one query, cached)."""
+    if training is None or not user.is_authenticated:
+        return set()
+    cache = user.__dict__.setdefault("_academy_training_cache", {})
+    if training.pk not in cache:
+        cache[training.pk] = set(
+            training.registrations.filter(organization__memberships__user=user).values_list(
+                "organization_id", flat=True
+            )
+        )
+    return cache[training.pk]
+
+
+def forget_trainings(user) -> None:
+    if user is not None and hasattr(user, "__dict__"):
+        user.__dict__.pop("_academy_training_cache", None)
+
+
+@rules.predicate
+def is_member_of_registered_org(user, training):
+    return bool(_registered_org_ids(user, training))
+
+
+@rules.predicate
+def training_has_started(user, training):
+    return training is not None and training.has_started()
+
+
+@rules.predicate
+def training_has_ended(user, training):
+    return training is not None and training.has_ended()
+
+
+@rules.predicate
+def map_is_shared(user, community_map):
+    return community_map is not None and community_map.shared
+
+
+rules.add_perm("academy.manage_trainings", is_staff)
+rules.add_perm("academy.register_for_training", is_signed_in)  # for which organisation: the service checks
+rules.add_perm(
+    "academy.view_training_materials", (is_member_of_registered_org & training_has_started) | is_staff
+)
+rules.add_perm("academy.give_training_feedback", is_member_of_registered_org & training_has_ended)
+rules.add_perm("academy.view_organization_assessment", is_org_member | is_staff)
+rules.add_perm("academy.fill_organization_assessment", is_org_editor)
+rules.add_perm("academy.view_community_map", is_org_member | is_staff)
+rules.add_perm("academy.edit_community_map", is_org_editor)
+rules.add_perm("academy.view_shared_map", map_is_shared)

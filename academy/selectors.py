@@ -1,16 +1,24 @@
 """Reads of the academy reused by views, tasks and the navigation."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
 
-from academy.choices import IN_SELECTION, ApplicationStatus, CohortStatus
+from academy.choices import FEEDBACK_QUESTIONS, IN_SELECTION, ApplicationStatus, AssessmentKind, CohortStatus
 from academy.models import (
     ApplicationReview,
+    AssessmentAnswer,
+    AssessmentArea,
     Attendance,
     Cohort,
     CohortApplication,
     CommunityProject,
     MentorNote,
+    SelfAssessment,
     Session,
+    Stakeholder,
+    Training,
+    TrainingAttendee,
+    TrainingFeedback,
+    TrainingRegistration,
 )
 
 S = ApplicationStatus
@@ -106,3 +114,122 @@ def projects_of_cohort(cohort):
         .prefetch_related(Prefetch("members", queryset=CohortApplication.objects.select_related("applicant")))
         .order_by("pk")
     )
+
+
+# --- CSO capacity trainings, self-assessment, community mapping --------------------------------
+
+AGGREGATE_MIN_ORGANIZATIONS = 5
+
+
+def trainings():
+    """Every training, with the places taken (one query)."""
+    return Training.objects.annotate(taken=Count("attendees")).order_by("-starts_at", "pk")
+
+
+def training_attendees(training):
+    """The attendance sheet: every registered person, by organisation."""
+    return (
+        TrainingAttendee.objects.filter(training=training)
+        .select_related("registration__organization")
+        .order_by("registration__organization__name", "pk")
+    )
+
+
+def training_registrations(training):
+    return (
+        TrainingRegistration.objects.filter(training=training)
+        .select_related("organization")
+        .prefetch_related("attendees")
+        .order_by("organization__name")
+    )
+
+
+def registrations_of_user(user):
+    """The training registrations of the organisations the user belongs to."""
+    return (
+        TrainingRegistration.objects.filter(organization__memberships__user=user)
+        .select_related("training", "organization")
+        .annotate(people=Count("attendees", distinct=True))
+        .order_by("-training__starts_at", "organization__name")
+        .distinct()
+    )
+
+
+def feedback_summary(training) -> dict:
+    """Averages per question (in the database), the number of answers and the comments."""
+    numbers = TrainingFeedback.objects.filter(training=training).aggregate(
+        count=Count("pk"), **{name: Avg(name) for name, _label in FEEDBACK_QUESTIONS}
+    )
+    return {
+        "count": numbers["count"],
+        "questions": [(label, numbers[name]) for name, label in FEEDBACK_QUESTIONS],
+        "comments": list(
+            TrainingFeedback.objects.filter(training=training)
+            .exclude(comment="")
+            .select_related("registration__organization")
+            .order_by("-created_at")[:200]
+        ),
+    }
+
+
+def _area_averages(answers) -> dict:
+    """{area_id: {kind: average}} from AssessmentAnswer rows, computed in the database."""
+    found: dict = {}
+    for row in answers.values("question__area_id", "assessment__kind").annotate(avg=Avg("score")):
+        found.setdefault(row["question__area_id"], {})[row["assessment__kind"]] = row["avg"]
+    return found
+
+
+def _by_area(averages: dict) -> list[dict]:
+    rows = []
+    for area in AssessmentArea.objects.all():
+        values = averages.get(area.pk, {})
+        before, after = values.get(AssessmentKind.BASELINE), values.get(AssessmentKind.FOLLOW_UP)
+        if before is None and after is None:
+            continue
+        rows.append(
+            {
+                "area": area,
+                "baseline": before,
+                "follow_up": after,
+                "change": (after - before) if before is not None and after is not None else None,
+            }
+        )
+    return rows
+
+
+def assessments_of(organization) -> dict:
+    return {a.kind: a for a in SelfAssessment.objects.filter(organization=organization)}
+
+
+def assessment_change(organization) -> list[dict]:
+    """The organisation's average per area, baseline and follow-up, and the change."""
+    return _by_area(_area_averages(AssessmentAnswer.objects.filter(assessment__organization=organization)))
+
+
+def assessment_aggregate() -> dict:
+    """Averages per area over the organisations that filled both (hidden below five)."""
+    both = (
+        SelfAssessment.objects.values("organization")
+        .annotate(kinds=Count("kind", distinct=True))
+        .filter(kinds=2)
+        .values("organization")
+    )
+    count = SelfAssessment.objects.filter(organization__in=both, kind=AssessmentKind.BASELINE).count()
+    if count < AGGREGATE_MIN_ORGANIZATIONS:
+        return {"count": count, "rows": [], "hidden": True, "minimum": AGGREGATE_MIN_ORGANIZATIONS}
+    rows = _by_area(_area_averages(AssessmentAnswer.objects.filter(assessment__organization__in=both)))
+    return {"count": count, "rows": rows, "hidden": False, "minimum": AGGREGATE_MIN_ORGANIZATIONS}
+
+
+QUADRANTS = ("manage", "satisfy", "inform", "monitor")
+
+
+def community_grid(community_map) -> dict:
+    """The stakeholders by quadrant of the interest/influence grid (one query)."""
+    grid = {name: [] for name in QUADRANTS}
+    if community_map is None or community_map.pk is None:
+        return grid
+    for stakeholder in Stakeholder.objects.filter(community_map=community_map).select_related("organization"):
+        grid[stakeholder.quadrant].append(stakeholder)
+    return grid

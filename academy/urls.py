@@ -1,6 +1,6 @@
 from django.urls import path
 
-from academy.views import applicant, completion, public, review, running, staff
+from academy.views import applicant, capacity, completion, public, review, running, staff, trainings
 
 app_name = "academy"
 
@@ -34,4 +34,55 @@ urlpatterns = [
     path("projects/<str:pk>/handoff/<str:target>/", running.project_handoff, name="project_handoff"),
     path("participants/<str:pk>/certificate/", completion.certificate, name="certificate"),
     path("calendar/<str:pk>/<str:token>/sessions.ics", completion.calendar_feed, name="calendar_feed"),
+    # CSO capacity trainings, self-assessment, community mapping
+    path("trainings/", trainings.training_list, name="training_list"),
+    path("trainings/<str:pk>/", trainings.training_detail, name="training_detail"),
+    path("trainings/<str:pk>/register/", trainings.training_register, name="training_register"),
+    path("trainings/<str:pk>/feedback/", trainings.training_feedback, name="training_feedback"),
+    path(
+        "trainings/<str:pk>/materials/<str:material_pk>/",
+        trainings.material_download,
+        name="training_material",
+    ),
+    path("my/trainings/", trainings.my_trainings, name="my_trainings"),
+    path("staff/trainings/", trainings.staff_trainings, name="staff_trainings"),
+    path("staff/trainings/new/", trainings.staff_training_new, name="staff_training_new"),
+    path("staff/trainings/<str:pk>/", trainings.staff_training, name="staff_training"),
+    path("staff/trainings/<str:pk>/edit/", trainings.staff_training_edit, name="staff_training_edit"),
+    path("staff/trainings/<str:pk>/materials/", trainings.staff_material_add, name="staff_material_add"),
+    path(
+        "staff/trainings/<str:pk>/materials/remove/",
+        trainings.staff_material_remove,
+        name="staff_material_remove",
+    ),
+    path("staff/trainings/<str:pk>/attendance/", trainings.staff_attendance, name="staff_attendance"),
+    path(
+        "staff/trainings/<str:pk>/attendance/mark/",
+        trainings.staff_attendance_mark,
+        name="staff_attendance_mark",
+    ),
+    path("self-assessment/", capacity.assessment_public, name="assessment_public"),
+    path(
+        "organisations/<str:pk>/self-assessment/",
+        capacity.organization_assessment,
+        name="organization_assessment",
+    ),
+    path(
+        "organisations/<str:pk>/self-assessment/<str:kind>/",
+        capacity.assessment_fill,
+        name="assessment_fill",
+    ),
+    path("organisations/<str:pk>/community-map/", capacity.community_map, name="community_map"),
+    path(
+        "organisations/<str:pk>/community-map/stakeholders/",
+        capacity.stakeholder_add,
+        name="stakeholder_add",
+    ),
+    path(
+        "organisations/<str:pk>/community-map/stakeholders/remove/",
+        capacity.stakeholder_remove,
+        name="stakeholder_remove",
+    ),
+    path("organisations/<str:pk>/community-map/settings/", capacity.map_settings, name="map_settings"),
+    path("community-maps/<str:ref>/", capacity.shared_map, name="shared_map"),
 ]
