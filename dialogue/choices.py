@@ -71,3 +71,14 @@ class SurveyMoment(models.TextChoices):
 
 # The trust barometer is shown only with at least this many answers (never per person).
 TRUST_MIN_ANSWERS = 5
+
+
+class FollowUpKind(models.TextChoices):
+    MINUTES = "minutes", _("Minutes")
+    REPORT = "report", _("Closing report")
+
+
+class DigestFrequency(models.TextChoices):
+    NONE = "none", _("No digest")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly (Mondays)")
