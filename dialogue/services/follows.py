@@ -8,12 +8,15 @@ for a set of ids, in a few queries whatever the number of ids. Adding a kind is 
     def _consultation_changes(ids, since, until) -> list[Change]:
         rows = Consultation.objects.filter(pk__in=ids, updated_at__gt=since, updated_at__lte=until)
         return [Change(kind="consultation", object_id=c.pk, when=c.updated_at, key=("consultation", c.pk),
-                       url=c.get_absolute_url(), describe=lambda c=c: _("Consultation “%s” changed") % c)
+                       path=c.get_absolute_url, describe=lambda c=c: gettext("Consultation “%s” changed") % c)
                 for c in rows]
 
     register(FollowKind(key="consultation", label=gettext_lazy("Consultations"),
                         queryset=lambda: Consultation.objects.filter(status__in=PUBLIC),
                         changes=_consultation_changes))
+
+and `{% follow_button "consultation" consultation %}` (dialogue_tags) on its page; the module
+that registers must be imported at start-up (dialogue's `ready()` imports this one).
 
 A follow keeps the followed row's id without a foreign key: when the row is deleted (or is no
 longer public) the follow is skipped by the digest and shown as gone on "What I follow".
@@ -40,20 +43,25 @@ from dialogue.selectors import PUBLIC_EVENT
 @dataclass(frozen=True)
 class Change:
     """One thing that changed, for the digest. `describe()` gives its line in the active
-    language (called while the recipient's email is rendered); `key` identifies the change
-    itself, so that one reached through two follows (an event and its organiser) is listed
-    once."""
+        language and `path()` its page's address in it (both called while the recipient's email
+    is rendered); `key` identifies the change
+        itself, so that one reached through two follows (an event and its organiser) is listed
+        once."""
 
     kind: str
     object_id: int
     when: datetime
     key: tuple
-    url: str
+    path: Callable[[], str] = field(compare=False)  # its page, in the active language
     describe: Callable[[], str] = field(compare=False)
 
     @property
     def text(self) -> str:
         return self.describe()
+
+    @property
+    def url(self) -> str:
+        return self.path()
 
 
 @dataclass(frozen=True)
@@ -183,7 +191,7 @@ def _event_changes(events: dict, kind: str, follow_of: Callable[[Event], int], s
             object_id=follow_of(event),
             when=event.updated_at,
             key=("event", event.pk, event.updated_at),
-            url=event.get_absolute_url(),
+            path=event.get_absolute_url,
             describe=lambda event=event, new=event.created_at > since: _event_line(event, new),
         )
         for event in rows
@@ -213,7 +221,7 @@ def _follow_up_changes(events: dict, kind: str, follow_of, since, until) -> list
             object_id=follow_of(follow_up.event),
             when=follow_up.published_at,
             key=("follow_up", follow_up.pk),
-            url=follow_up.event.get_absolute_url(),
+            path=follow_up.event.get_absolute_url,
             describe=lambda follow_up=follow_up: _follow_up_line(follow_up),
         )
         for follow_up in rows
@@ -255,7 +263,7 @@ def _commitment_changes(commitments: dict, kind: str, follow_of, since, until) -
                 object_id=follow_of(commitment),
                 when=move.created_at,
                 key=("commitment", move.pk),
-                url=commitment.get_absolute_url(),
+                path=commitment.get_absolute_url,
                 describe=lambda c=commitment, to=move.to_status: _commitment_line(c, to),
             )
         )
@@ -301,7 +309,7 @@ def partnership_changes(ids: set[int], since, until) -> list[Change]:
             object_id=move.object_id,
             when=move.created_at,
             key=("partnership", move.pk),
-            url=partnerships[move.object_id].get_absolute_url(),
+            path=partnerships[move.object_id].get_absolute_url,
             describe=lambda p=partnerships[move.object_id], to=move.to_status: _partnership_line(p, to),
         )
         for move in moves

@@ -77,7 +77,7 @@ def test_the_registry_names_the_kinds_and_a_new_kind_is_a_few_lines():
                 object_id=i,
                 when=until - timedelta(minutes=1),
                 key=("thing", i),
-                url="/x/",
+                path=lambda: "/x/",
                 describe=lambda i=i: f"Thing {i} changed",
             )
             for i in ids
@@ -247,6 +247,7 @@ def test_the_digest_lists_what_changed_in_the_recipients_language(followed, lang
     # Reached through both the event and its organiser: listed once.
     assert message.body_text.count("15 December") == 1 or language != "en"
     assert reverse("dialogue:following").split("/", 2)[2] in message.body_text
+    assert f"/{language}/dialogue/events/{followed['event'].pk}/" in message.body_text  # their language
 
 
 def test_after_event_follow_ups_are_in_the_digest(followed, english):
