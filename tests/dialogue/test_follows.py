@@ -369,3 +369,18 @@ def test_existing_event_emails_write_the_event_in_full(english):
     promoted = [m.body_text for m in _mails() if m.to == second.email][-1]
     waiting.refresh_from_db()
     assert waiting.status == "registered" and "martë, 15 dhjetor 2026, 10:00–12:00, Prishtinë" in promoted
+
+
+def test_following_leaves_the_public_page_cache_alone():
+    """Who follows what is on no public page: a follow does not empty dialogue's cached pages;
+    a change of an event does."""
+    from core import fragments
+    from core.page_cache import DIALOGUE
+
+    event = EventFactory()
+    before = fragments.tokens([DIALOGUE])
+    services.follow(user=_person(), kind="event", object_id=event.pk)
+    services.digest_set(user=_person(), frequency="daily")
+    assert fragments.tokens([DIALOGUE]) == before
+    event.save()
+    assert fragments.tokens([DIALOGUE]) != before
