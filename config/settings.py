@@ -8,6 +8,7 @@ and passes `manage.py check --deploy`.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -258,6 +259,10 @@ TRANSPARENCY_PREFILL_PROVIDERS = [
 ]
 TRANSPARENCY_DOCUMENT_MAX_BYTES = env.int("TRANSPARENCY_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Grants: attachments of applications and reports, and the 360Giving identifier prefix.
+# Dialogue: documents and photos added after an event; the hour (Europe/Belgrade) of the digests.
+DIALOGUE_DOCUMENT_MAX_BYTES = env.int("DIALOGUE_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+DIALOGUE_PHOTO_MAX_BYTES = env.int("DIALOGUE_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+DIALOGUE_DIGEST_HOUR = env.int("DIALOGUE_DIGEST_HOUR", default=7)
 GRANTS_ATTACHMENT_MAX_BYTES = env.int("GRANTS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 GRANTS_MAX_ATTACHMENTS = env.int("GRANTS_MAX_ATTACHMENTS", default=30)
 GRANTS_360_PREFIX = env.str("GRANTS_360_PREFIX", default="360G-KCSF")
@@ -322,6 +327,16 @@ CELERY_BEAT_SCHEDULE = {
     "dialogue-commitment-reminders": {  # daily; each reminder goes once (core.reminders)
         "task": "dialogue.tasks.commitment_reminders",
         "schedule": 24 * 60 * 60.0,
+    },
+    "dialogue-daily-digest": {  # what changed in what people follow; once per person and day
+        "task": "dialogue.tasks.digests_send",
+        "schedule": crontab(minute=0, hour=DIALOGUE_DIGEST_HOUR),
+        "args": ("daily",),
+    },
+    "dialogue-weekly-digest": {  # Mondays; once per person and week
+        "task": "dialogue.tasks.digests_send",
+        "schedule": crontab(minute=0, hour=DIALOGUE_DIGEST_HOUR, day_of_week=1),
+        "args": ("weekly",),
     },
     "mark-late-dialogue-commitments": {  # daily: commitments past their date become "late"
         "task": "dialogue.tasks.commitments_mark_late",

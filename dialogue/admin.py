@@ -12,7 +12,9 @@ from dialogue.models import (
     Consultation,
     ConsultationComment,
     ConsultationSection,
+    DigestSubscription,
     Event,
+    EventFollowUp,
     EventSector,
     Partnership,
     Registration,
@@ -149,3 +151,24 @@ class ConsultationCommentAdmin(admin.ModelAdmin):
     search_fields = ["body", "reason"]
     readonly_fields = ["verdict", "reason", "answered_by", "answered_at", "created_at", "updated_at"]
     raw_id_fields = ["section", "author"]
+
+
+@admin.register(EventFollowUp)
+class EventFollowUpAdmin(admin.ModelAdmin):
+    """After-event minutes and reports; documents and photos are added on the organiser's page
+    (their content is checked there). Publishing and its email are done by the service."""
+
+    list_display = ("event", "kind", "published_at", "notified_at")
+    list_filter = ("kind",)
+    search_fields = ("event__title_sq", "event__title_en", "event__title_sr")
+    raw_id_fields = ("event",)
+    readonly_fields = ("published_at", "published_by", "notified_at", "updated_by")
+
+
+@admin.register(DigestSubscription)
+class DigestSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("user", "frequency", "last_sent_at")
+    list_filter = ("frequency",)
+    search_fields = ("user__email",)
+    raw_id_fields = ("user",)
+    readonly_fields = ("last_sent_at", "since")

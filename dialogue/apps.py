@@ -21,4 +21,8 @@ class DialogueConfig(AppConfig):
 
         extensions.register_template_snippet("profile", "dialogue/includes/_commitments_profile.html")
         extensions.register_template_snippet("profile", "dialogue/includes/_partnerships_profile.html")
+        extensions.register_template_snippet("profile", "dialogue/includes/_follow_organization.html")
+
+        from dialogue.services import follows  # noqa: F401  (the followable kinds register themselves)
+
         register_menu_flag("dialogue_organiser", edits_a_verified_organization)

@@ -91,3 +91,14 @@ class AnswerVerdict(models.TextChoices):
 
 # An answer with one of these verdicts must give its reason.
 VERDICTS_WITH_REASON = (AnswerVerdict.PARTLY, AnswerVerdict.REJECTED)
+
+
+class FollowUpKind(models.TextChoices):
+    MINUTES = "minutes", _("Minutes")
+    REPORT = "report", _("Closing report")
+
+
+class DigestFrequency(models.TextChoices):
+    NONE = "none", _("No digest")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly (Mondays)")

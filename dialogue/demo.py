@@ -2,8 +2,9 @@
 with invited sectors and an agenda, registrations across sectors (one sector full, with a
 waiting list; attendance at the past event) and commitments in every status, one linked to
 a Strategy measure; a cross-sector partnership and trust survey answers (above the privacy
-threshold) at the past event; an open public consultation (sections, comments, supports, some
-answers) and a closed one with every comment answered. Deterministic; skipped when present."""
+threshold) at the past event, its published minutes and a person following it with a weekly
+digest; an open public consultation (sections, comments, supports, some answers) and a closed
+one with every comment answered. Deterministic; skipped when present."""
 
 from datetime import datetime, time, timedelta
 
@@ -81,7 +82,11 @@ def _register(event, audience, name, email, status, position=None, user=None, or
 def seed() -> int:
     existing = Event.objects.filter(title_sq=DEMO_TITLE).first()
     if existing is not None:
-        return _seed_partnership_and_trust(existing) + _seed_consultations()
+        return (
+            _seed_partnership_and_trust(existing)
+            + _seed_consultations()
+            + _seed_follow_up_and_follows(existing)
+        )
     admin, users, organizations = demo_admin(), demo_users(), demo_organizations()
     by_kind = {}
     for org in organizations:
@@ -237,7 +242,42 @@ def seed() -> int:
                 actor=admin,
             )
         created += 1
-    return created + _seed_partnership_and_trust(past) + _seed_consultations()
+    return (
+        created
+        + _seed_partnership_and_trust(past)
+        + _seed_consultations()
+        + _seed_follow_up_and_follows(past)
+    )
+
+
+def _seed_follow_up_and_follows(past) -> int:
+    """The published minutes of the past roundtable (in the three languages; their emails are
+    not sent: the demo marks them sent), and a demo person following it and its organiser with
+    a weekly digest. Skipped when present."""
+    from dialogue.models import DigestSubscription, EventFollowUp, Follow
+
+    if EventFollowUp.objects.filter(event=past).exists():
+        return 0
+    now = timezone.now()
+    EventFollowUp.objects.create(
+        event=past,
+        kind="minutes",
+        body_sq="Komuna u zotua të publikojë draftin e buxhetit për konsultim publik brenda muajit.",
+        body_sr="Opština se obavezala da u roku od mesec dana objavi nacrt budžeta za javne konsultacije.",
+        body_en="The municipality committed to publish the budget draft for public consultation within a month.",
+        published_at=now,
+        published_by=demo_admin(),
+        notified_at=now,
+    )
+    attendee = past.registrations.filter(status=RegistrationStatus.ATTENDED, user__isnull=False).first()
+    if attendee is not None:
+        Follow.objects.get_or_create(user=attendee.user, kind="event", object_id=past.pk)
+        if past.organization_id:
+            Follow.objects.get_or_create(
+                user=attendee.user, kind="organization", object_id=past.organization_id
+            )
+        DigestSubscription.objects.get_or_create(user=attendee.user, defaults={"frequency": "weekly"})
+    return 1
 
 
 PARTNERSHIP_NAME = "Partneriteti për buxhet transparent në Viti"

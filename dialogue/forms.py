@@ -6,7 +6,14 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, Sector
-from dialogue.choices import AnswerVerdict, Audience, CommitmentStatus, EventKind
+from dialogue.choices import (
+    AnswerVerdict,
+    Audience,
+    CommitmentStatus,
+    DigestFrequency,
+    EventKind,
+    FollowUpKind,
+)
 from dialogue.models import Consultation, ConsultationSection, Event
 from organizations.models import Organization
 
@@ -496,4 +503,66 @@ class AnswerForm(forms.Form):
         max_length=3000,
         help_text=_("Required when the comment is rejected or partly accepted."),
         widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+    )
+
+
+class FollowUpForm(forms.Form):
+    """The minutes or closing report of an event, in one or more languages."""
+
+    kind = forms.ChoiceField(label=_("Type"), choices=FollowUpKind.choices, widget=forms.Select(attrs=SELECT))
+    body_sq = forms.CharField(
+        label=_("Text (Albanian)"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 8}),
+    )
+    body_sr = forms.CharField(
+        label=_("Text (Serbian)"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 8}),
+    )
+    body_en = forms.CharField(
+        label=_("Text (English)"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 8}),
+        help_text=_("Write in at least one language; readers see their own language when it is given."),
+    )
+
+
+class FollowUpDocumentForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), required=False, max_length=200, widget=forms.TextInput(attrs=TEXT)
+    )
+    file = forms.FileField(
+        label=_("Document"),
+        help_text=_("PDF, Word (DOCX), Excel (XLSX) or OpenDocument text (ODT)."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                **TEXT,
+                "accept": ".pdf,.docx,.xlsx,.odt,application/pdf,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                "application/vnd.oasis.opendocument.text",
+            }
+        ),
+    )
+
+
+class FollowUpPhotoForm(forms.Form):
+    caption = forms.CharField(label=_("Caption"), max_length=300, widget=forms.TextInput(attrs=TEXT))
+    file = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG or PNG."),
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".jpg,.jpeg,.png,image/jpeg,image/png"}),
+    )
+
+
+class DigestForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("Digest by email"),
+        choices=DigestFrequency.choices,
+        widget=forms.RadioSelect,
+        help_text=_("One email listing what changed in what you follow; none when nothing changed."),
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, private_storage
 from dialogue.choices import (
     ACTIVE_REGISTRATION,
     CLOSED_COMMITMENT,
@@ -23,8 +23,10 @@ from dialogue.choices import (
     CommentStatus,
     CommitmentStatus,
     ConsultationStatus,
+    DigestFrequency,
     EventKind,
     EventStatus,
+    FollowUpKind,
     PartnershipStatus,
     RegistrationStatus,
     SurveyMoment,
@@ -42,7 +44,11 @@ def _in_language(obj, field: str) -> str:
 
 
 def _choices_check(name: str, field: str, choices) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}),
+        name=name,
+        violation_error_message=_("Choose a value from the list."),
+    )
 
 
 class Event(TimeStampedModel):
@@ -99,14 +105,19 @@ class Event(TimeStampedModel):
             _choices_check("dialogue_event_kind_valid", "kind", EventKind),
             _choices_check("dialogue_event_status_valid", "status", EventStatus),
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="dialogue_event_ends_after_start"
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="dialogue_event_ends_after_start",
+                violation_error_message=_("The event must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
                 name="dialogue_event_registration_window",
+                violation_error_message=_("Registration must close after it opens."),
             ),
             models.CheckConstraint(
-                condition=~Q(place="") | ~Q(online_link=""), name="dialogue_event_has_place"
+                condition=~Q(place="") | ~Q(online_link=""),
+                name="dialogue_event_has_place",
+                violation_error_message=_("Give the place or an online link."),
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]
@@ -156,9 +167,17 @@ class EventSector(models.Model):
         verbose_name = _("invited sector")
         verbose_name_plural = _("invited sectors")
         constraints = [
-            models.UniqueConstraint(fields=["event", "audience"], name="dialogue_event_sector_once"),
+            models.UniqueConstraint(
+                fields=["event", "audience"],
+                name="dialogue_event_sector_once",
+                violation_error_message=_("Each sector is invited once."),
+            ),
             _choices_check("dialogue_event_sector_audience_valid", "audience", Audience),
-            models.CheckConstraint(condition=Q(places__gte=1), name="dialogue_event_sector_places_positive"),
+            models.CheckConstraint(
+                condition=Q(places__gte=1),
+                name="dialogue_event_sector_places_positive",
+                violation_error_message=_("Each invited sector needs at least one place."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -237,17 +256,22 @@ class Registration(TimeStampedModel):
                 fields=["event", "user"],
                 condition=Q(user__isnull=False, status__in=ACTIVE_REGISTRATION),
                 name="dialogue_registration_once_per_user",
+                violation_error_message=_("You are already registered for this event."),
             ),
             models.UniqueConstraint(
                 "event",
                 Lower("email"),
                 condition=Q(status__in=ACTIVE_REGISTRATION),
                 name="dialogue_registration_once_per_email",
+                violation_error_message=_("This email address is already registered for this event."),
             ),
             models.CheckConstraint(
                 condition=Q(status=RegistrationStatus.WAITING, waiting_position__isnull=False)
                 | (~Q(status=RegistrationStatus.WAITING) & Q(waiting_position__isnull=True)),
                 name="dialogue_registration_waiting_position",
+                violation_error_message=_(
+                    "Only a registration on the waiting list has a waiting list position."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["sector", "status", "waiting_position"])]
@@ -427,12 +451,19 @@ class TrustAnswer(TimeStampedModel):
         verbose_name = _("trust survey answer")
         verbose_name_plural = _("trust survey answers")
         constraints = [
-            models.UniqueConstraint(fields=["registration", "moment"], name="dialogue_trust_answer_once"),
+            models.UniqueConstraint(
+                fields=["registration", "moment"],
+                name="dialogue_trust_answer_once",
+                violation_error_message=_(
+                    "This registration has already answered the survey at this moment."
+                ),
+            ),
             _choices_check("dialogue_trust_answer_moment_valid", "moment", SurveyMoment),
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
                     name=f"dialogue_trust_answer_{name}_1_5",
+                    violation_error_message=_("Answer with a score from 1 to 5."),
                 )
                 for name in TRUST_FIELDS.values()
             ],
@@ -487,6 +518,7 @@ class Consultation(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")),
                 name="dialogue_consultation_closes_after_open",
+                violation_error_message=_("The consultation must close after it opens."),
             ),
         ]
         indexes = [models.Index(fields=["status", "closes_at"])]
@@ -541,7 +573,9 @@ class ConsultationSection(models.Model):
         verbose_name_plural = _("sections")
         constraints = [
             models.UniqueConstraint(
-                fields=["consultation", "position"], name="dialogue_consultation_section_position_once"
+                fields=["consultation", "position"],
+                name="dialogue_consultation_section_position_once",
+                violation_error_message=_("Another section has this position."),
             )
         ]
 
@@ -588,10 +622,12 @@ class ConsultationComment(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(verdict="") | Q(verdict__in=AnswerVerdict.values),
                 name="dialogue_consultation_comment_verdict_valid",
+                violation_error_message=_("Choose a value from the list."),
             ),
             models.CheckConstraint(
                 condition=~Q(verdict__in=VERDICTS_WITH_REASON) | ~Q(reason=""),
                 name="dialogue_consultation_comment_reason_given",
+                violation_error_message=_("Required when the comment is rejected or partly accepted."),
             ),
         ]
         indexes = [
@@ -623,8 +659,193 @@ class CommentSupport(models.Model):
         verbose_name = _("support of a comment")
         verbose_name_plural = _("supports of comments")
         constraints = [
-            models.UniqueConstraint(fields=["comment", "user"], name="dialogue_comment_support_once")
+            models.UniqueConstraint(
+                fields=["comment", "user"],
+                name="dialogue_comment_support_once",
+                violation_error_message=_("You already support this comment."),
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.comment_id}"
+
+
+class EventFollowUp(TimeStampedModel):
+    """What the organiser adds after an event has ended: minutes or a closing report (text in
+    one or more languages), documents and photos. Shown on the event's page once published;
+    publishing emails the people who held a place, once (`notified_at`)."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="follow_up", verbose_name=_("event")
+    )
+    kind = models.CharField(
+        _("type"), max_length=10, choices=FollowUpKind.choices, default=FollowUpKind.MINUTES
+    )
+    body_sq = models.TextField(_("text (Albanian)"), max_length=20000, blank=True)
+    body_sr = models.TextField(_("text (Serbian)"), max_length=20000, blank=True)
+    body_en = models.TextField(_("text (English)"), max_length=20000, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    notified_at = models.DateTimeField(_("registrants emailed"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("after-event follow-up")
+        verbose_name_plural = _("after-event follow-ups")
+        constraints = [_choices_check("dialogue_follow_up_kind_valid", "kind", FollowUpKind)]
+        indexes = [models.Index(fields=["published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.event}"
+
+    @property
+    def body(self) -> str:
+        """The text in the page's language, else in another language given (sq, en, sr)."""
+        own = _in_language(self, "body")
+        return own or self.body_sq or self.body_en or self.body_sr
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+def _follow_up_upload(instance, filename: str) -> str:
+    return f"dialogue/follow-ups/{timezone.now():%Y}/{filename}"
+
+
+class FollowUpDocument(TimeStampedModel):
+    """A document of a follow-up (PDF, DOCX, XLSX, ODT). Stored privately; served by the
+    portal once the follow-up is published (to its organiser before)."""
+
+    follow_up = models.ForeignKey(
+        EventFollowUp, on_delete=models.CASCADE, related_name="documents", verbose_name=_("follow-up")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=_follow_up_upload, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        ordering = ["follow_up", "pk"]
+        verbose_name = _("follow-up document")
+        verbose_name_plural = _("follow-up documents")
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
+
+    @property
+    def label(self) -> str:
+        return self.title or self.original_name
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1].lower() if self.file.name else ""
+
+
+class FollowUpPhoto(TimeStampedModel):
+    """A photo of the event (JPEG or PNG) with its caption; stored and served like documents."""
+
+    follow_up = models.ForeignKey(
+        EventFollowUp, on_delete=models.CASCADE, related_name="photos", verbose_name=_("follow-up")
+    )
+    file = models.FileField(_("photo"), storage=private_storage, upload_to=_follow_up_upload, max_length=200)
+    caption = models.CharField(_("caption"), max_length=300)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        ordering = ["follow_up", "pk"]
+        verbose_name = _("follow-up photo")
+        verbose_name_plural = _("follow-up photos")
+
+    def __str__(self) -> str:
+        return self.caption
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1].lower() if self.file.name else ""
+
+
+class Follow(models.Model):
+    """A person follows something of dialogue: `kind` is a key of the registry
+    `dialogue.services.follows` (event, partnership, organisation, ...) and `object_id` the
+    followed row's id (no foreign key: a deleted object leaves a follow the digest skips)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="dialogue_follows",
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-created_at", "pk"]
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_id"],
+                name="dialogue_follow_once",
+                violation_error_message=_("You already follow this."),
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.kind} #{self.object_id}"
+
+
+class DigestSubscription(models.Model):
+    """How often a person gets the digest of what changed in what they follow, and when the
+    last one went (the next lists the changes since)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="dialogue_digest",
+        verbose_name=_("person"),
+    )
+    frequency = models.CharField(
+        _("digest"), max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
+    )
+    last_sent_at = models.DateTimeField(_("last digest"), null=True, blank=True)
+    since = models.DateTimeField(_("changes counted from"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digest subscription")
+        verbose_name_plural = _("digest subscriptions")
+        constraints = [_choices_check("dialogue_digest_frequency_valid", "frequency", DigestFrequency)]
+        indexes = [models.Index(fields=["frequency"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_frequency_display()}"

@@ -87,6 +87,21 @@ def is_public_consultation(user, consultation):
     return consultation is not None and consultation.status in PUBLIC_CONSULTATION
 
 
+@rules.predicate
+def has_published_follow_up(user, event):
+    """The event's minutes / closing report (with documents and photos) are published."""
+    if event is None:
+        return False
+    follow_up = getattr(event, "_follow_up_cache", None)
+    if follow_up is None:
+        from dialogue.models import EventFollowUp
+
+        follow_up = event._follow_up_cache = (
+            EventFollowUp.objects.filter(event=event).only("published_at").first() or False
+        )
+    return bool(follow_up) and follow_up.published_at is not None
+
+
 organiser = is_staff | is_event_organiser
 
 # Events
@@ -115,6 +130,11 @@ rules.add_perm("dialogue.moderate_comments", is_staff)
 # Partnerships
 rules.add_perm("dialogue.create_partnership", is_staff | edits_a_verified_organization)
 rules.add_perm("dialogue.change_partnership", is_staff | edits_partnership_member)
+
+# After the event (minutes, documents, photos: written by whoever may change the event) and
+# follows with their digest
+rules.add_perm("dialogue.view_follow_up", organiser | (is_public_event & has_published_follow_up))
+rules.add_perm("dialogue.follow", is_signed_in)
 
 # Trust survey (a registration of the person is checked by the service)
 rules.add_perm("dialogue.answer_trust_survey", is_signed_in & is_public_event)

@@ -474,3 +474,25 @@ def consultation_report_comments(consultation):
         .annotate(support_count=Count("supports", distinct=True))
         .order_by("section__position", "section_id", "created_at", "pk")
     )
+
+
+def published_follow_up(event: Event):
+    """The event's published minutes / closing report with its documents and photos, shown on
+    its page once it has ended (None before, or when there is none)."""
+    from dialogue.models import EventFollowUp
+
+    if event.status != EventStatus.PUBLISHED or not event.is_past:
+        return None
+    return (
+        EventFollowUp.objects.filter(event=event, published_at__isnull=False)
+        .prefetch_related("documents", "photos")
+        .first()
+    )
+
+
+def is_following(user, kind: str, object_id: int) -> bool:
+    from dialogue.models import Follow
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Follow.objects.filter(user=user, kind=kind, object_id=object_id).exists()

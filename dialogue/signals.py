@@ -10,5 +10,11 @@ from core.page_cache import DIALOGUE, ORGANIZATIONS, REFERENCE, touch_on_change
 PAGE_TOPICS = (DIALOGUE, ORGANIZATIONS, REFERENCE)
 
 
+# Who follows what, and their digest choice, are on no public page: a click on "Follow" must
+# not empty the cache of every dialogue page.
+PRIVATE_MODELS = ("follow", "digestsubscription")
+
+
 def connect() -> None:
-    touch_on_change(DIALOGUE, *apps.get_app_config("dialogue").get_models())
+    models = apps.get_app_config("dialogue").get_models()
+    touch_on_change(DIALOGUE, *(m for m in models if m._meta.model_name not in PRIVATE_MODELS))

@@ -23,3 +23,20 @@ def consultations_close_due() -> int:
     from dialogue.services import consultations as consultation_services
 
     return consultation_services.consultations_close_due()
+
+
+@shared_task(name="dialogue.tasks.follow_up_notify")
+def follow_up_notify(follow_up_id: int) -> int:
+    """After publishing an event's follow-up: email the people who held a place (once)."""
+    from dialogue.services import followups
+
+    return followups.follow_up_notify(follow_up_id)
+
+
+@shared_task(name="dialogue.tasks.digests_send")
+def digests_send(frequency: str = "daily") -> int:
+    """Beat: the daily digest every day, the weekly one on Mondays (each once per person and
+    period) of what changed in what people follow."""
+    from dialogue.services import digests
+
+    return digests.digests_send(frequency=frequency)

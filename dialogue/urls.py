@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from dialogue.views import checkin, commitments, consultations, organiser, partnerships, public, trust
+from dialogue.views import (
+    checkin,
+    commitments,
+    consultations,
+    follows,
+    followups,
+    organiser,
+    partnerships,
+    public,
+    trust,
+)
 
 app_name = "dialogue"
 
@@ -23,6 +33,25 @@ urlpatterns = [
     path("events/<int:pk>/status/", organiser.event_move, name="event_move"),
     path("events/<int:pk>/registrations/", organiser.event_registrations, name="event_registrations"),
     path("events/<int:pk>/check-in/", checkin.check_in, name="check_in"),
+    # after the event
+    path("events/<int:pk>/follow-up/", followups.follow_up_edit, name="follow_up_edit"),
+    path(
+        "events/<int:pk>/follow-up/documents/",
+        followups.follow_up_document_add,
+        name="follow_up_document_add",
+    ),
+    path("events/<int:pk>/follow-up/photos/", followups.follow_up_photo_add, name="follow_up_photo_add"),
+    path(
+        "events/<int:pk>/follow-up/<slug:what>/<int:item>/remove/",
+        followups.follow_up_file_remove,
+        name="follow_up_file_remove",
+    ),
+    path("events/<int:pk>/follow-up/publish/", followups.follow_up_publish, name="follow_up_publish"),
+    path("events/<int:pk>/documents/<int:item>/", followups.follow_up_document, name="follow_up_document"),
+    path("events/<int:pk>/photos/<int:item>/", followups.follow_up_photo, name="follow_up_photo"),
+    # follows and the digest
+    path("follow/<slug:kind>/<int:object_id>/", follows.follow_toggle, name="follow_toggle"),
+    path("following/", follows.following, name="following"),
     # commitments
     path("commitments/", commitments.tracker, name="tracker"),
     path("commitments/<int:pk>/", commitments.commitment_detail, name="commitment_detail"),

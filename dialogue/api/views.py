@@ -160,13 +160,18 @@ class CommitmentDetailView(generics.RetrieveAPIView):
         status, note = data.pop("status", None), data.pop("note", "")
         try:
             commitment = commitment_services.commitment_update(
-                commitment=commitment, actor=request.user, status=status, note=note, **data
+                commitment=commitment,
+                actor=request.user,
+                status=status,
+                note=note,
+                token=request.auth,
+                **data,
             )
         except ValidationError as exc:
             raise exceptions.ValidationError({"detail": exc.messages}) from None
         except DjangoPermissionDenied:
             raise exceptions.PermissionDenied(
-                _("This token's owner may not update the commitments of this organisation.")
+                _("This token may not make this change to the commitments of this organisation.")
             ) from None
         return Response(
             CommitmentSerializer(Commitment.objects.select_related("organization").get(pk=commitment.pk)).data

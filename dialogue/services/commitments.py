@@ -108,12 +108,33 @@ def commitment_create(
 EDITABLE_FIELDS = ("what", "due_date", "indicator", "progress_note", "evidence_links", "strategy_measure_id")
 
 
+def token_may_update(token, commitment: Commitment) -> bool:
+    """A partner API token acts for its organisation: it updates that organisation's
+    commitments when it is active and holds `dialogue:write`, whoever created it (a staff
+    member who set it up for the partner need not edit the organisation)."""
+    from organizations.models import ApiToken
+
+    return (
+        isinstance(token, ApiToken)
+        and token.is_active
+        and token.has_scope(ApiToken.Scope.DIALOGUE_WRITE)
+        and token.organization_id == commitment.organization_id
+    )
+
+
 def commitment_update(
-    *, commitment: Commitment, actor, status: str | None = None, note: str = "", **changes
+    *, commitment: Commitment, actor, status: str | None = None, note: str = "", token=None, **changes
 ) -> Commitment:
     """Change a commitment's fields and/or move its status (one StatusChange per move). The
-    committed organisation's editors only."""
-    require(actor, "dialogue.update_commitment", commitment)
+    committed organisation's editors only, or a partner token of that organisation with the
+    scope `dialogue:write` (`token`: the decision is the token's organisation and scope, not
+    its creator's membership)."""
+    by_token = token is not None
+    if by_token:
+        if not token_may_update(token, commitment):
+            raise PermissionDenied(_("This token may not update the commitments of this organisation."))
+    else:
+        require(actor, "dialogue.update_commitment", commitment)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -137,7 +158,10 @@ def commitment_update(
 
             forget([REMINDER_DUE_SOON, REMINDER_OVERDUE], [commitment.pk])
         if status and status != commitment.status:
-            COMMITMENT.move(commitment, status, actor=actor, note=note)
+            if by_token and COMMITMENT.check(commitment.status, status) != "dialogue.update_commitment":
+                # e.g. "late", which only the daily task or staff set
+                raise PermissionDenied(_("This token may not make this change."))
+            COMMITMENT.move(commitment, status, actor=actor, note=note, check_perm=not by_token)
     return commitment
 
 

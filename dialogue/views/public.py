@@ -79,6 +79,7 @@ def _event_context(request, event, **extra):
         "commitments": selectors.public_commitments(event=event)[:50] if event.is_public else [],
         "trust": selectors.trust_barometer(event) if event.is_public else None,
         "trust_survey": _trust_survey_links(user, event),
+        "follow_up": selectors.published_follow_up(event),
         **extra,
     }
 

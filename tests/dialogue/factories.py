@@ -109,3 +109,54 @@ def consultation_comment(section, author=None, body="Një koment"):
     return ConsultationComment.objects.create(
         section=section, author=author or factories.UserFactory(), body=body
     )
+
+
+def ended_event(**kwargs) -> Event:
+    """A published event that ended yesterday (its registration closed before it began)."""
+    now = timezone.now()
+    defaults = {
+        "starts_at": now - timedelta(days=1, hours=3),
+        "registration_opens_at": now - timedelta(days=10),
+    }
+    return EventFactory(**{**defaults, **kwargs})
+
+
+def registrant(event, status=None, user=None, language="sq", audience=Audience.CSO):
+    """A person with a registration of `status` (registered by default) at `event`, made
+    directly (the event may be past, when the service no longer registers)."""
+    from dialogue.choices import RegistrationStatus
+    from dialogue.models import Registration
+
+    status = status or RegistrationStatus.REGISTERED
+    user = user or factories.UserFactory(preferred_language=language)
+    event_sector = EventSector.objects.filter(event=event, audience=audience).first() or sector(
+        event, audience, places=50
+    )
+    waiting = status == RegistrationStatus.WAITING
+    return Registration.objects.create(
+        event=event,
+        sector=event_sector,
+        user=user,
+        name=user.full_name or user.email,
+        email=user.email,
+        status=status,
+        waiting_position=1 if waiting else None,
+    )
+
+
+def use_tmp_storage(tmp_path, monkeypatch):
+    """Follow-up documents and photos stored under `tmp_path` (not the project's folder)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from dialogue.models import FollowUpDocument, FollowUpPhoto
+
+    storage = FileSystemStorage(location=tmp_path / "private", base_url=None)
+    for model in (FollowUpDocument, FollowUpPhoto):
+        monkeypatch.setattr(model._meta.get_field("file"), "storage", storage)
+    return storage
+
+
+def upload(content: bytes, name: str, content_type: str = "application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)

@@ -85,3 +85,77 @@ def test_partner_cannot_touch_another_organisations_commitment_or_write_without_
     own.refresh_from_db()
     other.refresh_from_db()
     assert own.status == other.status == CommitmentStatus.PLANNED
+
+
+def test_a_token_created_by_staff_acts_for_its_organisation_by_its_scope():
+    """The decision is the token's organisation and scope, not its creator's membership: a
+    token set up by a KCSF staff member (no editor of the organisation) may update that
+    organisation's commitments; one without the scope, revoked, or of another organisation
+    may not."""
+    from organizations.models import ApiToken as Token
+    from tests import factories
+    from tests.dialogue.factories import verified_org
+
+    org = verified_org()
+    staff = factories.StaffFactory()
+    key = "cea_writer01-0123456789abcdefghijklmnopqrstu"
+
+    def token(scopes, organization=org, key=key):
+        Token.objects.create(
+            organization=organization,
+            name="Set up by staff",
+            prefix=key[4 : 4 + Token.PREFIX_LENGTH],
+            key_hash=Token.hash_key(key),
+            scopes=sorted({*scopes, Token.Scope.READ}),
+            created_by=staff,
+        )
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return api
+
+    api = token([Token.Scope.DIALOGUE_WRITE])
+    commitment = CommitmentFactory(organization=org)
+    url = f"{COMMITMENTS}{commitment.pk}/"
+    response = api.patch(
+        url, {"status": "in_progress", "note": "by the partner"}, format="json", HTTP_IDEMPOTENCY_KEY="s1"
+    )
+    assert response.status_code == 200, response.content
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.IN_PROGRESS
+    change = StatusChange.objects.get(workflow="dialogue.commitment")
+    assert change.to_status == "in_progress" and change.note == "by the partner"
+    # "late" is still the daily task's (or staff's) move, never a token's.
+    assert api.patch(url, {"status": "late"}, format="json", HTTP_IDEMPOTENCY_KEY="s2").status_code == 403
+    # Another organisation's commitment stays invisible to this token.
+    other = CommitmentFactory()
+    assert (
+        api.patch(
+            f"{COMMITMENTS}{other.pk}/", {"status": "done"}, format="json", HTTP_IDEMPOTENCY_KEY="s3"
+        ).status_code
+        == 404
+    )
+    # The same creator's token without the write scope is refused.
+    reader = token([], key="cea_reader01-0123456789abcdefghijklmnopqrstu")
+    assert reader.patch(url, {"status": "done"}, format="json", HTTP_IDEMPOTENCY_KEY="s4").status_code == 403
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.IN_PROGRESS
+
+
+def test_the_service_decides_by_the_token_not_its_creator():
+    from django.core.exceptions import PermissionDenied
+
+    from dialogue.services import commitments as services
+    from tests import factories
+
+    api_token, _key = partner_token([ApiToken.Scope.DIALOGUE_WRITE])
+    stranger = factories.UserFactory()
+    own = CommitmentFactory(organization=api_token.organization)
+    services.commitment_update(commitment=own, actor=stranger, token=api_token, progress_note="Going well")
+    own.refresh_from_db()
+    assert own.progress_note == "Going well"
+    with pytest.raises(PermissionDenied):
+        services.commitment_update(
+            commitment=CommitmentFactory(), actor=stranger, token=api_token, progress_note="x"
+        )
+    with pytest.raises(PermissionDenied):  # without a token the person's own rights count
+        services.commitment_update(commitment=own, actor=stranger, progress_note="x")

@@ -41,3 +41,8 @@ def test_seed_demo_partnership_and_trust(client):
     assert response.status_code == 200 and len(response.context["barometers"]) == 1
     event = partnership.events.get()
     assert client.get(event.get_absolute_url()).context["trust"] is not None
+    from dialogue.models import EventFollowUp, Follow
+
+    follow_up = EventFollowUp.objects.get()
+    assert client.get(event.get_absolute_url()).context["follow_up"] == follow_up
+    assert Follow.objects.filter(kind="event", object_id=event.pk).count() == 1
