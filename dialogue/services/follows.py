@@ -29,14 +29,32 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import require
-from dialogue.choices import CommitmentStatus, EventStatus, FollowUpKind, PartnershipStatus
+from dialogue.choices import (
+    PUBLIC_CONSULTATION,
+    CommitmentStatus,
+    ConsultationStatus,
+    EventStatus,
+    FollowUpKind,
+    PartnershipStatus,
+)
 from dialogue.formats import event_in_full
-from dialogue.models import Commitment, DigestSubscription, Event, EventFollowUp, Follow, Partnership
+from dialogue.models import (
+    Commitment,
+    Consultation,
+    ConsultationComment,
+    DigestSubscription,
+    Event,
+    EventFollowUp,
+    Follow,
+    Partnership,
+)
 from dialogue.selectors import PUBLIC_EVENT
 
 
@@ -317,6 +335,69 @@ def partnership_changes(ids: set[int], since, until) -> list[Change]:
     ]
 
 
+def _consultation_status_line(consultation: Consultation, to_status: str) -> str:
+    if to_status == ConsultationStatus.OPEN:
+        return gettext("Consultation “%(title)s” is open for comments until %(closes)s") % {
+            "title": consultation.title,
+            "closes": date_format(timezone.localtime(consultation.closes_at), "DATETIME_FORMAT"),
+        }
+    return gettext("Consultation “%(title)s” is closed") % {"title": consultation.title}
+
+
+def _consultation_answers_line(consultation: Consultation, count: int) -> str:
+    return ngettext(
+        "Consultation “%(title)s”: the organiser answered %(count)d comment",
+        "Consultation “%(title)s”: the organiser answered %(count)d comments",
+        count,
+    ) % {"title": consultation.title, "count": count}
+
+
+def consultation_changes(ids: set[int], since, until) -> list[Change]:
+    """A consultation opening or closing, and the organiser's answers given in the period (one
+    line per consultation with their count): three queries whatever the number of ids."""
+    moves = _status_changes("dialogue.consultation", ids, since, until)
+    answered = {
+        row["section__consultation_id"]: (row["n"], row["last"])
+        for row in ConsultationComment.objects.filter(
+            section__consultation_id__in=ids, answered_at__gt=since, answered_at__lte=until
+        )
+        .values("section__consultation_id")
+        .annotate(n=Count("pk"), last=Max("answered_at"))
+        .order_by()
+    }
+    wanted = {m.object_id for m in moves} | set(answered)
+    if not wanted:
+        return []
+    consultations = Consultation.objects.filter(status__in=PUBLIC_CONSULTATION).in_bulk(wanted)
+    changes = [
+        Change(
+            kind="consultation",
+            object_id=move.object_id,
+            when=move.created_at,
+            key=("consultation", move.pk),
+            path=consultations[move.object_id].get_absolute_url,
+            describe=lambda c=consultations[move.object_id], to=move.to_status: _consultation_status_line(
+                c, to
+            ),
+        )
+        for move in moves
+        if move.object_id in consultations
+    ]
+    changes += [
+        Change(
+            kind="consultation",
+            object_id=pk,
+            when=last,
+            key=("consultation-answers", pk, last),
+            path=consultations[pk].get_absolute_url,
+            describe=lambda c=consultations[pk], n=n: _consultation_answers_line(c, n),
+        )
+        for pk, (n, last) in answered.items()
+        if pk in consultations
+    ]
+    return changes
+
+
 def _organizations():
     from organizations.models import Organization
 
@@ -345,5 +426,13 @@ register(
         label=_("Organisations and institutions"),
         queryset=_organizations,
         changes=organization_changes,
+    )
+)
+register(
+    FollowKind(
+        key="consultation",
+        label=_("Public consultations"),
+        queryset=lambda: Consultation.objects.filter(status__in=PUBLIC_CONSULTATION),
+        changes=consultation_changes,
     )
 )

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -384,3 +386,52 @@ def test_following_leaves_the_public_page_cache_alone():
     assert fragments.tokens([DIALOGUE]) == before
     event.save()
     assert fragments.tokens([DIALOGUE]) != before
+
+
+# --- consultations (a kind registered after the first three) ----------------------------------
+
+
+def test_a_consultation_is_followed_and_its_closing_and_answers_reach_the_digest(english):
+    from dialogue.services import consultations as consultation_services
+    from tests.dialogue.factories import ConsultationFactory, consultation_comment, consultation_section
+
+    staff = factories.UserFactory(is_staff=True)
+    consultation = ConsultationFactory(title_en="Municipal plan 2027")
+    section = consultation_section(consultation)
+    comments = [consultation_comment(section) for _ in range(2)]
+    person = _person("en")
+    services.follow(user=person, kind="consultation", object_id=consultation.pk)
+    services.digest_set(user=person, frequency="daily")
+    _since(person, timezone.now() - timedelta(hours=1))
+    for comment in comments:
+        consultation_services.comment_answer(comment=comment, actor=staff, verdict="accepted", reason="")
+    consultation_services.consultation_move(consultation=consultation, actor=staff, target="closed")
+
+    assert digests.digests_send(frequency="daily") == 1
+    body = _mails()[-1].body_text
+    assert "Consultation “Municipal plan 2027”: the organiser answered 2 comments" in body
+    assert "Consultation “Municipal plan 2027” is closed" in body
+    assert f"/en/dialogue/consultations/{consultation.pk}/" in body
+
+
+def test_a_draft_consultation_cannot_be_followed(english):
+    from tests.dialogue.factories import ConsultationFactory
+
+    draft = ConsultationFactory(status="draft")
+    with pytest.raises((ValidationError, Http404)):
+        services.follow(user=_person(), kind="consultation", object_id=draft.pk)
+    assert not Follow.objects.exists()
+
+
+def test_the_consultation_page_has_the_follow_button(client, english):
+    from tests.dialogue.factories import ConsultationFactory, consultation_section
+
+    consultation = ConsultationFactory()
+    consultation_section(consultation)
+    assert "Sign in to follow" in client.get(consultation.get_absolute_url()).content.decode()
+    client = login(client, _person())
+    html = client.get(consultation.get_absolute_url()).content.decode()
+    assert (
+        reverse("dialogue:follow_toggle", kwargs={"kind": "consultation", "object_id": consultation.pk})
+        in html
+    )
