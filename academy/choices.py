@@ -40,3 +40,12 @@ HOLDS_PLACE = (ApplicationStatus.SELECTED, ApplicationStatus.CONFIRMED)
 class NoteKind(models.TextChoices):
     MEETING = "meeting", _("Meeting")
     PROGRESS = "progress", _("Progress note")
+
+
+class Gender(models.TextChoices):
+    """As the applicant states it (optional: blank is "not recorded")."""
+
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    OTHER = "other", _("Other")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")

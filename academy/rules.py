@@ -157,3 +157,10 @@ rules.add_perm("academy.view_project", is_project_member | mentors_a_member | is
 rules.add_perm("academy.edit_project", is_project_member)
 rules.add_perm("academy.comment_on_project", mentors_a_member | is_staff)
 rules.add_perm("academy.download_certificate", is_the_participant)
+
+# Figures, alumni and session materials
+rules.add_perm("academy.view_figures", is_staff)
+rules.add_perm("academy.join_alumni", is_the_participant)
+# A session's materials: its cohort's people see them (the object is a Session or a material's session).
+rules.add_perm("academy.view_materials", is_participant | is_facilitator | is_cohort_mentor | is_staff)
+rules.add_perm("academy.manage_materials", is_facilitator | is_staff)

@@ -45,3 +45,12 @@ def load_project(request, pk, **kwargs) -> CommunityProject:
     if project is None:
         raise Http404
     return project
+
+
+def load_material(request, pk, **kwargs):
+    from academy.models import SessionMaterial
+
+    material = SessionMaterial.objects.select_related("session__cohort").filter(pk=_pk(pk)).first()
+    if material is None:
+        raise Http404
+    return material
