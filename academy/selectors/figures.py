@@ -107,7 +107,10 @@ def parse_filters(query, *, public_only: bool = False) -> tuple[Filters, dict[st
 
 def _count_subquery(queryset, group: str):
     return Coalesce(
-        Subquery(queryset.values(group).annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+        Subquery(
+            queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
         Value(0),
     )
 
@@ -119,7 +122,6 @@ def participants(filters: Filters):
         qs = qs.filter(cohort__year=filters.year)
     if filters.cohort is not None:
         qs = qs.filter(cohort=filters.cohort)
-    now = timezone.now()
     application_type = ContentType.objects.get_for_model(CohortApplication)
     sessions = Session.objects.filter(cohort=OuterRef("cohort"))
     present = Attendance.objects.filter(
@@ -136,9 +138,7 @@ def participants(filters: Filters):
     )
     qs = qs.annotate(
         sessions_total=_count_subquery(sessions, "cohort"),
-        sessions_held=_count_subquery(sessions.filter(starts_at__lte=now), "cohort"),
         attended=_count_subquery(present, "participant"),
-        attended_held=_count_subquery(present.filter(session__starts_at__lte=now), "participant"),
         has_finished_project=Exists(finished),
         certified=Exists(certified),
     )
@@ -158,9 +158,6 @@ def participants(filters: Filters):
             ),
             default=Value(0),
             output_field=IntegerField(),
-        ),
-        certified_count=Case(
-            When(certified=True, then=Value(1)), default=Value(0), output_field=IntegerField()
         ),
     )
 
@@ -205,15 +202,54 @@ PROJECT_SUMS = {
     "finished_projects": Count("pk", filter=Q(finished_at__isnull=False)),
     "peers_mobilised": Coalesce(Sum("peers_mobilised"), Value(0)),
 }
-PARTICIPANT_SUMS = {
-    "participants": Count("pk"),
-    "attended_held": Coalesce(Sum("attended_held"), Value(0)),
-    "sessions_held": Coalesce(Sum("sessions_held"), Value(0)),
-    "completed": Coalesce(Sum("completed"), Value(0)),
-    "certificates": Coalesce(Sum("certified_count"), Value(0)),
-}
 EMPTY_PROJECTS = {"projects": 0, "finished_projects": 0, "peers_mobilised": 0}
-EMPTY_PARTICIPANTS = {key: 0 for key in PARTICIPANT_SUMS}
+EMPTY_PARTICIPANTS = {
+    "participants": 0,
+    "attended_held": 0,
+    "sessions_held": 0,
+    "completed": 0,
+    "certificates": 0,
+}
+
+
+def _per_cohort(queryset, count: str = "pk") -> dict[int, int]:
+    """{cohort id: count} of a queryset of participants, sessions or attendance marks, grouped
+    by `count`'s cohort (one query; the per-row subqueries of `participants()` stay in WHERE)."""
+    return dict(queryset.order_by().values_list(count).annotate(n=Count("pk")).values_list(count, "n"))
+
+
+def _participant_numbers(filters: Filters, people) -> dict[int, dict]:
+    """Per cohort: participants, present marks and participant×sessions held, completed,
+    certified (five grouped queries)."""
+    now = timezone.now()
+    counted = CohortApplication.objects.filter(pk__in=people.values("pk"))
+    participants_ = _per_cohort(counted, "cohort")
+    completed = _per_cohort(
+        CohortApplication.objects.filter(pk__in=people.filter(completed=1).values("pk")), "cohort"
+    )
+    certified = _per_cohort(
+        CohortApplication.objects.filter(pk__in=people.filter(certified=True).values("pk")), "cohort"
+    )
+    held = _per_cohort(Session.objects.filter(cohort__in=list(participants_), starts_at__lte=now), "cohort")
+    present = _per_cohort(
+        Attendance.objects.filter(
+            participant__in=people.values("pk"),
+            present=True,
+            session__starts_at__lte=now,
+            session__cohort=F("participant__cohort"),
+        ),
+        "participant__cohort",
+    )
+    return {
+        pk: {
+            "participants": n,
+            "attended_held": present.get(pk, 0),
+            "sessions_held": held.get(pk, 0) * n,
+            "completed": completed.get(pk, 0),
+            "certificates": certified.get(pk, 0),
+        }
+        for pk, n in participants_.items()
+    }
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -235,15 +271,11 @@ def _row(numbers: dict) -> dict:
 
 
 def figures(filters: Filters) -> dict:
-    """Every figure of the selection (nine queries)."""
+    """Every figure of the selection (eleven queries)."""
     people = participants(filters)
-    totals = {**EMPTY_PARTICIPANTS, **people.aggregate(**PARTICIPANT_SUMS)}
-    totals.update(_projects(filters).aggregate(**PROJECT_SUMS))
-
-    # Per cohort and per year.
-    per_cohort: dict[int, dict] = {}
-    for row in people.values("cohort").annotate(**PARTICIPANT_SUMS).order_by():
-        per_cohort.setdefault(row.pop("cohort"), {**EMPTY_PARTICIPANTS, **EMPTY_PROJECTS}).update(row)
+    per_cohort: dict[int, dict] = {
+        pk: {**numbers, **EMPTY_PROJECTS} for pk, numbers in _participant_numbers(filters, people).items()
+    }
     for row in _projects(filters).values("cohort").annotate(**PROJECT_SUMS).order_by():
         per_cohort.setdefault(row.pop("cohort"), {**EMPTY_PARTICIPANTS, **EMPTY_PROJECTS}).update(row)
     cohorts = Cohort.objects.in_bulk(list(per_cohort))
@@ -260,11 +292,14 @@ def figures(filters: Filters) -> dict:
             }
         )
     by_cohort.sort(key=lambda r: (-r["year"], -r["starts_on"].toordinal(), r["cohort"]))
+    # Per year and in total: sums of the cohorts' rows (a handful a year).
+    totals = {**EMPTY_PARTICIPANTS, **EMPTY_PROJECTS}
     per_year: dict[int, dict] = {}
     for row in by_cohort:
         into = per_year.setdefault(row["year"], {**EMPTY_PARTICIPANTS, **EMPTY_PROJECTS})
         for key in into:
             into[key] += row[key]
+            totals[key] += row[key]
 
     # Participants by municipality, gender and age group.
     by_municipality = list(
