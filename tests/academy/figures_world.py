@@ -28,7 +28,9 @@ def _sessions(cohort, days, *, future=0):
     ]
     for i in range(future):
         start = timezone.now() + timedelta(days=30 + i)
-        Session.objects.create(module=module, title=f"F{i}", starts_at=start, ends_at=start + timedelta(hours=2))
+        Session.objects.create(
+            module=module, title=f"F{i}", starts_at=start, ends_at=start + timedelta(hours=2)
+        )
     return sessions
 
 
@@ -63,7 +65,9 @@ def build():
     p4 = person(a, gender="", slug="prizren", born=date(1999, 1, 1))  # 24
     p5 = person(a, gender="other", slug="prishtine", born=date(1990, 1, 1))  # 33
     p6 = person(a, gender="undisclosed", slug="peje", born=date(2000, 3, 1))  # 23
-    person(a, gender="woman", slug="prishtine", born=date(2004, 1, 1), status=S.SUBMITTED)  # not a participant
+    person(
+        a, gender="woman", slug="prishtine", born=date(2004, 1, 1), status=S.SUBMITTED
+    )  # not a participant
     attend(p1, sa)
     attend(p2, sa[:4])
     attend(p3, sa[:3])

@@ -83,9 +83,15 @@ def test_suppression_hides_small_cells(world):
     assert totals["participants"] == 8 and totals["peers_mobilised"] == 42
     assert totals["completed"] is None and totals["certificates"] is None and totals["projects"] is None
     assert totals["attendance_rate"] == 73.5
-    assert _by_key(data["by_gender"]) == dict.fromkeys(["woman", "man", "other", "undisclosed", "not_recorded"])
+    assert _by_key(data["by_gender"]) == dict.fromkeys(
+        ["woman", "man", "other", "undisclosed", "not_recorded"]
+    )
     small = next(r for r in data["by_cohort"] if r["cohort"] == world["b"].pk)
-    assert small["participants"] is None and small["attendance_rate"] is None and small["completion_rate"] is None
+    assert (
+        small["participants"] is None
+        and small["attendance_rate"] is None
+        and small["completion_rate"] is None
+    )
 
 
 # --- the staff page ---------------------------------------------------------------------------
