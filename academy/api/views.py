@@ -5,13 +5,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import views
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from academy.api.serializers import FiguresQuerySerializer, FiguresSerializer
 from academy.selectors import figures
 from core.api.permissions import HasTokenScope
-from core.api.schema import ERROR_DESCRIPTIONS, VALIDATION_ERROR_SCHEMA
+from core.api.schema import ERROR_DESCRIPTIONS, VALIDATION_ERROR_SCHEMA, ErrorSerializer
 
 
 class FiguresView(views.APIView):
@@ -33,6 +33,7 @@ class FiguresView(views.APIView):
         responses={
             200: FiguresSerializer,
             400: OpenApiResponse(response=VALIDATION_ERROR_SCHEMA, description=ERROR_DESCRIPTIONS["400"]),
+            404: OpenApiResponse(response=ErrorSerializer, description=_("No cohort with this id.")),
         },
     )
     def get(self, request):
@@ -44,8 +45,8 @@ class FiguresView(views.APIView):
         filters, errors = figures.parse_filters(
             {k: str(v) for k, v in query.validated_data.items()}, public_only=True
         )
-        if errors:
-            raise ValidationError(errors)
+        if errors:  # the bounds were checked above: a well-formed id of no (public) cohort
+            raise NotFound(gettext("No cohort with this id."))
         data = figures.suppress(figures.figures(filters))
         data["filters"] = {
             "year": filters.year,

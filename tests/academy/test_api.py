@@ -59,9 +59,11 @@ def test_filters_by_year_and_cohort(client, world):
     assert data["totals"]["participants"] is None and data["totals"]["attendance_rate"] is None
 
 
-def test_a_draft_cohort_is_not_a_filter(client, world):
+def test_an_unknown_or_draft_cohort_is_a_404(client, world):
+    assert _get(client, {"cohort": "999999"}).status_code == 404
     type(world["b"]).objects.filter(pk=world["b"].pk).update(status="draft")
-    assert _get(client, {"cohort": str(world["b"].pk)}).status_code == 400
+    response = _get(client, {"cohort": str(world["b"].pk)})
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
 
 
 def test_without_a_token_is_refused(client):
@@ -82,7 +84,6 @@ def test_without_a_token_is_refused(client):
         {"cohort": "0"},
         {"cohort": "-1"},
         {"cohort": "abc"},
-        {"cohort": "999999"},
         {"cohort": "99999999999999999999"},
     ],
 )
@@ -101,5 +102,5 @@ def test_the_schema_documents_the_endpoint_and_the_suppression(client):
     schema = client.get("/api/schema/?format=json").json()
     operation = schema["paths"]["/api/v1/academy/figures/"]["get"]
     assert "Small cells are suppressed" in operation["description"]
-    assert {"200", "400"} <= set(operation["responses"])
+    assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])
     assert {p["name"] for p in operation["parameters"]} >= {"year", "cohort"}
