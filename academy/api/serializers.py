@@ -7,7 +7,7 @@ SUPPRESSED = _("Null when the count is from 1 to 4 (hidden so that nobody can be
 RATE = _("Percent, one decimal; null with no session held yet or fewer than 5 participants.")
 
 
-class FiguresQuerySerializer(serializers.Serializer):
+class AcademyFiguresQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(
         required=False,
         min_value=2000,
@@ -27,7 +27,7 @@ def _rate():
     return serializers.FloatField(allow_null=True, min_value=0, max_value=100, help_text=RATE)
 
 
-class FigureRowSerializer(serializers.Serializer):
+class AcademyFigureRowSerializer(serializers.Serializer):
     participants = _count()
     attendance_rate = _rate()
     completed = _count()
@@ -38,36 +38,36 @@ class FigureRowSerializer(serializers.Serializer):
     certificates = _count()
 
 
-class TotalsSerializer(FigureRowSerializer):
+class AcademyTotalsSerializer(AcademyFigureRowSerializer):
     cohorts = serializers.IntegerField(min_value=0)
 
 
-class CohortRowSerializer(FigureRowSerializer):
+class AcademyCohortRowSerializer(AcademyFigureRowSerializer):
     cohort = serializers.IntegerField(min_value=1)
     title = serializers.CharField()
     year = serializers.IntegerField()
 
 
-class YearRowSerializer(FigureRowSerializer):
+class AcademyYearRowSerializer(AcademyFigureRowSerializer):
     year = serializers.IntegerField()
 
 
-class BreakdownRowSerializer(serializers.Serializer):
+class AcademyBreakdownRowSerializer(serializers.Serializer):
     key = serializers.CharField(help_text=_("The municipality slug, gender or age group code."))
     label = serializers.CharField(help_text=_("In the language of the request."))
     count = _count()
 
 
-class FiltersSerializer(serializers.Serializer):
+class AcademyFiltersSerializer(serializers.Serializer):
     year = serializers.IntegerField(allow_null=True)
     cohort = serializers.IntegerField(allow_null=True)
 
 
-class FiguresSerializer(serializers.Serializer):
-    filters = FiltersSerializer()
-    totals = TotalsSerializer()
-    by_municipality = BreakdownRowSerializer(many=True)
-    by_gender = BreakdownRowSerializer(many=True)
-    by_age_group = BreakdownRowSerializer(many=True)
-    by_cohort = CohortRowSerializer(many=True)
-    by_year = YearRowSerializer(many=True)
+class AcademyFiguresSerializer(serializers.Serializer):
+    filters = AcademyFiltersSerializer()
+    totals = AcademyTotalsSerializer()
+    by_municipality = AcademyBreakdownRowSerializer(many=True)
+    by_gender = AcademyBreakdownRowSerializer(many=True)
+    by_age_group = AcademyBreakdownRowSerializer(many=True)
+    by_cohort = AcademyCohortRowSerializer(many=True)
+    by_year = AcademyYearRowSerializer(many=True)

@@ -8,7 +8,7 @@ from rest_framework import views
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from academy.api.serializers import FiguresQuerySerializer, FiguresSerializer
+from academy.api.serializers import AcademyFiguresQuerySerializer, AcademyFiguresSerializer
 from academy.selectors import figures
 from core.api.permissions import HasTokenScope
 from core.api.schema import ERROR_DESCRIPTIONS, VALIDATION_ERROR_SCHEMA, ErrorSerializer
@@ -29,9 +29,9 @@ class FiguresView(views.APIView):
             "Small cells are suppressed: every count from 1 to 4 is null, and so are the rates of a "
             "row with fewer than 5 participants."
         ),
-        parameters=[FiguresQuerySerializer],
+        parameters=[AcademyFiguresQuerySerializer],
         responses={
-            200: FiguresSerializer,
+            200: AcademyFiguresSerializer,
             400: OpenApiResponse(response=VALIDATION_ERROR_SCHEMA, description=ERROR_DESCRIPTIONS["400"]),
             404: OpenApiResponse(response=ErrorSerializer, description=_("No cohort with this id.")),
         },
@@ -40,7 +40,7 @@ class FiguresView(views.APIView):
         for name in ("year", "cohort"):
             if name in request.query_params and not request.query_params[name].strip():
                 raise ValidationError({name: [gettext("Leave it out or give a value.")]})
-        query = FiguresQuerySerializer(data=request.query_params)
+        query = AcademyFiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters, errors = figures.parse_filters(
             {k: str(v) for k, v in query.validated_data.items()}, public_only=True
@@ -52,4 +52,4 @@ class FiguresView(views.APIView):
             "year": filters.year,
             "cohort": filters.cohort.pk if filters.cohort is not None else None,
         }
-        return Response(FiguresSerializer(data).data)
+        return Response(AcademyFiguresSerializer(data).data)
