@@ -2,7 +2,9 @@
 (read-mostly: statuses move only through the services), reviews, sessions, attendance,
 mentor notes and projects."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from academy.models import (
     ApplicationReview,
@@ -61,8 +63,26 @@ class ReviewInline(admin.TabularInline):
     can_delete = False
 
 
+class CohortApplicationAdminForm(forms.ModelForm):
+    class Meta:
+        model = CohortApplication
+        fields = ["mentor"]  # the admin adds the rest it shows
+
+    def clean_mentor(self):
+        """A participant's mentor is one of the cohort's mentors (Cohort.mentors)."""
+        mentor = self.cleaned_data.get("mentor")
+        cohort = self.instance.cohort if self.instance.cohort_id else None
+        if mentor is not None and cohort is not None and not cohort.mentors.filter(pk=mentor.pk).exists():
+            raise forms.ValidationError(
+                _("Choose one of the cohort's mentors (add the person to the cohort's mentors first)."),
+                code="not_a_cohort_mentor",
+            )
+        return mentor
+
+
 @admin.register(CohortApplication)
 class CohortApplicationAdmin(admin.ModelAdmin):
+    form = CohortApplicationAdminForm
     list_display = ["reference", "applicant", "cohort", "status", "average_score", "waiting_rank", "mentor"]
     list_filter = ["cohort", "status"]
     list_select_related = ["applicant", "cohort", "mentor"]
@@ -82,6 +102,8 @@ class CohortApplicationAdmin(admin.ModelAdmin):
         "decided_by",
         "offer_expires_at",
         "responded_at",
+        "alumni_listed",  # the participant opts in and out themselves
+        "alumni_listed_at",
     ]
     inlines = [ReviewInline]
 

@@ -15,3 +15,5 @@ class AcademyConfig(AppConfig):
         from academy import certificates
 
         certificates.register()
+
+        from academy import exports  # noqa: F401  (the yearly report, core.reports)

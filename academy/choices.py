@@ -79,3 +79,12 @@ FEEDBACK_QUESTIONS = (
     ("facilitation", _("The facilitation was clear and engaging")),
     ("apply", _("We will apply what we learned")),
 )
+
+
+class Gender(models.TextChoices):
+    """As the applicant states it (optional: blank is "not recorded")."""
+
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    OTHER = "other", _("Other")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")

@@ -37,6 +37,7 @@ from core.demo import demo_municipalities
 S = ApplicationStatus
 OPEN_TITLE = "Akademia e Liderëve të Komunitetit 2026/27"
 RUNNING_TITLE = "Akademia e Liderëve të Komunitetit 2025/26"
+FINISHED_TITLE = "Akademia e Liderëve të Komunitetit 2024/25"
 
 PEOPLE = [
     # email, name, language, municipality
@@ -49,6 +50,20 @@ PEOPLE = [
     ("youth4@cea.test", "Dren Kelmendi", "sq", "peje"),
     ("youth5@cea.test", "Albina Rama", "sq", "gjilan"),
     ("youth6@cea.test", "Marko Ilić", "sr-latn", "gracanice"),
+    # Alumni of the finished cohort
+    ("alumna1@cea.test", "Vesa Gashi", "sq", "prishtine"),
+    ("alumna2@cea.test", "Milica Petrović", "sr-latn", "gracanice"),
+    ("alumnus3@cea.test", "Leutrim Berisha", "sq", "prizren"),
+    ("alumna4@cea.test", "Fjolla Krasniqi", "sq", "peje"),
+    ("alumnus5@cea.test", "Arber Hasani", "sq", "gjilan"),
+]
+# The finished cohort's alumni: gender as they stated it, whether they joined the directory.
+ALUMNI = [
+    ("alumna1@cea.test", "woman", True),
+    ("alumna2@cea.test", "woman", True),
+    ("alumnus3@cea.test", "man", True),
+    ("alumna4@cea.test", "woman", False),
+    ("alumnus5@cea.test", "", False),
 ]
 CRITERIA = [
     ("Motivimi", "Motivacija", "Motivation", Decimal("2")),
@@ -125,8 +140,120 @@ def seed() -> int:
 
 
 def _seed_cohorts() -> int:
-    if Cohort.objects.filter(title_sq__in=[OPEN_TITLE, RUNNING_TITLE]).exists():
-        return 0
+    created = 0
+    if not Cohort.objects.filter(title_sq__in=[OPEN_TITLE, RUNNING_TITLE]).exists():
+        created += _seed_open_and_running()
+    if not Cohort.objects.filter(title_sq=FINISHED_TITLE).exists():
+        created += _seed_finished()
+    return created
+
+
+def _seed_finished() -> int:
+    """A cohort of last year, finished: every session held and attended by most, two finished
+    projects, certificates issued (core.certificates, as the participant's download does) and
+    three alumni in the public directory."""
+    from academy.services.completion import certificate_issue
+
+    admin, people = demo_admin(), _people()
+    municipalities = demo_municipalities()
+    here = [municipalities[s] for s in ("prishtine", "prizren", "peje", "gjilan", "gracanice")]
+    now = timezone.now()
+    today = timezone.localdate()
+    starts_on = today - timedelta(days=420)
+    cohort = _cohort(
+        title=FINISHED_TITLE,
+        status=CohortStatus.FINISHED,
+        open_at=now - timedelta(days=520),
+        close_at=now - timedelta(days=480),
+        starts_on=starts_on,
+        places=5,
+        municipalities=here,
+    )
+    facilitator, mentor = people["facilitator@cea.test"], people["mentor2@cea.test"]
+    cohort.facilitators.add(facilitator)
+    cohort.mentors.add(mentor)
+    created = 1
+    alumni = []
+    for n, (email, gender, _listed) in enumerate(ALUMNI, start=1):
+        person = people[email]
+        alumni.append(
+            CohortApplication.objects.create(
+                cohort=cohort,
+                applicant=person,
+                reference=_reference(cohort),
+                status=S.CONFIRMED,
+                date_of_birth=date(starts_on.year - 17 - 2 * n, n, 5 + n),
+                municipality=person.municipality,
+                gender=gender,
+                motivation="Dua të bëj ndryshim në komunitetin tim.",
+                community_issue="Ambienti dhe hapësirat publike.",
+                availability="Fundjavat",
+                reference_name="Mësuesi kujdestar",
+                reference_contact=f"+383 49 000 10{n}",
+                submitted_at=now - timedelta(days=490),
+                average_score=Decimal(88 - n * 2),
+                decided_at=now - timedelta(days=470),
+                decided_by=admin,
+                responded_at=now - timedelta(days=468),
+                mentor=mentor,
+            )
+        )
+    created += len(alumni)
+    modules = list(cohort.modules.all())
+    for index in range(6):
+        starts = timezone.localtime(now - timedelta(days=400 - index * 30)).replace(
+            hour=17, minute=0, second=0, microsecond=0
+        )
+        session = Session.objects.create(
+            module=modules[min(index // 2, len(modules) - 1)],
+            title=f"Takimi {index + 1}",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place="Prishtinë, Qendra Rinore",
+            facilitator=facilitator,
+        )
+        created += 1
+        for k, participant in enumerate(alumni):
+            if k == len(alumni) - 1 and index % 2 == 0:  # the last one missed half: did not complete
+                continue
+            Attendance.objects.create(
+                session=session,
+                participant=participant,
+                present=True,
+                marked_by=facilitator,
+                marked_at=starts + timedelta(hours=2),
+            )
+            created += 1
+    finished_at = now - timedelta(days=200)
+    for title, peers, team in (
+        ("Pastrimi i lumit Prishtevka", 60, alumni[:2]),
+        ("Kinemaja verore në lagje", 45, alumni[2:4]),
+    ):
+        project = CommunityProject.objects.create(
+            cohort=cohort,
+            title=title,
+            issue="Të rinjtë nuk kishin ku të takoheshin dhe lagjja ishte e ndotur.",
+            plan="Aksione vullnetare me shkollat dhe komunën.",
+            peers_mobilised=peers,
+            result="U realizua me sukses, me mbështetjen e komunës.",
+            finished_at=finished_at,
+            created_by=team[0].applicant,
+        )
+        project.members.set(team)
+        created += 1
+    for participant, (_email, _gender, listed) in zip(alumni, ALUMNI, strict=True):
+        if participant is alumni[-1]:
+            continue  # did not complete: no certificate
+        certificate_issue(actor=participant.applicant, participant=participant)
+        created += 1
+        if listed:
+            CohortApplication.objects.filter(pk=participant.pk).update(
+                alumni_listed=True, alumni_listed_at=finished_at
+            )
+    return created
+
+
+def _seed_open_and_running() -> int:
     created = 0
     admin, people = demo_admin(), _people()
     municipalities = demo_municipalities()

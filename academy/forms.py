@@ -39,8 +39,16 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = CohortApplication
-        fields = ["motivation", "community_issue", "availability", "reference_name", "reference_contact"]
+        fields = [
+            "motivation",
+            "community_issue",
+            "availability",
+            "reference_name",
+            "reference_contact",
+            "gender",
+        ]
         widgets = {
+            "gender": forms.Select(attrs=SELECT),
             "motivation": forms.Textarea(attrs={**TEXT, "rows": 5, "maxlength": 5000}),
             "community_issue": forms.Textarea(attrs={**TEXT, "rows": 4, "maxlength": 5000}),
             "availability": forms.Textarea(attrs={**TEXT, "rows": 2, "maxlength": 1000}),
@@ -98,6 +106,35 @@ class ProjectForm(forms.ModelForm):
             "peers_mobilised": forms.NumberInput(attrs={**TEXT, "min": 0}),
             "result": forms.Textarea(attrs={**TEXT, "rows": 3}),
         }
+
+
+class MaterialForm(forms.Form):
+    """A file or a link for a session (the service checks the file's real type and size)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXT))
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={**TEXT, "accept": ".pdf,.docx,.xlsx,.odt,.jpg,.jpeg,.png"}),
+        help_text=_("PDF, Word, Excel, OpenDocument, JPEG or PNG, at most 20 MB."),
+    )
+    link = forms.URLField(
+        label=_("Or a link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs=TEXT),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and bool(data.get("file")) == bool(data.get("link")):
+            raise forms.ValidationError(_("Attach a file or give a link (one of the two)."))
+        return data
+
+
+class ReviewerSearchForm(forms.Form):
+    q = forms.CharField(label=_("Find a reviewer by name or email"), max_length=100, required=False)
 
 
 class CommentForm(forms.Form):
@@ -174,7 +211,9 @@ class TrainingForm(forms.ModelForm):
         """The service checks the invariants and saves; the model's own checks are not run here."""
 
 
-class MaterialForm(forms.Form):
+class TrainingMaterialForm(forms.Form):
+    """A file for a CSO training (the service checks the file's real type and size)."""
+
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False, widget=forms.TextInput(attrs=TEXT)
     )

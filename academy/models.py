@@ -20,6 +20,7 @@ from academy.choices import (
     ApplicationStatus,
     AssessmentKind,
     CohortStatus,
+    Gender,
     NoteKind,
     StakeholderKind,
     StakeholderRelation,
@@ -209,6 +210,41 @@ class Session(models.Model):
         return timezone.localdate(self.starts_at) == today and now <= self.ends_at
 
 
+def material_upload(instance, filename: str) -> str:
+    return f"academy/materials/{instance.session.cohort_id}/{instance.session_id}/{filename[-100:]}"
+
+
+class SessionMaterial(models.Model):
+    """A file or a link of a session, added by its facilitator or staff. Private: streamed only
+    to the cohort's participants, facilitators, mentors and staff."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"), upload_to=material_upload, storage=private_storage, blank=True, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    file_type = models.CharField(_("type"), max_length=8, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    added_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "pk"]
+        verbose_name = _("session material")
+        verbose_name_plural = _("session materials")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(link="")) | (~Q(file="") & Q(link="")),
+                name="academy_material_file_or_link",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 # --- applications -----------------------------------------------------------------------------
 
 
@@ -224,6 +260,14 @@ class CohortApplication(TimeStampedModel):
     date_of_birth = models.DateField(_("date of birth"))
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Optional, for the programme's figures only (blank: not recorded).
+    gender = models.CharField(
+        _("gender"),
+        max_length=12,
+        choices=Gender.choices,
+        blank=True,
+        help_text=_("Optional. Used only for the programme's figures, never shown with your name."),
     )
     motivation = models.TextField(_("motivation"), blank=True)
     community_issue = models.TextField(_("the community issue you care about"), blank=True)
@@ -248,6 +292,9 @@ class CohortApplication(TimeStampedModel):
         blank=True,
         related_name="academy_mentees",
     )
+    # The public alumni directory: a participant who completed may opt in (and out).
+    alumni_listed = models.BooleanField(_("listed in the alumni directory"), default=False)
+    alumni_listed_at = models.DateTimeField(_("listed since"), null=True, blank=True)
 
     class Meta:
         ordering = ["cohort", "pk"]
@@ -267,8 +314,19 @@ class CohortApplication(TimeStampedModel):
                 condition=Q(status=ApplicationStatus.DRAFT) | ~Q(reference=""),
                 name="academy_submitted_has_reference",
             ),
+            models.CheckConstraint(
+                condition=Q(gender="") | Q(gender__in=Gender.values), name="academy_application_gender_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(alumni_listed=False) | Q(status=ApplicationStatus.CONFIRMED),
+                name="academy_alumni_are_participants",
+            ),
         ]
-        indexes = [models.Index(fields=["cohort", "status"]), models.Index(fields=["applicant", "status"])]
+        indexes = [
+            models.Index(fields=["cohort", "status"]),
+            models.Index(fields=["applicant", "status"]),
+            models.Index(fields=["alumni_listed", "cohort"], name="academy_alumni_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference or f"{self.cohort} — {self.applicant}"

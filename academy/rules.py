@@ -215,3 +215,10 @@ rules.add_perm("academy.fill_organization_assessment", is_org_editor)
 rules.add_perm("academy.view_community_map", is_org_member | is_staff)
 rules.add_perm("academy.edit_community_map", is_org_editor)
 rules.add_perm("academy.view_shared_map", map_is_shared)
+
+# Figures, alumni and session materials
+rules.add_perm("academy.view_figures", is_staff)
+rules.add_perm("academy.join_alumni", is_the_participant)
+# A session's materials: its cohort's people see them (the object is a Session or a material's session).
+rules.add_perm("academy.view_materials", is_participant | is_facilitator | is_cohort_mentor | is_staff)
+rules.add_perm("academy.manage_materials", is_facilitator | is_staff)

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from academy.views import applicant, capacity, completion, public, review, running, staff, trainings
+from academy.views import (
+    alumni,
+    applicant,
+    capacity,
+    completion,
+    figures,
+    materials,
+    public,
+    review,
+    running,
+    staff,
+    trainings,
+)
 
 app_name = "academy"
 
@@ -33,6 +45,15 @@ urlpatterns = [
     path("projects/<str:pk>/finish/", running.project_finish, name="project_finish"),
     path("projects/<str:pk>/handoff/<str:target>/", running.project_handoff, name="project_handoff"),
     path("participants/<str:pk>/certificate/", completion.certificate, name="certificate"),
+    path("alumni/", alumni.directory, name="alumni"),
+    path("participants/<str:pk>/alumni/", alumni.listing, name="alumni_listing"),
+    path("figures/", figures.figures_page, name="figures"),
+    path(
+        "staff/applications/<str:pk>/reviewers/search/", staff.reviewer_search, name="staff_reviewer_search"
+    ),
+    path("sessions/<str:pk>/materials/", materials.session_materials, name="materials"),
+    path("materials/<str:pk>/", materials.material_download, name="material_download"),
+    path("materials/<str:pk>/delete/", materials.material_delete, name="material_delete"),
     path("calendar/<str:pk>/<str:token>/sessions.ics", completion.calendar_feed, name="calendar_feed"),
     # CSO capacity trainings, self-assessment, community mapping
     path("trainings/", trainings.training_list, name="training_list"),

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("assistance.api.urls")),
     path("", include("volunteering.api.urls")),
     path("", include("dialogue.api.urls")),
+    path("", include("academy.api.urls")),
 ]

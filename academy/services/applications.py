@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academy.choices import ApplicationStatus
+from academy.choices import ApplicationStatus, Gender
 from academy.models import Cohort, CohortApplication
 from academy.services.common import email_applicant, lock_application, lock_cohort, move, require
 
@@ -95,7 +95,12 @@ def application_save(*, actor, application: CohortApplication, data: dict) -> Co
     for name in DRAFT_FIELDS:
         if name in data:
             setattr(application, name, str(data[name] or "").strip()[: LIMITS[name]])
-    application.save(update_fields=[*DRAFT_FIELDS, "updated_at"])
+    if "gender" in data:  # optional: blank is "not recorded"
+        gender = str(data["gender"] or "")
+        if gender and gender not in Gender.values:
+            raise ValidationError({"gender": _("Choose from the list.")}, code="invalid_choice")
+        application.gender = gender
+    application.save(update_fields=[*DRAFT_FIELDS, "gender", "updated_at"])
     return application
 
 

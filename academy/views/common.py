@@ -106,3 +106,12 @@ def error_status(error) -> int:
     if isinstance(error, PermissionDenied):
         return 403
     return 409 if getattr(error, "code", None) in CONFLICT_CODES else 400
+
+
+def load_material(request, pk, **kwargs):
+    from academy.models import SessionMaterial
+
+    material = SessionMaterial.objects.select_related("session__cohort").filter(pk=_pk(pk)).first()
+    if material is None:
+        raise Http404
+    return material

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from academy import selectors
 from academy.forms import CommentForm, MentorNoteForm, ProjectForm
 from academy.services import running, schedule
+from academy.services.completion import completion_of
 from academy.views.common import load_application, load_cohort, load_project, load_session
 from core.forms import add_service_errors
 from core.permissions import permission, signed_in
@@ -47,6 +48,7 @@ def sessions(request, pk, cohort):
             "can_mark": can_mark,
             "now": timezone.now(),
             "feed_url": schedule.feed_url(me) if me else "",
+            "completion": completion_of(me) if me else None,
         },
     )
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from academy import selectors
 from academy.choices import HOLDS_PLACE, IN_SELECTION
-from academy.forms import DECISIONS, AssignForm
+from academy.forms import DECISIONS, AssignForm, ReviewerSearchForm
 from academy.models import Cohort
 from academy.services import selection
 from academy.views.common import load_application, load_cohort
@@ -19,6 +19,7 @@ from academy.workflow import COHORT
 from core.permissions import staff_page
 
 PAGE_SIZE = 50
+REVIEWER_RESULTS = 20
 
 
 @staff_page("academy.manage_cohort")
@@ -46,7 +47,6 @@ def _selection_page(request, cohort, *, errors=(), status=200):
             "decisions": DECISIONS,
             "holding": holding,
             "free": max(cohort.places - holding, 0),
-            "pool": list(selection.reviewer_pool()[:200]),
             "errors": errors,
             "moves": COHORT.available_moves(request.user, cohort),
         },
@@ -117,6 +117,26 @@ def assign(request, pk, application):
         return _selection_page(request, application.cohort, errors=exc.messages, status=400)
     messages.success(request, _("%(count)s reviewers assigned.") % {"count": len(created)})
     return redirect("academy:staff_selection", pk=application.cohort_id)
+
+
+@staff_page("academy.assign_reviewers", load=load_application, pass_as="application")
+@require_GET
+def reviewer_search(request, pk, application):
+    """Find reviewers by name or email among everyone who may review (staff and the "Academy
+    reviewers" group): the list htmx puts under the search box, or a whole page without it."""
+    form = ReviewerSearchForm(request.GET)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    people = selectors.reviewer_search(query, limit=REVIEWER_RESULTS) if len(query) >= 2 else None
+    context = {
+        "application": application,
+        "people": people,
+        "query": query,
+        "assigned": set(application.reviews.values_list("reviewer_id", flat=True)),
+        "limit": REVIEWER_RESULTS,
+    }
+    if request.htmx:
+        return render(request, "academy/includes/_reviewer_results.html", context)
+    return render(request, "academy/staff_reviewer_search.html", context)
 
 
 @staff_page("academy.manage_cohort", load=load_cohort, pass_as="cohort")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from academy import selectors
 from academy.choices import AssessmentKind
-from academy.forms import FeedbackForm, MaterialForm, TrainingForm
+from academy.forms import FeedbackForm, TrainingForm, TrainingMaterialForm
 from academy.models import SelfAssessment, TrainingFeedback, TrainingRegistration
 from academy.services import trainings as service
 from academy.views.common import _pk, error_status, load_training, refusal
@@ -344,7 +344,7 @@ def _staff_page(request, training, *, material_form=None, status=200):
             "training": training,
             "registrations": selectors.training_registrations(training),
             "materials": training.materials.all(),
-            "material_form": material_form or MaterialForm(),
+            "material_form": material_form or TrainingMaterialForm(),
             "summary": selectors.feedback_summary(training),
             "taken": training.attendees.count(),
         },
@@ -361,7 +361,7 @@ def staff_training(request, pk, training):
 @staff_page("academy.manage_trainings", load=load_training, pass_as="training")
 @require_POST
 def staff_material_add(request, pk, training):
-    form = MaterialForm(request.POST, request.FILES)
+    form = TrainingMaterialForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             service.material_add(

@@ -1,6 +1,6 @@
 """Reads of the academy reused by views, tasks and the navigation."""
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 
 from academy.choices import FEEDBACK_QUESTIONS, IN_SELECTION, ApplicationStatus, AssessmentKind, CohortStatus
 from academy.models import (
@@ -14,6 +14,7 @@ from academy.models import (
     MentorNote,
     SelfAssessment,
     Session,
+    SessionMaterial,
     Stakeholder,
     Training,
     TrainingAttendee,
@@ -73,7 +74,11 @@ def participants(cohort):
 
 def sessions_of(cohort, user=None):
     """The cohort's sessions with the module; with `user`, whether they attended."""
-    sessions = Session.objects.filter(cohort=cohort).select_related("module", "facilitator")
+    sessions = (
+        Session.objects.filter(cohort=cohort)
+        .select_related("module", "facilitator")
+        .annotate(materials_count=Count("materials"))
+    )
     if user is not None:
         sessions = sessions.annotate(
             attended=Exists(
@@ -233,3 +238,34 @@ def community_grid(community_map) -> dict:
     for stakeholder in Stakeholder.objects.filter(community_map=community_map).select_related("organization"):
         grid[stakeholder.quadrant].append(stakeholder)
     return grid
+
+
+def alumni_directory():
+    """Alumni who opted in to the public directory, newest cohort first, with the title of
+    their first finished community project (one query a page)."""
+    project = (
+        CommunityProject.objects.filter(members=OuterRef("pk"), finished_at__isnull=False)
+        .order_by("finished_at", "pk")
+        .values("title")[:1]
+    )
+    return (
+        CohortApplication.objects.filter(alumni_listed=True, status=S.CONFIRMED)
+        .select_related("applicant", "cohort", "municipality")
+        .annotate(project_title=Subquery(project))
+        .order_by("-cohort__year", "cohort__title_sq", "applicant__full_name", "pk")
+    )
+
+
+def session_materials(session):
+    return SessionMaterial.objects.filter(session=session).select_related("added_by").order_by("pk")
+
+
+def reviewer_search(query: str, *, limit: int = 20):
+    """Who may review (academy.services.selection.reviewer_pool) whose name or email holds `query`."""
+    from academy.services.selection import reviewer_pool
+
+    return list(
+        reviewer_pool()
+        .filter(Q(email__icontains=query) | Q(full_name__icontains=query))
+        .order_by("full_name", "email")[:limit]
+    )

@@ -1,0 +1,73 @@
+"""The yearly academy report (core.reports): the figures of a year — and of one cohort, when
+the staff page was filtered to it — as a PDF (WeasyPrint, core.exports) or an XLSX workbook,
+built in the background with progress, for staff."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from academy.selectors import figures
+from core import reports
+
+COLUMNS = [
+    gettext_lazy("table"),
+    gettext_lazy("row"),
+    gettext_lazy("participants"),
+    gettext_lazy("attendance rate (%)"),
+    gettext_lazy("completed"),
+    gettext_lazy("completion rate (%)"),
+    gettext_lazy("community projects"),
+    gettext_lazy("finished projects"),
+    gettext_lazy("peers mobilised"),
+    gettext_lazy("certificates"),
+]
+
+
+def _numbers(row: dict) -> list:
+    return [
+        row["participants"],
+        row["attendance_rate"],
+        row["completed"],
+        row["completion_rate"],
+        row["projects"],
+        row["finished_projects"],
+        row["peers_mobilised"],
+        row["certificates"],
+    ]
+
+
+def _filters(params: dict) -> figures.Filters:
+    """The report's year (this year when none is given or it is not a year) and cohort."""
+    query = {
+        name: params.get(name) if isinstance(params.get(name), str) else "" for name in ("year", "cohort")
+    }
+    filters, _errors = figures.parse_filters(query)
+    return figures.Filters(year=filters.year or timezone.localdate().year, cohort=filters.cohort)
+
+
+def report_rows(params: dict, user=None):
+    data = figures.figures(_filters(params))
+    rows = []
+    scope = str(data["filters"].year)
+    if data["filters"].cohort is not None:
+        scope += f" · {data['filters'].cohort.title}"
+    rows.append([_("Totals"), scope, *_numbers(data["totals"])])
+    rows += [[_("Per cohort"), f"{r['title']} ({r['year']})", *_numbers(r)] for r in data["by_cohort"]]
+    for title, key in (
+        (_("Participants by gender"), "by_gender"),
+        (_("Participants by age group"), "by_age_group"),
+        (_("Participants by municipality"), "by_municipality"),
+    ):
+        rows += [[title, r["label"], r["count"], *[None] * 7] for r in data[key]]
+    return len(rows), iter(rows)
+
+
+reports.register(
+    kind="academy.yearly_report",
+    title=gettext_lazy("Leadership Academy: yearly report"),
+    columns=COLUMNS,
+    rows=report_rows,
+    formats=("pdf", "xlsx"),
+    permission="academy.view_figures",
+    params=("year", "cohort"),
+)

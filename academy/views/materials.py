@@ -1,0 +1,89 @@
+"""A session's materials: the cohort's participants, facilitators, mentors and staff see and
+download them (anyone else: 404); the facilitator and staff add files and links."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from academy import selectors
+from academy.forms import MaterialForm
+from academy.services import materials
+from academy.views.common import load_material, load_session
+from core.forms import add_service_errors
+from core.permissions import permission
+
+
+def _page(request, session, form=None, status=200):
+    can_manage = request.user.has_perm("academy.manage_materials", session)
+    return render(
+        request,
+        "academy/materials.html",
+        {
+            "session": session,
+            "cohort": session.cohort,
+            "materials": selectors.session_materials(session),
+            "can_manage": can_manage,
+            "form": (form or MaterialForm()) if can_manage else None,
+        },
+        status=status,
+    )
+
+
+@permission("academy.view_materials", load=load_session, pass_as="session", refuse=404)
+@require_http_methods(["GET", "POST"])
+def session_materials(request, pk, session):
+    if request.method == "GET":
+        return _page(request, session)
+    if not request.user.has_perm("academy.manage_materials", session):
+        raise Http404
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            materials.material_add(
+                actor=request.user,
+                session=session,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data.get("file"),
+                link=form.cleaned_data.get("link", ""),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The material was added."))
+            return redirect("academy:materials", pk=session.pk)
+    return _page(request, session, form=form, status=400)
+
+
+@permission(
+    "academy.view_materials", load=load_material, on=lambda m: m.session, pass_as="material", refuse=404
+)
+@require_GET
+@never_cache
+def material_download(request, pk, material):
+    if material.link:
+        return redirect(material.link)
+    try:
+        handle = material.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=material.original_name or f"material.{material.file_type}",
+        content_type=materials.CONTENT_TYPES.get(material.file_type, "application/octet-stream"),
+    )
+
+
+@permission(
+    "academy.manage_materials", load=load_material, on=lambda m: m.session, pass_as="material", refuse=404
+)
+@require_POST
+def material_delete(request, pk, material):
+    session = material.session
+    materials.material_remove(actor=request.user, material=material)
+    messages.success(request, _("The material was removed."))
+    return redirect("academy:materials", pk=session.pk)
