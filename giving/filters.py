@@ -9,6 +9,7 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 
 from core.models import Municipality
+from core.widgets import MemoSelect, MemoSelectMultiple
 from giving import selectors
 from giving.choices import Cause, Confidence, DonorType, Effect, Geography, RecipientType, SupportKind
 from giving.models import GivingRecord
@@ -20,7 +21,15 @@ class CountryFilter(django_filters.MultipleChoiceFilter):
     the active language, which the schema generator cannot read)."""
 
 
-_multi = {"widget": forms.SelectMultiple(attrs={"class": "form-select", "size": 4})}
+def _multi(name: str) -> dict:
+    # The options are listed and rendered once per language and process (core.widgets).
+    return {
+        "widget": MemoSelectMultiple(attrs={"class": "form-select", "size": 4}, memo=f"giving.filter.{name}")
+    }
+
+
+def _select(name: str) -> MemoSelect:
+    return MemoSelect(attrs={"class": "form-select"}, memo=f"giving.filter.{name}")
 
 
 class GivingFilter(django_filters.FilterSet):
@@ -52,46 +61,46 @@ class GivingFilter(django_filters.FilterSet):
         method="filter_diaspora",
         label=_("Diaspora or domestic"),
         empty_label=_("Both"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=_select("diaspora"),
     )
     donor_type = django_filters.MultipleChoiceFilter(
-        choices=DonorType.choices, label=_("Donor type"), **_multi
+        choices=DonorType.choices, label=_("Donor type"), **_multi("donor_type")
     )
-    cause = django_filters.MultipleChoiceFilter(choices=Cause.choices, label=_("Cause"), **_multi)
+    cause = django_filters.MultipleChoiceFilter(choices=Cause.choices, label=_("Cause"), **_multi("cause"))
     recipient_type = django_filters.MultipleChoiceFilter(
-        choices=RecipientType.choices, label=_("Recipient type"), **_multi
+        choices=RecipientType.choices, label=_("Recipient type"), **_multi("recipient_type")
     )
     support_kind = django_filters.MultipleChoiceFilter(
-        choices=SupportKind.choices, label=_("Kind of support"), **_multi
+        choices=SupportKind.choices, label=_("Kind of support"), **_multi("support_kind")
     )
     confidence = django_filters.MultipleChoiceFilter(
-        choices=Confidence.choices, label=_("Confidence"), **_multi
+        choices=Confidence.choices, label=_("Confidence"), **_multi("confidence")
     )
     geography = django_filters.ChoiceFilter(
         choices=Geography.choices,
         label=_("Where"),
         empty_label=_("Anywhere"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=_select("geography"),
     )
     municipality = django_filters.ModelMultipleChoiceFilter(
         field_name="municipality__slug",
         to_field_name="slug",
         queryset=Municipality.objects.all(),
         label=_("Municipality"),
-        **_multi,
+        **_multi("municipality"),
     )
     effect = django_filters.ChoiceFilter(
         choices=Effect.choices,
         label=_("Effect"),
         empty_label=_("Any effect"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=_select("effect"),
     )
 
     donor_country = CountryFilter(
         choices=lambda: list(countries),  # in the active language
         label=_("Donor's country"),
         help_text=_("Where diaspora donors live."),
-        **_multi,
+        **_multi("donor_country"),
     )
 
     class Meta:

@@ -100,7 +100,10 @@ def template_snippets(slot: str) -> list[str]:
 
 
 def register_api_field(name: str, make_field: Callable) -> None:
+    from core.api.serializers import forget_fields
+
     _api_fields[name] = make_field
+    forget_fields()  # serializers keep their built fields (core.api.serializers)
 
 
 def api_fields() -> dict:

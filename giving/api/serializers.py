@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import MemoFieldsMixin
 from core.models import Municipality
 from core.reference_data import MUNICIPALITIES
 from giving.choices import DiasporaChannel, Effect, RecipientType
@@ -46,15 +47,18 @@ class CountryCodeField(serializers.CharField):
     pass
 
 
-class OrganizationRefSerializer(serializers.ModelSerializer):
+class OrganizationRefSerializer(MemoFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = ["slug", "name"]
         read_only_fields = fields
 
 
-class GivingRecordSerializer(serializers.ModelSerializer):
+class GivingRecordSerializer(MemoFieldsMixin, serializers.ModelSerializer):
     """A verified record as the public sees it."""
+
+    # Read-only: its fields are built once per language and thread (core.api.serializers);
+    # the docstring above is the schema's description.
 
     donor_name = serializers.SerializerMethodField(
         help_text=_("Empty for individuals who did not agree to be named.")

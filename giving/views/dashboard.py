@@ -7,13 +7,15 @@ from decimal import Decimal
 
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import exports
+from core import exports, fragments, page_cache
 from core import reports as core_reports
 from core import services as core_services
 from core.page_cache import anonymous_cache
@@ -50,6 +52,54 @@ def _filtered(request, filterset) -> bool:
     return filterset.is_bound and any(request.GET.getlist(name) for name in filterset.filters)
 
 
+def _numbers(crit: aggregates.Criteria) -> dict:
+    """The dashboard's numbers for `crit` and the figures and charts that show them, rendered:
+    the same for everyone who looks, so kept in the cache per language and filters
+    (core.fragments) under the page's topics, which a change of a record, an organisation or
+    a municipality and every refresh of the aggregates touch: a change shows at the next
+    request. Signed-in people (whose pages core.page_cache does not keep) are spared the
+    numbers' queries and the charts' tables on every request."""
+
+    def build() -> dict:
+        data = aggregates.dashboard_numbers(crit)
+        context = {
+            "data": data,
+            "max_share": max((Decimal(m["total"]) for m in data["by_municipality"]), default=Decimal(0)),
+        }
+        return {
+            "data": data,
+            "figures": render_to_string("giving/includes/_dashboard_figures.html", context),
+            "charts": render_to_string("giving/includes/_dashboard_charts.html", context),
+        }
+
+    return fragments.cached(
+        "giving.dashboard",
+        [translation.get_language(), repr(crit)],
+        topics=PAGE_TOPICS,
+        build=build,
+        timeout=page_cache.timeout_seconds(),
+    )
+
+
+def _records_table(crit: aggregates.Criteria, page_obj) -> str:
+    """The table of one page of the matching records ("" when the page has none), kept like
+    `_numbers` (the page's links are drawn around it per request: they carry its query)."""
+
+    def build() -> str:
+        records = list(page_obj.object_list)
+        if not records:
+            return ""
+        return render_to_string("giving/includes/_dashboard_records.html", {"records": records})
+
+    return fragments.cached(
+        "giving.dashboard.records",
+        [translation.get_language(), repr(crit), page_obj.number],
+        topics=PAGE_TOPICS,
+        build=build,
+        timeout=page_cache.timeout_seconds(),
+    )
+
+
 def _query_without(request, *names) -> str:
     query = request.GET.copy()
     for name in names:
@@ -72,12 +122,16 @@ def dashboard(request):
     if not valid:
         return render(request, "giving/dashboard.html", context, status=400)
     crit = _criteria(filterset)
-    data = aggregates.dashboard_numbers(crit)
+    numbers = _numbers(crit)
+    data = numbers["data"]
     count = data["totals"]["count"]
     records = aggregates.records(crit).order_by("-date", "-pk")
     page_obj = KnownCountPaginator(records, PAGE_SIZE, known_count=count).get_page(request.GET.get("page"))
     context.update(
         data=data,
+        dashboard_figures=mark_safe(numbers["figures"]),
+        dashboard_charts=mark_safe(numbers["charts"]),
+        dashboard_records=mark_safe(_records_table(crit, page_obj)),
         page_obj=page_obj,
         records=page_obj.object_list,
         too_many_to_download=count > MAX_DIRECT_DOWNLOAD_ROWS,
@@ -91,7 +145,6 @@ def dashboard(request):
                 "domestic": _("Domestic"),
             },
         },
-        max_share=max((Decimal(m["total"]) for m in data["by_municipality"]), default=Decimal(0)),
     )
     return render(request, "giving/dashboard.html", context)
 

@@ -7,11 +7,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import fragments, page_cache
 from core.forms import add_service_errors
 from core.page_cache import EVERYTHING, anonymous_cache
+from core.pagination import KnownCountPaginator
 from core.permissions import error_text, permission, public, require, signed_in
 from organizations import selectors, services
 from organizations.filters import OrganizationFilter
@@ -38,20 +43,58 @@ def load_organization(request, slug, **kwargs) -> Organization:
 # --- Public pages -----------------------------------------------------------------------
 
 
+def _directory_page(request, filterset) -> tuple:
+    """The page of the directory asked for and its cards, rendered. The cards are the same for
+    everyone who looks (they are rendered without the reader), so they and the number of
+    matches are kept in the cache per language and filters (core.fragments) under the topics
+    of the visitors' copy of the page: a change shows at the next request. Searches are built
+    every time (any text would be a new variant to keep), as are odd query strings."""
+    number = request.GET.get("page")
+    query = (
+        None
+        if request.GET.get("q")
+        else fragments.query_key(
+            request.GET, (*OrganizationFilter.base_filters, "page"), max_page=fragments.UNBOUNDED
+        )
+    )
+
+    def build() -> dict:
+        page_obj = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(number)
+        organizations = list(page_obj.object_list)
+        cards = (
+            render_to_string("organizations/includes/_directory_cards.html", {"organizations": organizations})
+            if organizations
+            else ""
+        )
+        return {"count": page_obj.paginator.count, "cards": cards}
+
+    if query is None:
+        content = build()
+    else:
+        content = fragments.cached(
+            "organizations.directory",
+            [translation.get_language(), query],
+            topics=EVERYTHING,
+            build=build,
+            timeout=page_cache.timeout_seconds(),
+        )
+    paginator = KnownCountPaginator(filterset.qs, DIRECTORY_PAGE_SIZE, known_count=content["count"])
+    return paginator.get_page(number), content["cards"]
+
+
 @public
 @anonymous_cache(topics=EVERYTHING, query=(*OrganizationFilter.base_filters, "page"), search=("q",))
 @require_http_methods(["GET", "HEAD"])
 def directory(request):
     filterset = OrganizationFilter(request.GET or None)
     valid = filterset.is_valid() if filterset.is_bound else True
-    page_obj = None
-    if valid:
-        page_obj = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj, cards = (_directory_page(request, filterset)) if valid else (None, "")
     context = {
         "filter": filterset,
         "form": filterset.form,
         "page_obj": page_obj,
-        "organizations": page_obj.object_list if page_obj else [],
+        "cards": mark_safe(cards),
+        "organizations": page_obj.object_list if page_obj is not None else [],
         "filtered": filterset.is_bound and any(request.GET.get(name) for name in filterset.filters),
         "can_export": request.user.has_perm("organizations.export_directory"),
     }

@@ -104,3 +104,60 @@ def test_memo_select_learns_of_a_change_made_by_another_process():
     assert "Renamed Town" not in render()  # still this process's memo
     fragments.touch(REFERENCE)  # what the other process's save did
     assert "Renamed Town" in render()
+
+
+GROUPED = [
+    ("", "Any"),
+    ("a", "A & a"),
+    ("Group <1>", [("b", "B"), ("c", 'C "quoted"')]),
+    ("a", "A again"),  # a repeated value: a single select marks only the first
+    (None, "None as a value"),
+]
+
+
+@pytest.mark.parametrize("value", [None, "", "a", "b", ["a", "c"], ["x"], [], "c"])
+@pytest.mark.parametrize("multiple", [False, True])
+def test_memo_select_writes_what_django_writes(value, multiple):
+    from core.widgets import MemoSelect, MemoSelectMultiple, forget_choices
+
+    forget_choices()
+    django_class, memo_class = (
+        (forms.SelectMultiple, MemoSelectMultiple) if multiple else (forms.Select, MemoSelect)
+    )
+    attrs = {"class": "form-select", "size": 4}
+    expected = django_class(attrs=attrs, choices=GROUPED).render("f", value, attrs={"id": "id_f"})
+    for _ in range(2):  # listed, then from the memo
+        widget = memo_class(attrs=attrs, choices=GROUPED, memo=f"tests.grouped.{multiple}")
+        assert widget.render("f", value, attrs={"id": "id_f"}) == expected
+
+
+def test_memo_select_multiple_reads_every_value():
+    from django.http import QueryDict
+
+    from core.widgets import MemoSelectMultiple
+
+    widget = MemoSelectMultiple(choices=GROUPED, memo="tests.read")
+    assert widget.value_from_datadict(QueryDict("f=a&f=b"), {}, "f") == ["a", "b"]
+
+
+def test_memo_select_keeps_each_language_apart(monkeypatch):
+    """The memo is per language: a page in one language never shows another's labels. Fixed
+    choices cost no cache read (they cannot change while the process runs)."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from core import fragments
+    from core.widgets import MemoSelect, forget_choices
+
+    forget_choices()
+    monkeypatch.setattr(fragments, "tokens", lambda topics: pytest.fail("a cache read for fixed choices"))
+    choices = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+
+    def render(language):
+        with translation.override(language):
+            return MemoSelect(choices=choices, memo="tests.languages").render("f", "yes")
+
+    english, albanian, serbian = render("en"), render("sq"), render("sr-latn")
+    assert ">Yes</option>" in english and ">Po</option>" in albanian and ">Da</option>" in serbian
+    assert render("en") == english and render("sq") == albanian  # from the memo, each its own
+    assert "Po" not in english and "Yes" not in albanian
