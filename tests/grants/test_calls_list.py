@@ -178,6 +178,7 @@ def test_query_count_does_not_grow_with_rows(client, user, logged_in):
     if logged_in:
         client.force_login(user)
     _seed(3)
+    _count(client)  # the filter's choices are rendered once per process (another address than below)
     few, shown_few = _count(client, {"municipality": "prishtine"})
     _seed(6)
     many, shown_many = _count(client, {"municipality": "prishtine"})
