@@ -59,7 +59,37 @@ def report_rows(params: dict, user=None):
         (_("Participants by municipality"), "by_municipality"),
     ):
         rows += [[title, r["label"], r["count"], *[None] * 7] for r in data[key]]
+    rows += _training_rows(data["trainings"])
     return len(rows), iter(rows)
+
+
+def _training_rows(block: dict) -> list[list]:
+    """The CSO trainings and the self-assessment change as a section of the report: one
+    figure a row, in the third column."""
+    pad = [None] * 7
+    title = _("CSO capacity trainings")
+    rows = [
+        [title, _("Trainings held"), block["trainings"], *pad],
+        [title, _("Organisations trained"), block["organizations"], *pad],
+        [title, _("People registered"), block["registered"], *pad],
+        [title, _("People present"), block["attended"], *pad],
+        [title, _("Attendance rate (%)"), block["attendance_rate"], *pad],
+        [title, _("Feedback answers"), block["feedback_answers"], *pad],
+    ]
+    title = _("Training feedback (average, 1 to 5)")
+    rows += [[title, r["label"], r["average"], *pad] for r in block["feedback"]]
+    change = block["assessment"]
+    title = _("Self-assessment change per area")
+    rows.append([title, _("Organisations with baseline and follow-up"), change["organizations"], *pad])
+    if change["hidden"]:
+        rows.append([title, _("Hidden: fewer than %(minimum)s organisations") % change, None, *pad])
+    for r in change["areas"]:
+        rows += [
+            [title, f"{r['label']}: {_('baseline')}", r["baseline"], *pad],
+            [title, f"{r['label']}: {_('follow-up')}", r["follow_up"], *pad],
+            [title, f"{r['label']}: {_('change')}", r["change"], *pad],
+        ]
+    return rows
 
 
 reports.register(

@@ -212,14 +212,22 @@ def assessment_change(organization) -> list[dict]:
     return _by_area(_area_averages(AssessmentAnswer.objects.filter(assessment__organization=organization)))
 
 
-def assessment_aggregate() -> dict:
-    """Averages per area over the organisations that filled both (hidden below five)."""
+def assessment_aggregate(year: int | None = None) -> dict:
+    """Averages per area over the organisations that filled both (hidden below five); with
+    `year`, only the organisations whose follow-up is dated in that year (the year the change
+    was measured), their baseline whenever it was."""
     both = (
         SelfAssessment.objects.values("organization")
         .annotate(kinds=Count("kind", distinct=True))
         .filter(kinds=2)
         .values("organization")
     )
+    if year is not None:
+        both = both.filter(
+            organization__in=SelfAssessment.objects.filter(
+                kind=AssessmentKind.FOLLOW_UP, submitted_at__year=year
+            ).values("organization")
+        )
     count = SelfAssessment.objects.filter(organization__in=both, kind=AssessmentKind.BASELINE).count()
     if count < AGGREGATE_MIN_ORGANIZATIONS:
         return {"count": count, "rows": [], "hidden": True, "minimum": AGGREGATE_MIN_ORGANIZATIONS}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
+    Avg,
     Case,
     Count,
     Exists,
@@ -37,8 +38,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from academy.certificates import KIND as CERTIFICATE_KIND
-from academy.choices import ApplicationStatus, CohortStatus, Gender
-from academy.models import Attendance, Cohort, CohortApplication, CommunityProject, Session
+from academy.choices import FEEDBACK_QUESTIONS, ApplicationStatus, CohortStatus, Gender
+from academy.models import (
+    Attendance,
+    Cohort,
+    CohortApplication,
+    CommunityProject,
+    Session,
+    Training,
+    TrainingAttendee,
+    TrainingFeedback,
+)
+from academy.selectors import assessment_aggregate
 from core.models import Certificate, Municipality
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -271,7 +282,7 @@ def _row(numbers: dict) -> dict:
 
 
 def figures(filters: Filters) -> dict:
-    """Every figure of the selection (eleven queries)."""
+    """Every figure of the selection (eleven queries, and six for the trainings)."""
     people = participants(filters)
     per_cohort: dict[int, dict] = {
         pk: {**numbers, **EMPTY_PROJECTS} for pk, numbers in _participant_numbers(filters, people).items()
@@ -345,7 +356,69 @@ def figures(filters: Filters) -> dict:
             {"cohort": r["cohort"], "title": r["title"], "year": r["year"], **_row(r)} for r in by_cohort
         ],
         "by_year": [{"year": year, **_row(per_year[year])} for year in sorted(per_year, reverse=True)],
+        # the CSO trainings follow the year only (they belong to no cohort)
+        "trainings": training_figures(filters.year),
     }
+
+
+# --- CSO capacity trainings and the self-assessment -------------------------------------------
+
+
+def training_figures(year: int | None = None) -> dict:
+    """The CSO capacity trainings held (started by now) in `year` (by start date; every year
+    when None): trainings, organisations trained (with at least one person present), people
+    registered and present, the attendance rate, the feedback's average per question; and the
+    self-assessment change per area (`assessment_aggregate`: organisations whose follow-up is
+    dated in `year`, hidden below five organisations). Six queries, whatever the rows."""
+    held = Training.objects.filter(starts_at__lte=timezone.now())
+    if year is not None:
+        held = held.filter(starts_at__year=year)
+    trainings_held = held.count()
+    people = TrainingAttendee.objects.filter(training__in=held.values("pk")).aggregate(
+        registered=Count("pk"),
+        attended=Count("pk", filter=Q(present=True)),
+        organizations=Count("registration__organization", filter=Q(present=True), distinct=True),
+    )
+    feedback = TrainingFeedback.objects.filter(training__in=held.values("pk")).aggregate(
+        answers=Count("pk"), **{name: Avg(name) for name, _label in FEEDBACK_QUESTIONS}
+    )
+    change = assessment_aggregate(year)
+    return {
+        "year": year,
+        "trainings": trainings_held,
+        "organizations": people["organizations"],
+        "registered": people["registered"],
+        "attended": people["attended"],
+        "attendance_rate": _percent(people["attended"], people["registered"]),
+        "feedback_answers": feedback["answers"],
+        "feedback": [
+            {
+                "key": name,
+                "label": str(label),
+                "average": round(feedback[name], 2) if feedback[name] is not None else None,
+            }
+            for name, label in FEEDBACK_QUESTIONS
+        ],
+        "assessment": {
+            "organizations": change["count"],
+            "minimum": change["minimum"],
+            "hidden": change["hidden"],
+            "areas": [
+                {
+                    "key": row["area"].pk,
+                    "label": row["area"].name,
+                    "baseline": _rounded(row["baseline"]),
+                    "follow_up": _rounded(row["follow_up"]),
+                    "change": _rounded(row["change"]),
+                }
+                for row in change["rows"]
+            ],
+        },
+    }
+
+
+def _rounded(value):
+    return round(value, 2) if value is not None else None
 
 
 # --- for partners -----------------------------------------------------------------------------
@@ -379,4 +452,26 @@ def suppress(data: dict) -> dict:
         "by_age_group": [{**r, "count": _hide(r["count"])} for r in data["by_age_group"]],
         "by_cohort": [_suppress_row(r) for r in data["by_cohort"]],
         "by_year": [_suppress_row(r) for r in data["by_year"]],
+        **({"trainings": suppress_trainings(data["trainings"])} if "trainings" in data else {}),
     }
+
+
+TRAINING_COUNT_KEYS = ("trainings", "organizations", "registered", "attended", "feedback_answers")
+
+
+def suppress_trainings(block: dict) -> dict:
+    """The training figures with every count from 1 to 4 hidden (None); the attendance rate
+    hidden below five people registered, the feedback averages below five answers; the
+    self-assessment's areas are already empty below five organisations."""
+    block = dict(block)
+    if block["registered"] < SMALL_CELL:
+        block["attendance_rate"] = None
+    if block["feedback_answers"] < SMALL_CELL:
+        block["feedback"] = [{**r, "average": None} for r in block["feedback"]]
+    for key in TRAINING_COUNT_KEYS:
+        block[key] = _hide(block[key])
+    block["assessment"] = {
+        **block["assessment"],
+        "organizations": _hide(block["assessment"]["organizations"]),
+    }
+    return block

@@ -33,6 +33,7 @@ def test_a_partner_token_reads_aggregates_with_small_cells_hidden(client, world)
         "by_age_group",
         "by_cohort",
         "by_year",
+        "trainings",
     }
     assert data["filters"] == {"year": None, "cohort": None}
     assert data["totals"]["participants"] == 8 and data["totals"]["attendance_rate"] == 73.5
