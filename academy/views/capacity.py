@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from academy import selectors
@@ -67,7 +68,7 @@ def _refuse_early(organization, kind):
     "academy.fill_organization_assessment",
     load=load_organization,
     pass_as="organization",
-    message=_("Only the organisation's owners and editors fill its self-assessment."),
+    message=gettext_lazy("Only the organisation's owners and editors fill its self-assessment."),
 )
 @require_http_methods(["GET", "POST"])
 def assessment_fill(request, pk, kind, organization):
