@@ -232,7 +232,7 @@ def _changes(world):
             ],
         ),
         ("sq", ["martë, 15 dhjetor 2026, 10:00–12:00, Prishtinë, Municipal Hall", "Clean Rivers"]),
-        ("sr-latn", ["utorak, 15", "2026, 10:00–12:00, Priština, Municipal Hall", "Clean Rivers"]),
+        ("sr-latn", ["utorak, 15. decembra 2026., 10:00–12:00, Priština, Municipal Hall", "Clean Rivers"]),
     ],
 )
 def test_the_digest_lists_what_changed_in_the_recipients_language(followed, language, expected):
