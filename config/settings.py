@@ -137,8 +137,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # compiling the volunteering ranking, which then ran in a fraction of that (bench volunteering).
 # The portal's queries are short web requests, never long analytic scans, so JIT only costs.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A DATABASE_URL may carry its own ?options=...: add to it rather than lose jit=off.
+    if "jit=" not in _db_options.get("options", ""):
+        _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------

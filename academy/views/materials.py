@@ -3,7 +3,7 @@ download them (anyone else: 404); the facilitator and staff add files and links.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,6 +15,7 @@ from academy.services import materials
 from academy.views.common import load_material, load_session
 from core.forms import add_service_errors
 from core.permissions import permission
+from core.private_files import file_response
 
 
 def _page(request, session, form=None, status=200):
@@ -66,15 +67,10 @@ def session_materials(request, pk, session):
 def material_download(request, pk, material):
     if material.link:
         return redirect(material.link)
-    try:
-        handle = material.file.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return file_response(
+        material.file,
         filename=material.original_name or f"material.{material.file_type}",
-        content_type=materials.CONTENT_TYPES.get(material.file_type, "application/octet-stream"),
+        file_type=material.file_type,
     )
 
 

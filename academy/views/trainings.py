@@ -5,7 +5,7 @@ pages (set up, materials, attendance with one tap, registrations and the feedbac
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from academy.services import trainings as service
 from academy.views.common import _pk, error_status, load_training, refusal
 from core.forms import add_service_errors
 from core.permissions import permission, public, signed_in, staff_page
+from core.private_files import file_response
 from organizations.selectors import organizations_editable_by
 
 PAGE_SIZE = 20
@@ -218,18 +219,7 @@ def material_download(request, pk, material_pk, training):
     material = training.materials.filter(pk=_pk(material_pk)).first()
     if material is None:
         raise Http404
-    try:
-        handle = material.file.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    from core.validators import DOCUMENT_CONTENT_TYPES
-
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=material.original_name,
-        content_type=DOCUMENT_CONTENT_TYPES.get(material.file_type, "application/octet-stream"),
-    )
+    return file_response(material.file, filename=material.original_name, file_type=material.file_type)
 
 
 @signed_in

@@ -6,7 +6,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,12 +21,12 @@ from assistance.selectors import requests as selectors
 from assistance.selectors.targets import is_overdue, working_days_for
 from assistance.services import messages as message_services
 from assistance.services import requests as services
-from assistance.services.attachments import CONTENT_TYPES
 from assistance.views.common import refused, request_page
 from assistance.workflow import REQUEST
 from core.forms import add_service_errors
 from core.pagination import page_with_total
 from core.permissions import permission, signed_in
+from core.private_files import file_response
 from organizations.selectors import memberships_for_user
 
 PAGE_SIZE = 20
@@ -210,16 +209,7 @@ def message_post(request, pk, help_request):
 def attachment_download(request, pk, att_pk, help_request):
     """A private file of a request, to whoever may see the request (else 404)."""
     attachment = get_object_or_404(Attachment, pk=att_pk, request=help_request)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name or f"file.{attachment.file_type}",
-        content_type=CONTENT_TYPES.get(attachment.file_type, "application/octet-stream"),
-    )
+    return file_response(attachment.file, filename=attachment.original_name, file_type=attachment.file_type)
 
 
 @request_page()

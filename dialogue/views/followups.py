@@ -4,7 +4,7 @@ portal from private storage: to anyone once published, to the organiser before).
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.forms import add_service_errors
 from core.permissions import permission
-from core.validators import DOCUMENT_CONTENT_TYPES
+from core.private_files import file_response
 from dialogue.forms import FollowUpDocumentForm, FollowUpForm, FollowUpPhotoForm
 from dialogue.models import EventFollowUp, FollowUpDocument, FollowUpPhoto
 from dialogue.services import followups as services
@@ -152,20 +152,9 @@ def follow_up_publish(request, pk, event):
 
 
 def _serve(item, *, inline: bool):
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
     extension = item.extension
     name = getattr(item, "original_name", "") or f"photo-{item.pk}.{extension}"
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=name,
-        content_type=DOCUMENT_CONTENT_TYPES.get(extension, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(item.file, filename=name, file_type=extension, inline=inline)
 
 
 @permission("dialogue.view_follow_up", load=load_event, pass_as="event", login=False, refuse=404)

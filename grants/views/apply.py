@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import add_service_errors
 from core.money import amount_for_input
 from core.permissions import error_text, permission
+from core.private_files import file_response
 from grants.choices import EDITABLE_STATUSES, ApplicantType, ApplicationStatus, QuestionKind
 from grants.forms import apply as apply_forms
 from grants.models import Application, Attachment, AttachmentRequirement, Call, Question, to_cents
@@ -740,16 +741,7 @@ def attachment_remove(request, pk, att_pk, application):
 def attachment_download(request, pk, att_pk, application):
     """A private file of an application, to whoever may see the application (else 404)."""
     attachment = get_object_or_404(Attachment, pk=att_pk, application=application)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name or f"file.{attachment.file_type}",
-        content_type=services.ATTACHMENT_CONTENT_TYPES.get(attachment.file_type, "application/octet-stream"),
-    )
+    return file_response(attachment.file, filename=attachment.original_name, file_type=attachment.file_type)
 
 
 # --- preview, submit, PDF ------------------------------------------------------------------

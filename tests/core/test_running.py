@@ -133,3 +133,25 @@ def test_pdf_libraries_log_warnings_only():
         logger = logging.getLogger(name)
         assert not logger.isEnabledFor(logging.INFO), name
         assert logger.isEnabledFor(logging.WARNING), name
+
+
+# --- PostgreSQL connection options ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://postgres@127.0.0.1:5432/portal", "-c jit=off"),
+        # Options of the URL's own are kept and JIT is still turned off.
+        (
+            "postgres://postgres@127.0.0.1:5432/portal?options=-c%20statement_timeout%3D5000",
+            "-c statement_timeout=5000 -c jit=off",
+        ),
+        # A URL that says what JIT should be is obeyed.
+        ("postgres://postgres@127.0.0.1:5432/portal?options=-c%20jit%3Don", "-c jit=on"),
+    ],
+)
+def test_postgresql_connections_run_with_jit_off(url, expected):
+    result = settings_in_subprocess("s.DATABASES['default']['OPTIONS']['options']", DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected

@@ -3,6 +3,7 @@ privately), shown on the event page once published after the end; publishing ema
 who held a place, once, in their language, surviving one failed send."""
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 
@@ -71,7 +72,10 @@ def test_minutes_documents_and_photos_are_saved_after_the_end(world, english):
         document = services.document_add(
             event=world["event"], actor=world["editor"], upload=upload(content, name), title=f"Doc {name}"
         )
-        assert document.original_name == name and not document.file.name.endswith(name)
+        # The stored name is a random one under the event's folder, never the uploader's name.
+        assert document.original_name == name
+        assert document.file.name.rsplit("/", 1)[-1] != name
+        assert re.fullmatch(r"[0-9a-f]{32}\.[a-z]+", document.file.name.rsplit("/", 1)[-1])
     photo = services.photo_add(
         event=world["event"], actor=world["editor"], upload=upload(jpeg_bytes(), "p.jpg"), caption="The hall"
     )

@@ -11,7 +11,7 @@ reason; a missing permission on a report they may see is a 403.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from core.forms import add_service_errors
 from core.money import format_money
 from core.page_cache import anonymous_cache
 from core.permissions import error_text, permission, public, require, staff_page
+from core.private_files import file_response
 from organizations.models import Organization
 from transparency import workflow
 from transparency.choices import FormSize, ReportStatus
@@ -241,16 +242,9 @@ def _report_of(document: ReportDocument) -> TransparencyReport:
 def report_document(request, pk, doc_pk, document):
     """Stream a private document: to anyone once the report is public, before that only
     to the organisation's members and staff (others: 404)."""
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
     extension = document.file.name.rsplit(".", 1)[-1].lower()
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name or f"document.{extension}",
-        content_type=services.CONTENT_TYPES.get(extension, "application/octet-stream"),
+    return file_response(
+        document.file, filename=document.original_name or f"document.{extension}", file_type=extension
     )
 
 
