@@ -424,6 +424,80 @@ def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = 
     return _score(qs, skill_denominator=denominator).order_by("-score", "deadline", "-pk")
 
 
+# --- for many people at once: the monthly digest ------------------------------------------------
+
+
+def scoring_facts(queryset: QuerySet) -> list:
+    """`queryset`'s opportunities read once (three queries) for `best_for_many`."""
+    opportunities = queryset.select_related("organization").prefetch_related("skill_needs", "languages")
+    return [_OpportunityFacts(opportunity) for opportunity in opportunities]
+
+
+def best_for_many(profiles, opportunities: list, *, limit: int, min_score: float) -> dict[int, list]:
+    """For each of `profiles` (with `skills` and `languages` prefetched), the `limit` best of
+    `opportunities` (from `scoring_facts`) scoring at least `min_score`, as
+    [(opportunity, score)] in the order of `ranked_opportunities` (score, then deadline, then
+    newest): {profile pk: rows}. No query: the same score as `ranked_opportunities`, worked out
+    in Python, so ranking a batch of people costs nothing a person. Meant for a small set of
+    opportunities (the digest's new ones of a month)."""
+    best: dict[int, list] = {}
+    for profile in profiles:
+        scored = [(facts, _score_for(profile, facts)) for facts in opportunities]
+        scored = [(facts, score) for facts, score in scored if score >= min_score - EPSILON]
+        scored.sort(key=lambda pair: (-round(pair[1], 9), *pair[0].order))
+        best[profile.pk] = [(facts.opportunity, score) for facts, score in scored[:limit]]
+    return best
+
+
+class _OpportunityFacts:
+    """What the score reads of one opportunity, read once for everyone."""
+
+    def __init__(self, opportunity: Opportunity):
+        self.opportunity = opportunity
+        needs = list(opportunity.skill_needs.all())
+        self.must = {need.skill_id for need in needs if need.required}
+        self.nice = {need.skill_id for need in needs if not need.required}
+        self.languages = {row.language for row in opportunity.languages.all()}
+        self.times = {name for name in ("weekdays", "evenings", "weekends") if getattr(opportunity, name)}
+        # deadline ascending with no deadline last (as PostgreSQL orders NULLs), then newest
+        deadline = opportunity.deadline
+        self.order = (deadline is None, deadline or timezone.localdate(), -opportunity.pk)
+
+
+def _score_for(profile: VolunteerProfile, facts: _OpportunityFacts) -> float:
+    """`ranked_opportunities(profile)`'s score of one opportunity (see the weights above)."""
+    opp = facts.opportunity
+    skill_ids = {skill.pk for skill in profile.skills.all()}
+    if facts.must or facts.nice:
+        hit = 2 * len(facts.must & skill_ids) + len(facts.nice & skill_ids)
+        skills = float(hit) * W_SKILLS / float(2 * len(facts.must) + len(facts.nice))
+    else:
+        skills = float(W_SKILLS)
+    on_site = profile.work_mode in (WorkMode.ON_SITE, WorkMode.BOTH)
+    remote_ok = profile.work_mode in (WorkMode.REMOTE, WorkMode.BOTH)
+    same_place = bool(on_site and profile.municipality_id and opp.municipality_id == profile.municipality_id)
+    place = same_place or (remote_ok and opp.remote)
+    profile_times = {name for name in ("weekdays", "evenings", "weekends") if getattr(profile, name)}
+    times = not facts.times or bool(facts.times & profile_times)
+    spoken = {row.language for row in profile.languages.all() if row.level >= GOOD}
+    language = not facts.languages or bool(facts.languages & spoken)
+    expertise = opp.kind != "expert_request" or opp.expertise == (profile.expertise or "-")
+    if opp.remote:
+        zone_diff = abs(profile.utc_offset - KOSOVO_UTC_OFFSET)
+        zone = float(W_ZONE) if zone_diff <= 180 else (W_ZONE / 2 if zone_diff <= 360 else 0.0)
+    else:
+        zone = float(W_ZONE)
+    return (
+        skills
+        + place * W_PLACE
+        + (opp.hours_per_week <= profile.hours_per_week) * W_HOURS
+        + times * W_TIMES
+        + language * W_LANGUAGE
+        + expertise * W_EXPERTISE
+        + zone
+    )
+
+
 # --- the explanation -----------------------------------------------------------------------------
 
 
