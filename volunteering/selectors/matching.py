@@ -249,6 +249,7 @@ def ranked_profiles(opportunity: Opportunity, *, needs: list | None = None) -> Q
 
 REST_MAX = W_HOURS + W_TIMES + W_LANGUAGE + W_EXPERTISE + W_ZONE  # all but skills and place
 SMALL_POOL = 3_000  # with this many people or fewer, the full ranking is as cheap as a tier
+MAX_CANDIDATES = 200  # the organisation's list stops at the best 200 (10 pages): no deep page
 EPSILON = 1e-6  # scores are sums of float fractions: "above the bound" means clearly above
 
 
@@ -299,16 +300,22 @@ def _tiers(opportunity: Opportunity, must_ids: list, nice_ids: list) -> list[tup
 
 def people_page(opportunity: Opportunity, number, per_page: int) -> Page:
     """Page `number` (as `Paginator.get_page`: junk gives page 1, past the end the last page)
-    of `ranked_profiles(opportunity)`: the same rows in the same order. Two queries (the
-    number of people, then the page) unless the page lies past what the bound can vouch for."""
+    of the best `MAX_CANDIDATES` of `ranked_profiles(opportunity)`: the same rows in the same
+    order. Two queries (the number of people, then the page) unless the page lies past what
+    the bound can vouch for; then one ranking of everyone, but cut at `MAX_CANDIDATES` rows
+    (a top-N sort), never a deep page's full sort."""
     try:
         number = max(1, int(number))
     except (TypeError, ValueError):
         number = 1
     total = _consenting().count()
-    number = min(number, max(1, -(-total // per_page)))
-    rows = people_window(opportunity, (number - 1) * per_page, per_page, total=total)
-    return Page(rows, number, KnownCountPaginator(rows, per_page, known_count=total))
+    listed = min(total, MAX_CANDIDATES)
+    number = min(number, max(1, -(-listed // per_page)))
+    offset = (number - 1) * per_page
+    rows = people_window(opportunity, offset, min(per_page, max(listed - offset, 0)), total=total)
+    page = Page(rows, number, KnownCountPaginator(rows, per_page, known_count=listed))
+    page.total_people = total  # the template says when only the best are listed
+    return page
 
 
 def people_window(opportunity: Opportunity, offset: int, limit: int, *, total: int | None = None) -> list:
