@@ -23,6 +23,7 @@ import logging
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from core.models import SentReminder
 from core.notifications import email_user_template
@@ -51,6 +52,12 @@ def remind_once(*, kind: str, object_id: int, user, template: str, context: dict
 def already_sent(kind: str) -> set[tuple[int, int]]:
     """(object_id, user_id) of every reminder of `kind` sent so far: one query per sweep."""
     return set(SentReminder.objects.filter(kind=kind).values_list("object_id", "user_id"))
+
+
+def sent_to(kind: str, object_id: int) -> QuerySet:
+    """The ids of the people a reminder of `kind` about `object_id` went to, as a subquery (a
+    sweep over many people excludes them in the database, not in a list it reads)."""
+    return SentReminder.objects.filter(kind=kind, object_id=object_id).values("user_id")
 
 
 def forget(kinds: Iterable[str], object_ids: Iterable[int]) -> int:

@@ -1,6 +1,7 @@
-"""Hostile input on the help desk: archive bombs dressed as DOCX/ODT/XLSX attachments, someone
-else's attachment ids, and junk in the knowledge search (NUL bytes, control characters, very
-long queries)."""
+"""Hostile input on the help desk: archive bombs dressed as DOCX/ODT/XLSX attachments, oversize
+attachments (to a new request and to a message: a 400 that keeps what was written), someone
+else's attachment ids and requests, and junk in the knowledge search (NUL bytes, control
+characters, very long queries)."""
 
 import io
 import zipfile
@@ -155,3 +156,66 @@ def test_junk_query_params_on_lists_are_no_500(client, params):
     for name in ("triage", "my_requests", "figures", "knowledge_list", "series_list", "expert_inbox"):
         response = client.get(reverse(f"assistance:{name}"), params)
         assert response.status_code < 500, (name, params, response.status_code)
+
+
+def _ask(org, **extra):
+    return {
+        "organization": org.pk,
+        "category": "legal",
+        "title": "Statuti",
+        "description": "Si ta ndryshojmë statutin?",
+        "urgency": "normal",
+        "language": "sq",
+        **extra,
+    }
+
+
+def test_an_oversize_attachment_is_a_400_that_keeps_what_was_written(client, monkeypatch):
+    monkeypatch.setattr("assistance.services.attachments.MAX_BYTES", 100)
+    org = factories.OrganizationFactory()
+    client.force_login(member_of(org, Membership.Role.EDITOR))
+    response = client.post(reverse("assistance:request_create"), _ask(org, files=[pdf_upload("big.pdf")]))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "big.pdf" in page and "too large" in page
+    assert "Si ta ndryshojmë statutin?" in page  # the question is still in the form
+    assert not HelpRequest.objects.exists()
+
+
+def test_an_oversize_attachment_to_a_message_is_a_400_and_saves_no_message(client, monkeypatch):
+    from assistance.models import Attachment, Message
+
+    org = factories.OrganizationFactory()
+    editor = member_of(org, Membership.Role.EDITOR)
+    request = submitted(requester=editor, organization=org)
+    monkeypatch.setattr("assistance.services.attachments.MAX_BYTES", 100)
+    client.force_login(editor)
+    before = Message.objects.count()
+    response = client.post(
+        reverse("assistance:message_post", args=[request.pk]),
+        {"body": "Here is the statute", "files": [pdf_upload("statute.pdf")]},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "statute.pdf" in page and "Here is the statute" in page
+    assert Message.objects.count() == before and not Attachment.objects.exists()
+
+
+def test_someone_elses_request_takes_no_message_close_or_consent(client):
+    from assistance.models import Message
+
+    theirs = submitted()
+    before = Message.objects.count()
+    org = factories.OrganizationFactory()
+    client.force_login(member_of(org, Membership.Role.EDITOR))
+    for name, data in (
+        ("message_post", {"body": "Mine now"}),
+        ("request_close", {"score": "5", "solved": "yes"}),
+        ("consent", {"consent": "yes"}),
+        ("request_answer", {"body": "Answer"}),
+    ):
+        response = client.post(reverse(f"assistance:{name}", args=[theirs.pk]), data)
+        assert response.status_code in (403, 404), name
+    theirs.refresh_from_db()
+    assert theirs.status == "new" and Message.objects.count() == before
+    assert not theirs.consent_to_publish and theirs.consent_changed_at is None

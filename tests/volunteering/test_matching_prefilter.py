@@ -111,3 +111,39 @@ def test_junk_page_numbers(asked, shown):
     page = matching.people_page(opportunity, asked, 2)
     assert page.number == shown
     assert len(page.object_list) == (1 if shown == 3 else 2)
+
+
+def test_a_deep_page_is_the_last_page_of_the_best_candidates(monkeypatch, client, english):
+    """?page=999 (or any page past the best MAX_CANDIDATES) showed the last page of everyone,
+    which no bound vouches for: a full ranking of every consenting person, sorted to the end.
+    Now the list stops at the best MAX_CANDIDATES and a deeper page is its last page."""
+    from django.urls import reverse
+
+    from tests.helpers import login
+    from tests.volunteering.factories import editor_of
+
+    monkeypatch.setattr(matching, "SMALL_POOL", 0)
+    monkeypatch.setattr(matching, "MAX_CANDIDATES", 5)
+    opportunity = OpportunityFactory(must=[skill("design")], municipality=municipality("peje"))
+    ProfileFactory.create_batch(3, skills=[skill("design")], municipality=municipality("peje"))
+    ProfileFactory.create_batch(8, municipality=municipality("gjilan"))
+    everyone = [p.pk for p in matching.ranked_profiles(opportunity)]
+    windows = []
+    real_window = matching.people_window
+    monkeypatch.setattr(
+        matching,
+        "people_window",
+        lambda opp, offset, limit, **kw: (
+            windows.append((offset, limit)) or real_window(opp, offset, limit, **kw)
+        ),
+    )
+    for asked in ("3", "999", "1" * 40):
+        page = matching.people_page(opportunity, asked, 2)
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (3, 5, 3)
+        assert [p.pk for p in page.object_list] == everyone[4:5]
+    assert set(windows) == {(4, 1)}  # never past the best five
+    login(client, editor_of(opportunity.organization))
+    response = client.get(reverse("volunteering:candidates", kwargs={"pk": opportunity.pk}), {"page": 999})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1  # 20 a page: the five fit on one
+    assert b"Only the 5 best fits are listed." in response.content

@@ -7,9 +7,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from core.models import EmailOutbox
-from tests.factories import UserFactory
-from tests.volunteering.factories import OpportunityFactory, ProfileFactory, engagement
+from tests.factories import UserFactory, municipality
+from tests.volunteering.factories import OpportunityFactory, ProfileFactory, engagement, skill
 from volunteering.choices import HoursStatus
 from volunteering.models import HoursEntry, Opportunity, SavedOpportunity
 from volunteering.services import applications, engagements
@@ -116,23 +117,107 @@ def test_a_new_deadline_lets_the_reminder_go_again():
     assert reminders_send() == 0
 
 
-def test_the_digest_costs_one_ranked_query_a_person(monkeypatch):
-    """Each opted-in person's skills and languages were read one query each, every hourly
-    run: now prefetched, so a person adds only their ranked query."""
+def _digest_queries(monkeypatch=None) -> list[str]:
+    """The SQL of one digest sweep, less the writes of each email sent (a savepoint, the
+    reminder row and the outbox row: one email, one person)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from volunteering.services import reminders
 
-    monkeypatch.setattr(reminders, "DIGEST_MIN_FIT", 101)  # nothing fits: no email, only the ranking
+    with CaptureQueriesContext(connection) as captured:
+        reminders._digests(TODAY())
+    writes = ("SAVEPOINT", "RELEASE SAVEPOINT", "core_sentreminder", "core_emailoutbox")
+    return [q["sql"] for q in captured if not any(word in q["sql"] for word in writes)]
+
+
+@pytest.mark.parametrize("fits", [True, False])
+def test_the_digest_costs_the_same_queries_for_3_or_30_people(monkeypatch, fits):
+    """The digest ran one ranking query a person every hourly run (30 people, 30 rankings):
+    now a batch of people is ranked over opportunities read once, a few queries a batch."""
+    from core.models import SentReminder
+    from volunteering.services import reminders
+
+    if not fits:
+        monkeypatch.setattr(reminders, "DIGEST_MIN_FIT", 101)  # nothing fits: only the ranking
+    OpportunityFactory.create_batch(3, must=[skill("design")])
+    ProfileFactory.create_batch(3, monthly_digest=True, languages={"sr": 3}, skills=[skill("design")])
+    few = _digest_queries()
+    SentReminder.objects.all().delete()
+    ProfileFactory.create_batch(27, monthly_digest=True, languages={"sq": 4})
+    many = _digest_queries()
+    assert len(many) == len(few), "\n".join(many)
+    assert len(few) <= 8
+    assert SentReminder.objects.count() == (30 if fits else 0)
+
+
+def test_the_digest_goes_to_each_person_once_across_batches(monkeypatch):
+    from volunteering.services import reminders
+
+    monkeypatch.setattr(reminders, "DIGEST_BATCH", 2)
     OpportunityFactory()
+    people = ProfileFactory.create_batch(5, monthly_digest=True)
+    _clear()
+    december = datetime.date(2026, 12, 6)
+    assert reminders_send(today=december) == 5
+    assert sorted(EmailOutbox.objects.values_list("to", flat=True)) == sorted(p.user.email for p in people)
+    assert reminders_send(today=december) == 0
+    ProfileFactory(monthly_digest=True)  # joins mid-month: gets this month's, the others nothing
+    assert reminders_send(today=december + datetime.timedelta(days=1)) == 1
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            reminders._digests(TODAY())
-        return len(captured)
 
-    ProfileFactory.create_batch(2, monthly_digest=True, languages={"sr": 3})
-    few = queries()
-    ProfileFactory.create_batch(4, monthly_digest=True, languages={"sq": 4})
-    assert queries() - few <= 4
+def test_the_digest_is_in_the_recipients_language():
+    OpportunityFactory(title="Clean the river")
+    ProfileFactory(monthly_digest=True, user=UserFactory(preferred_language="sr-latn"))
+    ProfileFactory(monthly_digest=True, user=UserFactory(preferred_language="en"))
+    _clear()
+    assert reminders_send() == 2
+    serbian = EmailOutbox.objects.get(
+        to__in=User.objects.filter(preferred_language="sr-latn").values("email")
+    )
+    english = EmailOutbox.objects.get(to__in=User.objects.filter(preferred_language="en").values("email"))
+    assert "/sr-latn/" in serbian.body_text and "Clean the river" in serbian.body_text
+    assert "/en/" in english.body_text
+    assert "New opportunities this month that fit what you offer" in english.body_text
+
+
+def test_the_digest_picks_and_orders_as_the_ranking_does(monkeypatch):
+    """`best_for_many` scores in Python what `ranked_opportunities` scores in the database:
+    the same scores and the same order, for people who differ in every part of the score."""
+    from core.models import Municipality
+    from volunteering.selectors import matching
+
+    a, b, c = skill("design"), skill("writing"), skill("translation")
+    peje, prishtine = municipality("peje"), municipality("prishtine")
+    OpportunityFactory(
+        must=[a, b], nice=[c], municipality=peje, weekends=True, weekdays=False, evenings=False
+    )
+    OpportunityFactory(nice=[c], remote=True, municipality=None, languages=["sr", "en"], hours_per_week=10)
+    OpportunityFactory(kind="expert_request", expertise="law", must=[b], remote=True, languages=[])
+    OpportunityFactory(languages=[], deadline=None)
+    OpportunityFactory(must=[a], deadline=TODAY() + datetime.timedelta(days=2))
+    OpportunityFactory(must=[a], deadline=TODAY() + datetime.timedelta(days=2))
+    profiles = [
+        ProfileFactory(skills=[a, b, c], municipality=peje, weekends=True, work_mode="on_site"),
+        ProfileFactory(
+            skills=[c], municipality=None, work_mode="remote", utc_offset=-300, languages={"en": 3}
+        ),
+        ProfileFactory(skills=[b], expertise="law", utc_offset=300, languages={"sr": 1}, hours_per_week=12),
+        ProfileFactory(skills=[a], municipality=prishtine, weekdays=False, evenings=False),
+        ProfileFactory(
+            languages={}, work_mode="both", municipality=Municipality.objects.exclude(pk=peje.pk).last()
+        ),
+    ]
+    facts = matching.scoring_facts(matching.open_opportunities())
+    best = matching.best_for_many(
+        matching.VolunteerProfile.objects.filter(pk__in=[p.pk for p in profiles]).prefetch_related(
+            "skills", "languages"
+        ),
+        facts,
+        limit=10,
+        min_score=0,
+    )
+    for profile in profiles:
+        ranked = [(row.pk, round(row.score, 6)) for row in matching.ranked_opportunities(profile)]
+        ours = [(opportunity.pk, round(score, 6)) for opportunity, score in best[profile.pk]]
+        assert ours == ranked, profile

@@ -234,7 +234,14 @@ def test_hours_logged_confirmed_disputed_and_corrected():
 
 @pytest.mark.parametrize(
     ("hours", "days_ago", "field"),
-    [("0", 0, "hours"), ("-1", 0, "hours"), ("24.5", 0, "hours"), ("abc", 0, "hours"), ("2", -1, "date")],
+    [
+        ("0", 0, "hours"),
+        ("-1", 0, "hours"),
+        ("24.5", 0, "hours"),
+        ("abc", 0, "hours"),
+        ("NaN", 0, "hours"),
+        ("2", -1, "date"),
+    ],
 )
 def test_bad_hours_are_refused(hours, days_ago, field):
     eng, _editor, volunteer = engagement()

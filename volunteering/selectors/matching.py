@@ -249,6 +249,7 @@ def ranked_profiles(opportunity: Opportunity, *, needs: list | None = None) -> Q
 
 REST_MAX = W_HOURS + W_TIMES + W_LANGUAGE + W_EXPERTISE + W_ZONE  # all but skills and place
 SMALL_POOL = 3_000  # with this many people or fewer, the full ranking is as cheap as a tier
+MAX_CANDIDATES = 200  # the organisation's list stops at the best 200 (10 pages): no deep page
 EPSILON = 1e-6  # scores are sums of float fractions: "above the bound" means clearly above
 
 
@@ -299,16 +300,22 @@ def _tiers(opportunity: Opportunity, must_ids: list, nice_ids: list) -> list[tup
 
 def people_page(opportunity: Opportunity, number, per_page: int) -> Page:
     """Page `number` (as `Paginator.get_page`: junk gives page 1, past the end the last page)
-    of `ranked_profiles(opportunity)`: the same rows in the same order. Two queries (the
-    number of people, then the page) unless the page lies past what the bound can vouch for."""
+    of the best `MAX_CANDIDATES` of `ranked_profiles(opportunity)`: the same rows in the same
+    order. Two queries (the number of people, then the page) unless the page lies past what
+    the bound can vouch for; then one ranking of everyone, but cut at `MAX_CANDIDATES` rows
+    (a top-N sort), never a deep page's full sort."""
     try:
         number = max(1, int(number))
     except (TypeError, ValueError):
         number = 1
     total = _consenting().count()
-    number = min(number, max(1, -(-total // per_page)))
-    rows = people_window(opportunity, (number - 1) * per_page, per_page, total=total)
-    return Page(rows, number, KnownCountPaginator(rows, per_page, known_count=total))
+    listed = min(total, MAX_CANDIDATES)
+    number = min(number, max(1, -(-listed // per_page)))
+    offset = (number - 1) * per_page
+    rows = people_window(opportunity, offset, min(per_page, max(listed - offset, 0)), total=total)
+    page = Page(rows, number, KnownCountPaginator(rows, per_page, known_count=listed))
+    page.total_people = total  # the template says when only the best are listed
+    return page
 
 
 def people_window(opportunity: Opportunity, offset: int, limit: int, *, total: int | None = None) -> list:
@@ -422,6 +429,80 @@ def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = 
     )
     denominator = F("must_total") * 2 + F("nice_total")
     return _score(qs, skill_denominator=denominator).order_by("-score", "deadline", "-pk")
+
+
+# --- for many people at once: the monthly digest ------------------------------------------------
+
+
+def scoring_facts(queryset: QuerySet) -> list:
+    """`queryset`'s opportunities read once (three queries) for `best_for_many`."""
+    opportunities = queryset.select_related("organization").prefetch_related("skill_needs", "languages")
+    return [_OpportunityFacts(opportunity) for opportunity in opportunities]
+
+
+def best_for_many(profiles, opportunities: list, *, limit: int, min_score: float) -> dict[int, list]:
+    """For each of `profiles` (with `skills` and `languages` prefetched), the `limit` best of
+    `opportunities` (from `scoring_facts`) scoring at least `min_score`, as
+    [(opportunity, score)] in the order of `ranked_opportunities` (score, then deadline, then
+    newest): {profile pk: rows}. No query: the same score as `ranked_opportunities`, worked out
+    in Python, so ranking a batch of people costs nothing a person. Meant for a small set of
+    opportunities (the digest's new ones of a month)."""
+    best: dict[int, list] = {}
+    for profile in profiles:
+        scored = [(facts, _score_for(profile, facts)) for facts in opportunities]
+        scored = [(facts, score) for facts, score in scored if score >= min_score - EPSILON]
+        scored.sort(key=lambda pair: (-round(pair[1], 9), *pair[0].order))
+        best[profile.pk] = [(facts.opportunity, score) for facts, score in scored[:limit]]
+    return best
+
+
+class _OpportunityFacts:
+    """What the score reads of one opportunity, read once for everyone."""
+
+    def __init__(self, opportunity: Opportunity):
+        self.opportunity = opportunity
+        needs = list(opportunity.skill_needs.all())
+        self.must = {need.skill_id for need in needs if need.required}
+        self.nice = {need.skill_id for need in needs if not need.required}
+        self.languages = {row.language for row in opportunity.languages.all()}
+        self.times = {name for name in ("weekdays", "evenings", "weekends") if getattr(opportunity, name)}
+        # deadline ascending with no deadline last (as PostgreSQL orders NULLs), then newest
+        deadline = opportunity.deadline
+        self.order = (deadline is None, deadline or timezone.localdate(), -opportunity.pk)
+
+
+def _score_for(profile: VolunteerProfile, facts: _OpportunityFacts) -> float:
+    """`ranked_opportunities(profile)`'s score of one opportunity (see the weights above)."""
+    opp = facts.opportunity
+    skill_ids = {skill.pk for skill in profile.skills.all()}
+    if facts.must or facts.nice:
+        hit = 2 * len(facts.must & skill_ids) + len(facts.nice & skill_ids)
+        skills = float(hit) * W_SKILLS / float(2 * len(facts.must) + len(facts.nice))
+    else:
+        skills = float(W_SKILLS)
+    on_site = profile.work_mode in (WorkMode.ON_SITE, WorkMode.BOTH)
+    remote_ok = profile.work_mode in (WorkMode.REMOTE, WorkMode.BOTH)
+    same_place = bool(on_site and profile.municipality_id and opp.municipality_id == profile.municipality_id)
+    place = same_place or (remote_ok and opp.remote)
+    profile_times = {name for name in ("weekdays", "evenings", "weekends") if getattr(profile, name)}
+    times = not facts.times or bool(facts.times & profile_times)
+    spoken = {row.language for row in profile.languages.all() if row.level >= GOOD}
+    language = not facts.languages or bool(facts.languages & spoken)
+    expertise = opp.kind != "expert_request" or opp.expertise == (profile.expertise or "-")
+    if opp.remote:
+        zone_diff = abs(profile.utc_offset - KOSOVO_UTC_OFFSET)
+        zone = float(W_ZONE) if zone_diff <= 180 else (W_ZONE / 2 if zone_diff <= 360 else 0.0)
+    else:
+        zone = float(W_ZONE)
+    return (
+        skills
+        + place * W_PLACE
+        + (opp.hours_per_week <= profile.hours_per_week) * W_HOURS
+        + times * W_TIMES
+        + language * W_LANGUAGE
+        + expertise * W_EXPERTISE
+        + zone
+    )
 
 
 # --- the explanation -----------------------------------------------------------------------------

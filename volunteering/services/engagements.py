@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.permissions import require
@@ -35,9 +36,18 @@ def lock_entry(entry: HoursEntry) -> HoursEntry:
     )
 
 
+def _hours_text(hours: Decimal) -> str:
+    """Hours as the page's language writes them: 20, 2,5 in sq (`normalize()` alone wrote 20
+    as "2E+1")."""
+    exact = hours.to_integral_value() if hours == hours.to_integral_value() else hours.normalize()
+    return number_format(exact)
+
+
 def _clean_hours(engagement: Engagement, *, date, hours, description: str, exclude=None) -> Decimal:
     try:
         hours = Decimal(str(hours)).quantize(Decimal("0.01"))
+        if not hours.is_finite():  # "NaN" passes quantize, then no comparison takes it
+            raise InvalidOperation
     except (InvalidOperation, TypeError, ValueError):
         raise ValidationError({"hours": _("Enter the hours as a number, e.g. 2.5.")}) from None
     errors = {}
@@ -61,7 +71,7 @@ def _clean_hours(engagement: Engagement, *, date, hours, description: str, exclu
         if already + hours > MAX_HOURS_A_DAY:
             errors["hours"] = _(
                 "With the %(already)s hours already logged that day, this is more than 24."
-            ) % {"already": already.normalize()}
+            ) % {"already": _hours_text(already)}
     if errors:
         raise ValidationError(errors)
     return hours
@@ -74,6 +84,12 @@ def hours_log(*, actor, engagement: Engagement, date, hours, description: str) -
     if engagement.status != EngagementStatus.ACTIVE:
         raise ValidationError(_("Hours can be logged only on an active engagement."), code="not_active")
     hours = _clean_hours(engagement, date=date, hours=hours, description=description)
+    # The form sent twice (a double click): the engagement's row lock above orders the two,
+    # and the second finds the first's entry still waiting for confirmation.
+    if engagement.hours.filter(
+        date=date, hours=hours, description=description.strip()[:500], status=H.LOGGED
+    ).exists():
+        raise ValidationError(_("These hours are already logged for that day."), code="duplicate")
     return HoursEntry.objects.create(
         engagement=engagement, date=date, hours=hours, description=description.strip()[:500]
     )
