@@ -42,7 +42,7 @@ def _query(params: dict) -> dict:
     }
 
 
-def _refusal(params: dict) -> str:
+def _refusal(params: dict, fmt: str) -> str:
     """Why the report is not started: a year that is not one, a cohort not in the list (the
     reasons of the staff page's filters)."""
     errors = figures.parse_filters(_query(params))[1]

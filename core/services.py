@@ -60,7 +60,7 @@ def report_job_start(*, actor, kind: str, fmt: str, params=None, language: str |
         raise ReportRequestError(_("This report is not available in that format."))
     if not report.allowed_for(actor):
         raise PermissionDenied(_("You may not run this report."))
-    reason = report.refusal(report.clean_params(params)) if report.refusal else ""
+    reason = report.refusal(report.clean_params(params), fmt) if report.refusal else ""
     if reason:
         raise ReportRequestError(reason)
     if actor is None or not actor.is_authenticated:
