@@ -36,12 +36,23 @@ def _numbers(row: dict) -> list:
     ]
 
 
-def _filters(params: dict) -> figures.Filters:
-    """The report's year (this year when none is given or it is not a year) and cohort."""
-    query = {
+def _query(params: dict) -> dict:
+    return {
         name: params.get(name) if isinstance(params.get(name), str) else "" for name in ("year", "cohort")
     }
-    filters, _errors = figures.parse_filters(query)
+
+
+def _refusal(params: dict, fmt: str) -> str:
+    """Why the report is not started: a year that is not one, a cohort not in the list (the
+    reasons of the staff page's filters)."""
+    errors = figures.parse_filters(_query(params))[1]
+    return " ".join(str(message) for messages in errors.values() for message in messages)
+
+
+def _filters(params: dict) -> figures.Filters:
+    """The report's year (this year when none is given) and cohort; jobs queued before junk
+    was refused (`_refusal`) fall back to this year too."""
+    filters, _errors = figures.parse_filters(_query(params))
     return figures.Filters(year=filters.year or timezone.localdate().year, cohort=filters.cohort)
 
 
@@ -100,4 +111,5 @@ reports.register(
     formats=("pdf", "xlsx"),
     permission="academy.view_figures",
     params=("year", "cohort"),
+    refusal=_refusal,
 )

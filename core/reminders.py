@@ -49,9 +49,14 @@ def remind_once(*, kind: str, object_id: int, user, template: str, context: dict
     return True
 
 
-def already_sent(kind: str) -> set[tuple[int, int]]:
-    """(object_id, user_id) of every reminder of `kind` sent so far: one query per sweep."""
-    return set(SentReminder.objects.filter(kind=kind).values_list("object_id", "user_id"))
+def already_sent(kind: str, *, object_ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
+    """(object_id, user_id) of every reminder of `kind` sent so far: one query per sweep.
+    `object_ids`: only those objects' (a sweep about one period, e.g. today's digest, need not
+    read the rows of every earlier period)."""
+    rows = SentReminder.objects.filter(kind=kind)
+    if object_ids is not None:
+        rows = rows.filter(object_id__in=list(object_ids))
+    return set(rows.values_list("object_id", "user_id"))
 
 
 def sent_to(kind: str, object_id: int) -> QuerySet:

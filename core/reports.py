@@ -28,6 +28,10 @@ An app describes each report once, in its own `exports.py`, imported from its
 `columns` is a list, or a function `columns(params, user) -> list` for reports whose columns
 depend on the parameters (one column per question of a grant call, say).
 
+`refusal(params, fmt) -> str`, optional: the reason (translated) why these cleaned params (in
+format `fmt`) make no report, or "" when they do (say, a PDF of more rows than a PDF holds); `report_job_start` then refuses with it (a 400 on the export
+button's page) instead of queueing a job that would fall back to other data.
+
 `rows(params, user) -> (total, rows)`: `params` holds only the names declared in
 `params` (a str, or a list when a name came several times); `user` is who asked (scope
 rows to what they may see). `total` is the expected number of rows (for the progress
@@ -79,6 +83,7 @@ class Report:
     permission: str | None = None
     params: tuple[str, ...] = ()
     public: bool = False
+    refusal: Callable[[dict, str], str] | None = None
 
     def columns_for(self, params: dict, user) -> Sequence[str]:
         return self.columns(params, user) if callable(self.columns) else self.columns
@@ -120,6 +125,7 @@ def register(
     permission: str | None = None,
     params: Sequence[str] = (),
     public: bool = False,
+    refusal: Callable[[dict, str], str] | None = None,
 ) -> Report:
     """Make a report available under `kind`. Raises ImproperlyConfigured on a duplicate kind
     or a format without a writer in `core.exports`."""
@@ -137,6 +143,7 @@ def register(
         permission=permission,
         params=tuple(params),
         public=public,
+        refusal=refusal,
     )
     _registry[kind] = report
     return report

@@ -43,7 +43,8 @@ def _portal_language(language: str | None) -> str:
 def report_job_start(*, actor, kind: str, fmt: str, params=None, language: str | None = None) -> ReportJob:
     """Queue report `kind` in format `fmt` for `actor`.
 
-    Raises ReportRequestError (unknown kind, format not offered, too many jobs running)
+    Raises ReportRequestError (unknown kind, format not offered, params the report refuses,
+    too many jobs running)
     or PermissionDenied. The job is written in `language` (default: the active one).
     A visitor (`actor` None or anonymous) may run a public report: the job has no
     `requested_by`, an identical recent job is returned instead of a new one, and it is
@@ -59,6 +60,9 @@ def report_job_start(*, actor, kind: str, fmt: str, params=None, language: str |
         raise ReportRequestError(_("This report is not available in that format."))
     if not report.allowed_for(actor):
         raise PermissionDenied(_("You may not run this report."))
+    reason = report.refusal(report.clean_params(params), fmt) if report.refusal else ""
+    if reason:
+        raise ReportRequestError(reason)
     if actor is None or not actor.is_authenticated:
         return _visitor_job_start(report, fmt, params, language)
     with transaction.atomic():

@@ -8,6 +8,9 @@ from core import reports
 from dialogue import selectors
 
 CONSULTATION_REPORT = "dialogue.consultation_comments"
+# A PDF is laid out whole in memory (core.exports.write_pdf), and a comment holds up to 3,000
+# characters: past this many comments the report is offered as XLSX only (written as a stream).
+PDF_MAX_COMMENTS = 1000
 
 
 def _consultation(params: dict):
@@ -16,6 +19,22 @@ def _consultation(params: dict):
     if not raw or not str(raw).isdigit() or len(str(raw)) > 11:
         return None
     return selectors.consultation_detail(int(raw))
+
+
+def _refusal(params: dict, fmt: str) -> str:
+    """A PDF of more than PDF_MAX_COMMENTS comments is refused with the way out (XLSX)."""
+    if fmt != "pdf":
+        return ""
+    consultation = _consultation(params)
+    if consultation is None:
+        return ""
+    count = selectors.consultation_report_comments(consultation).count()
+    if count <= PDF_MAX_COMMENTS:
+        return ""
+    return gettext(
+        "This consultation has %(count)s comments, more than a PDF report holds (%(max)s). "
+        "Download the XLSX report instead."
+    ) % {"count": count, "max": PDF_MAX_COMMENTS}
 
 
 def consultation_comment_rows(params: dict, user=None):
@@ -64,4 +83,5 @@ reports.register(
     formats=("pdf", "xlsx"),
     permission="dialogue.manage_consultations",
     params=("consultation",),
+    refusal=_refusal,
 )

@@ -1,7 +1,10 @@
 """An event's date, time and place written out in full in the active language (emails, the
-digest): "Tuesday, 15 December 2026, 10:00–12:00, Prishtina, Municipal Hall"."""
+digest): "Tuesday, 15 December 2026, 10:00–12:00, Prishtina, Municipal Hall".
 
-BELGRADE = "Europe/Belgrade"
+Not a copy of the kernel: the formats per language (config/formats, Django's `date_format`)
+have no date with its weekday, which an invitation needs; the zone is core.calendar's."""
+
+from core.calendar import BELGRADE
 
 
 def event_when_in_full(event) -> str:

@@ -1,5 +1,8 @@
 """A session's materials: files (checked by content and size, core.validators; kept in private
-storage) and links, added by the session's facilitator (or the cohort's) and staff."""
+storage) and links, added by the session's facilitator (or the cohort's) and staff.
+
+The file checks and the removal of a stored file are shared with the CSO trainings' materials
+(`academy.services.trainings`): `checked_file`, `delete_after_commit`."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +22,24 @@ MAX_PER_SESSION = 30
 
 def _original_name(upload) -> str:
     return (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
+
+
+def checked_file(upload, *, message: str) -> tuple[str, str]:
+    """(type, name) of an uploaded material: its type judged from its content, at most
+    MAX_BYTES (core.validators; errors keyed "file", `message` for a type not taken), and
+    the name it was sent with, without any folder."""
+    kind = validate_document_upload(upload, allowed=MATERIAL_TYPES, message=message, max_bytes=MAX_BYTES)
+    return kind, _original_name(upload)
+
+
+def delete_after_commit(material) -> None:
+    """Delete `material`'s row now and its stored file once the transaction commits (a
+    rollback keeps both)."""
+    stored = material.file.name if material.file else ""
+    storage = material.file.storage
+    material.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
 
 
 @transaction.atomic
@@ -44,13 +65,10 @@ def material_add(*, actor, session: Session, title: str, upload=None, link: str 
         raise ValidationError(errors)
     material = SessionMaterial(session=session, title=title[:200], link=link, added_by=actor)
     if upload:
-        kind = validate_document_upload(
+        kind, material.original_name = checked_file(
             upload,
-            allowed=MATERIAL_TYPES,
             message=_("Upload a PDF, Word (DOCX), OpenDocument (ODT), Excel (XLSX), JPEG or PNG file."),
-            max_bytes=MAX_BYTES,
         )
-        material.original_name = _original_name(upload)
         material.size = upload.size
         material.file_type = kind
         upload.seek(0)
@@ -62,8 +80,4 @@ def material_add(*, actor, session: Session, title: str, upload=None, link: str 
 @transaction.atomic
 def material_remove(*, actor, material: SessionMaterial) -> None:
     require(actor, "academy.manage_materials", material.session)
-    stored = material.file.name if material.file else ""
-    storage = material.file.storage
-    material.delete()
-    if stored:
-        transaction.on_commit(lambda: storage.delete(stored))
+    delete_after_commit(material)

@@ -19,19 +19,10 @@ from academy.models import (
     TrainingRegistration,
 )
 from academy.rules import forget_trainings
+from academy.services import materials
 from academy.services.common import require
-from core import validators
 from organizations.selectors import organizations_editable_by
 
-MATERIAL_MAX_BYTES = 20 * 1024 * 1024
-MATERIAL_TYPES = (
-    validators.PDF,
-    validators.DOCX,
-    validators.XLSX,
-    validators.ODT,
-    validators.PNG,
-    validators.JPEG,
-)
 MAX_ATTENDEES_PER_ORGANIZATION = 50
 TRAINING_FIELDS = (
     "topic",
@@ -101,13 +92,9 @@ def training_save(*, actor, data: dict, training: Training | None = None) -> Tra
 def material_add(*, actor, training: Training, upload, title: str = "") -> TrainingMaterial:
     """A file of the training, checked by its content (core.validators), kept private."""
     require(actor, "academy.manage_trainings")
-    kind = validators.validate_document_upload(
-        upload,
-        allowed=MATERIAL_TYPES,
-        message=_("Upload a PDF, Word, Excel, OpenDocument text, PNG or JPEG file."),
-        max_bytes=MATERIAL_MAX_BYTES,
+    kind, name = materials.checked_file(
+        upload, message=_("Upload a PDF, Word, Excel, OpenDocument text, PNG or JPEG file.")
     )
-    name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:255]
     return TrainingMaterial.objects.create(
         training=training,
         title=(title or "").strip()[:200] or name[:200],
@@ -124,8 +111,7 @@ def material_remove(*, actor, training: Training, material_id) -> None:
     material = TrainingMaterial.objects.filter(training=training, pk=_int(material_id)).first()
     if material is None:
         raise ValidationError(_("Choose from the list."), code="invalid_choice")
-    material.file.delete(save=False)
-    material.delete()
+    materials.delete_after_commit(material)
 
 
 def _int(value) -> int:

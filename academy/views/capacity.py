@@ -155,7 +155,7 @@ def community_map(request, pk, organization):
 MAP_EDITOR = {
     "load": load_organization,
     "pass_as": "organization",
-    "message": _("Only the organisation's owners and editors change its community map."),
+    "message": gettext_lazy("Only the organisation's owners and editors change its community map."),
 }
 
 

@@ -1,5 +1,8 @@
 """A session's materials: the cohort's participants, facilitators, mentors and staff see and
-download them (anyone else: 404); the facilitator and staff add files and links."""
+download them (anyone else: 404); the facilitator and staff add files and links.
+
+`material_added` and `material_file` are the add form's POST and the download of a stored
+material, shared with the CSO trainings' materials (`academy.views.trainings`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +19,30 @@ from academy.views.common import load_material, load_session
 from core.forms import add_service_errors
 from core.permissions import permission
 from core.private_files import file_response
+
+
+def material_added(request, form, add) -> bool:
+    """The add form's POST: True when the form is valid and `add(cleaned_data)` (a service)
+    took it, with the message said; False with the errors on `form` (the page is shown again
+    with them, a 400)."""
+    if not form.is_valid():
+        return False
+    try:
+        add(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    messages.success(request, _("The material was added."))
+    return True
+
+
+def material_file(material):
+    """A stored material's file (private; its checked type, core.private_files)."""
+    return file_response(
+        material.file,
+        filename=material.original_name or f"material.{material.file_type}",
+        file_type=material.file_type,
+    )
 
 
 def _page(request, session, form=None, status=200):
@@ -42,20 +69,18 @@ def session_materials(request, pk, session):
     if not request.user.has_perm("academy.manage_materials", session):
         raise Http404
     form = MaterialForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            materials.material_add(
-                actor=request.user,
-                session=session,
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data.get("file"),
-                link=form.cleaned_data.get("link", ""),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The material was added."))
-            return redirect("academy:materials", pk=session.pk)
+
+    def add(data):
+        materials.material_add(
+            actor=request.user,
+            session=session,
+            title=data["title"],
+            upload=data.get("file"),
+            link=data.get("link", ""),
+        )
+
+    if material_added(request, form, add):
+        return redirect("academy:materials", pk=session.pk)
     return _page(request, session, form=form, status=400)
 
 
@@ -67,11 +92,7 @@ def session_materials(request, pk, session):
 def material_download(request, pk, material):
     if material.link:
         return redirect(material.link)
-    return file_response(
-        material.file,
-        filename=material.original_name or f"material.{material.file_type}",
-        file_type=material.file_type,
-    )
+    return material_file(material)
 
 
 @permission(

@@ -18,9 +18,9 @@ from academy.forms import FeedbackForm, TrainingForm, TrainingMaterialForm
 from academy.models import SelfAssessment, TrainingFeedback, TrainingRegistration
 from academy.services import trainings as service
 from academy.views.common import _pk, error_status, load_training, refusal
+from academy.views.materials import material_added, material_file
 from core.forms import add_service_errors
 from core.permissions import permission, public, signed_in, staff_page
-from core.private_files import file_response
 from organizations.selectors import organizations_editable_by
 
 PAGE_SIZE = 20
@@ -219,7 +219,7 @@ def material_download(request, pk, material_pk, training):
     material = training.materials.filter(pk=_pk(material_pk)).first()
     if material is None:
         raise Http404
-    return file_response(material.file, filename=material.original_name, file_type=material.file_type)
+    return material_file(material)
 
 
 @signed_in
@@ -352,19 +352,12 @@ def staff_training(request, pk, training):
 @require_POST
 def staff_material_add(request, pk, training):
     form = TrainingMaterialForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            service.material_add(
-                actor=request.user,
-                training=training,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The material was added."))
-            return redirect("academy:staff_training", pk=training.pk)
+
+    def add(data):
+        service.material_add(actor=request.user, training=training, upload=data["file"], title=data["title"])
+
+    if material_added(request, form, add):
+        return redirect("academy:staff_training", pk=training.pk)
     return _staff_page(request, training, material_form=form, status=400)
 
 

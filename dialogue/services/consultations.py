@@ -5,6 +5,7 @@ every comment (accepted / partly accepted / rejected, with a reason), and may ed
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -20,7 +21,8 @@ K = ConsultationStatus
 COMMENT_MAX_LENGTH = 3000
 REASON_MAX_LENGTH = 3000
 # At most this many comments by one person in RATE_WINDOW (all consultations together): a
-# flood guard counted in the database, so it holds with or without a cache.
+# flood guard counted in the database (exact, and it holds with or without a cache, unlike
+# core.ratelimit's per-address page counter, which fails open), under a lock of the author's row.
 RATE_MAX_COMMENTS = 10
 RATE_WINDOW = timedelta(minutes=10)
 
@@ -198,6 +200,11 @@ def _clean_text(text: str, *, max_length: int, empty_message: str, long_message:
     return text
 
 
+def recent_comment_count(actor, now) -> int:
+    """How many comments `actor` sent in the RATE_WINDOW before `now` (every consultation)."""
+    return ConsultationComment.objects.filter(author=actor, created_at__gte=now - RATE_WINDOW).count()
+
+
 def comment_create(*, section: ConsultationSection, actor, body: str, now=None) -> ConsultationComment:
     """A comment on a section of a consultation that is open now."""
     require(actor, "dialogue.comment_on_consultation", section.consultation)
@@ -209,11 +216,13 @@ def comment_create(*, section: ConsultationSection, actor, body: str, now=None) 
     )
     now = now or timezone.now()
     with transaction.atomic():
+        # Lock order: the author's row first (it serialises one person's comments on every
+        # consultation, which the rate limit counts together), then the consultation's.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
         consultation = Consultation.objects.select_for_update().get(pk=section.consultation_id)
         if not consultation.accepting_comments(now):
             raise ValidationError(_("This consultation is not open for comments."), code="not_open")
-        recent = ConsultationComment.objects.filter(author=actor, created_at__gte=now - RATE_WINDOW).count()
-        if recent >= RATE_MAX_COMMENTS:
+        if recent_comment_count(actor, now) >= RATE_MAX_COMMENTS:
             raise TooManyComments(
                 _("You have sent many comments in a short time. Please wait a few minutes."),
                 code="rate_limited",

@@ -6,9 +6,10 @@ period (the day's ordinal, or its week's Monday's), so a second run — even a c
 sends nothing. The changes listed are those since the person's last digest (`since`), up to
 the start of this run.
 
-Bounded work: one query for the people due, one for their follows, a few per followable kind
+Bounded work: one query for who already had this period's digest (this period's rows only,
+not every earlier day's), one for the people due, one for their follows, a few per followable kind
 for all their ids together (never per followed object), then the reminder's own writes per
-person emailed.
+person emailed (its row and its outbox email, in one transaction, so that each goes once).
 """
 
 import datetime
@@ -84,7 +85,7 @@ def digests_send(*, frequency: str, now=None) -> int:
     if frequency == DigestFrequency.WEEKLY and today.weekday() != 0:
         return 0
     kind, key = REMINDER_KIND[frequency], period_key(frequency, today)
-    sent = {user_id for object_id, user_id in already_sent(kind) if object_id == key}
+    sent = {user_id for _object_id, user_id in already_sent(kind, object_ids=[key])}
     subscriptions = list(
         DigestSubscription.objects.filter(frequency=frequency, user__is_active=True)
         .exclude(user_id__in=sent)

@@ -1,14 +1,33 @@
 // CEA Portal — progressive enhancement only; every page works without JavaScript.
-document.addEventListener("htmx:responseError", function (evt) {
-  var box = document.getElementById("htmx-error");
-  if (!box) { return; }
-  // A refusal sent as plain text (a translated sentence) is shown as it is.
-  var xhr = evt.detail && evt.detail.xhr;
-  if (xhr && /^text\/plain/.test(xhr.getResponseHeader("Content-Type") || "") && xhr.responseText) {
-    box.textContent = xhr.responseText.slice(0, 500);
+// The page's #htmx-error box tells the outcome of the latest htmx request only: a refusal
+// sent as plain text (a translated sentence) is shown as it is, any other failure the box's
+// own message (never an earlier refusal's sentence), and a request that succeeds hides it.
+(function () {
+  function box() {
+    var el = document.getElementById("htmx-error");
+    if (el && el.dataset.defaultText === undefined) { el.dataset.defaultText = el.textContent; }
+    return el;
   }
-  box.hidden = false;
-});
+  function show(text) {
+    var el = box();
+    if (!el) { return; }
+    el.textContent = text || el.dataset.defaultText;
+    el.hidden = false;
+  }
+  document.addEventListener("htmx:responseError", function (evt) {
+    var xhr = evt.detail && evt.detail.xhr;
+    var plain = xhr && /^text\/plain/.test(xhr.getResponseHeader("Content-Type") || "");
+    show(plain ? (xhr.responseText || "").slice(0, 500) : "");
+  });
+  document.addEventListener("htmx:sendError", function () { show(""); });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var el = box();
+    if (el && evt.detail && evt.detail.successful) {
+      el.hidden = true;
+      el.textContent = el.dataset.defaultText;
+    }
+  });
+})();
 
 // An amount as the page writes it (core.money: "1.554.050,00 €" in sq and sr-Latn,
 // "€1,554,050.00" in en); the format comes from <body data-money-*>. `sign` false: no €.

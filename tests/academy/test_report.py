@@ -1,10 +1,12 @@
 """The yearly academy report: built in the background (core.reports) as XLSX and PDF, for staff."""
 
 import io
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
 from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
 
 from core import reports
 from core import services as core_services
@@ -56,8 +58,41 @@ def test_the_xlsx_holds_the_figures_of_the_year(private_media, django_capture_on
 
 def test_the_pdf_is_built(private_media, django_capture_on_commit_callbacks):
     figures_world.build()
-    data = _build("pdf", {"year": "2024", "cohort": "junk"}, django_capture_on_commit_callbacks)
+    data = _build("pdf", {"year": "2024"}, django_capture_on_commit_callbacks)
     assert data.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"year": "abc"},
+        {"year": "99999"},
+        {"year": "-1"},
+        {"year": "0"},
+        {"year": "1999"},
+        {"year": "2024", "cohort": "junk"},
+        {"year": "2024", "cohort": "999999"},
+    ],
+)
+def test_junk_filters_are_refused_with_the_reason_and_start_no_job(client, english, params):
+    """The report asked for with a year that is not one (or a cohort not in the list) is a
+    400 that says why, not the report of this year under another name."""
+    client.force_login(StaffFactory())
+    response = client.post(
+        "/en/reports/start/",
+        {"kind": KIND, "format": "xlsx", "params": urlencode(params)},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "A year between 2000 and 2100." in page or "Choose a cohort from the list." in page
+    assert not ReportJob.objects.exists()
+
+
+def test_without_a_year_it_is_this_years_report(client, private_media, django_capture_on_commit_callbacks):
+    for params in ({}, {"year": ""}):
+        data = _build("xlsx", params, django_capture_on_commit_callbacks)
+        totals = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))[1]
+        assert totals[1] == str(timezone.localdate().year)
 
 
 def test_only_staff_may_build_it():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from academy.models import Training, TrainingAttendee, TrainingFeedback, TrainingRegistration
 from academy.services import trainings as service
 from organizations.models import Membership
+from tests.academy.training_factories import PDF as READABLE_PDF
 from tests.academy.training_factories import make_training, organization_with, register
 from tests.factories import StaffFactory, UserFactory, member_of
 
@@ -207,6 +208,42 @@ def test_materials_are_checked_by_content(settings, tmp_path):
         )
     assert exc.value.message_dict["file"]
     assert not training.materials.exists()
+
+
+def test_training_materials_share_the_session_materials_file_handling(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """One helper for both kinds of material (academy.services.materials): the name without
+    the sender's folders (also a Windows path), and the stored file removed only once the
+    removal commits (a rollback keeps it)."""
+    from django.db import transaction
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    staff = StaffFactory()
+    training = make_training()
+    material = service.material_add(
+        actor=staff, training=training, upload=SimpleUploadedFile("C:\\Users\\arta\\slides.pdf", READABLE_PDF)
+    )
+    assert material.original_name == "slides.pdf" and material.title == "slides.pdf"
+    stored = material.file.name
+    storage = material.file.storage
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        service.material_remove(actor=staff, training=training, material_id=material.pk)
+        raise Undo
+    assert storage.exists(stored) and training.materials.filter(pk=material.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        service.material_remove(actor=staff, training=training, material_id=material.pk)
+    assert not storage.exists(stored) and not training.materials.exists()
 
 
 def test_training_dates_and_places_are_checked():

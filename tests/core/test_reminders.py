@@ -45,6 +45,8 @@ def test_a_reminder_goes_once(sent):
     assert sent == [(TEMPLATE, user)] and EmailOutbox.objects.count() == 1
     assert reminders.already_sent("core.test") == {(7, user.pk)}
     assert reminders.already_sent("other.kind") == set()
+    assert reminders.already_sent("core.test", object_ids=[7, 8]) == {(7, user.pk)}
+    assert reminders.already_sent("core.test", object_ids=[8]) == set()
 
 
 def test_another_object_or_person_or_kind_is_another_reminder():

@@ -38,3 +38,27 @@ def test_the_rate_limit_holds_under_concurrent_comments(monkeypatch):
     )
     assert ConsultationComment.objects.filter(author=user).count() == 2
     assert all(e is None or isinstance(e, services.TooManyComments) for e in errors)
+
+
+def test_the_rate_limit_holds_under_concurrent_comments_on_different_consultations(monkeypatch):
+    """The limit counts one person's comments on every consultation together, so one
+    consultation's row lock is not enough: the person's own row serialises their comments.
+    The count is slowed down so that, unserialised, every racer would see none yet."""
+    import time
+
+    monkeypatch.setattr(services, "RATE_MAX_COMMENTS", 2)
+    original = services.recent_comment_count
+
+    def slow(actor, now):
+        value = original(actor, now)
+        time.sleep(0.2)
+        return value
+
+    monkeypatch.setattr(services, "recent_comment_count", slow)
+    sections = [consultation_section(ConsultationFactory()) for _ in range(5)]
+    user = factories.UserFactory()
+    _results, errors = race(
+        *(lambda s=s: services.comment_create(section=s, actor=user, body="c") for s in sections)
+    )
+    assert ConsultationComment.objects.filter(author=user).count() == 2
+    assert all(e is None or isinstance(e, services.TooManyComments) for e in errors), errors

@@ -288,6 +288,30 @@ def test_report_lists_comments_and_answers_per_section(
     assert late.pk
 
 
+def test_a_pdf_of_too_many_comments_is_refused_with_the_way_out(
+    staff, english, private_media, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The PDF is laid out whole in memory: past PDF_MAX_COMMENTS comments it is refused (a
+    400 on the page, saying to take the XLSX), and the XLSX, written as a stream, still goes."""
+    from core.models import ReportJob
+    from core.services import ReportRequestError, report_job_start
+    from dialogue import exports
+
+    monkeypatch.setattr(exports, "PDF_MAX_COMMENTS", 2)
+    consultation = ConsultationFactory()
+    section = consultation_section(consultation)
+    for n in range(3):
+        consultation_comment(section, body=f"Comment {n}")
+    params = {"consultation": str(consultation.pk)}
+    with pytest.raises(ReportRequestError, match="has 3 comments, more than a PDF report holds"):
+        report_job_start(actor=staff, kind=exports.CONSULTATION_REPORT, fmt="pdf", params=params)
+    assert not ReportJob.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = report_job_start(actor=staff, kind=exports.CONSULTATION_REPORT, fmt="xlsx", params=params)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE and job.rows_done == 3
+
+
 def test_report_refused_to_non_staff_and_empty_for_junk():
     from core.services import report_job_start
     from dialogue.exports import consultation_comment_rows

@@ -355,6 +355,62 @@ def test_digest_queries_do_not_grow_with_what_is_followed(followed, django_asser
     assert len(_mails()) == 2
 
 
+def test_digest_reads_only_this_periods_reminders(followed, django_assert_max_num_queries):
+    """Who already had today's digest is read for today only: the rows of earlier days (one a
+    person a day, for ever) are not loaded on every run."""
+    person = _person()
+    _subscribe(person, followed)
+    kind = digests.REMINDER_KIND["daily"]
+    today = timezone.localdate()
+    SentReminder.objects.bulk_create(
+        SentReminder(kind=kind, object_id=(today - timedelta(days=d)).toordinal(), user=person)
+        for d in range(1, 31)
+    )
+    _changes(followed)
+    with django_assert_max_num_queries(40) as run:
+        assert digests.digests_send(frequency="daily", now=timezone.now()) == 1
+    reads = [
+        q["sql"]
+        for q in run.captured_queries
+        if q["sql"].startswith('SELECT "core_sentreminder"."object_id"')
+    ]
+    assert len(reads) == 1 and str(today.toordinal()) in reads[0], reads
+
+
+def test_digest_reads_do_not_grow_with_the_people(followed, django_assert_max_num_queries):
+    """The reads are one batch for everyone due; each person emailed costs only the writes of
+    their reminder and outbox email (one transaction each, so that each goes once)."""
+
+    def people(n):
+        for _ in range(n):
+            person = _person()
+            event = EventFactory(organization=followed["org"])
+            services.follow(user=person, kind="event", object_id=event.pk)
+            services.follow(user=person, kind="organization", object_id=followed["org"].pk)
+            services.digest_set(user=person, frequency="daily")
+            _since(person, timezone.now() - timedelta(hours=1))
+            Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
+
+    def reads(run):
+        # remind_once's own get_or_create reads the row it is about to insert
+        return [
+            q["sql"]
+            for q in run.captured_queries
+            if q["sql"].startswith("SELECT") and '"core_sentreminder"."id"' not in q["sql"]
+        ]
+
+    people(2)
+    day = timezone.now()
+    with django_assert_max_num_queries(60) as two:
+        assert digests.digests_send(frequency="daily", now=day) == 2
+    people(6)
+    with django_assert_max_num_queries(80) as eight:
+        assert digests.digests_send(frequency="daily", now=day + timedelta(days=1)) == 8
+    assert len(reads(eight)) == len(reads(two))
+    per_person = (len(eight.captured_queries) - len(two.captured_queries)) / 6
+    assert per_person <= 7  # savepoints, the reminder's get_or_create, the outbox row
+
+
 def test_existing_event_emails_write_the_event_in_full(english):
     from dialogue.services import registrations
 

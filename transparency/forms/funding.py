@@ -2,6 +2,7 @@
 `transparency.funding` and `transparency.strategy`."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import tabular
@@ -18,17 +19,23 @@ from transparency.services.strategy import COMMENT_MAX_LENGTH
 SELECT = {"class": "form-select"}
 
 
+def _filled(message, **values) -> str:
+    """`message % values`, translated when shown (a lazy message `%` values at import time is
+    text in the language of whoever imported the module first)."""
+    return lazy(lambda: str(message) % values, str)()
+
+
 class FundingImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
-        help_text=_(
-            "One grant a row, with the columns: %(columns)s. At most %(rows)s rows. "
-            "CSV files must be saved as UTF-8."
-        )
-        % {
-            "columns": ", ".join(funding_services.IMPORT_COLUMNS),
-            "rows": f"{funding_services.IMPORT_MAX_ROWS:,}",
-        },
+        help_text=_filled(
+            _(
+                "One grant a row, with the columns: %(columns)s. At most %(rows)s rows. "
+                "CSV files must be saved as UTF-8."
+            ),
+            columns=", ".join(funding_services.IMPORT_COLUMNS),
+            rows=f"{funding_services.IMPORT_MAX_ROWS:,}",
+        ),
         widget=forms.ClearableFileInput(
             attrs={
                 "class": "form-control",
@@ -175,8 +182,9 @@ class MeasureCommentForm(forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         strip=True,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 5, "maxlength": COMMENT_MAX_LENGTH}),
-        help_text=_("At most %(max)d characters. Comments appear after moderation.")
-        % {"max": COMMENT_MAX_LENGTH},
+        help_text=_filled(
+            _("At most %(max)d characters. Comments appear after moderation."), max=COMMENT_MAX_LENGTH
+        ),
     )
     organization = forms.ModelChoiceField(
         label=_("Comment on behalf of"),
