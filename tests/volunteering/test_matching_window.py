@@ -19,6 +19,27 @@ from volunteering.selectors import matching
 
 pytestmark = pytest.mark.django_db
 
+# The annotations a ranked row carries: what `explain` reads, and the score.
+PARTS = (
+    "must_total",
+    "nice_total",
+    "must_hit",
+    "nice_hit",
+    "same_municipality",
+    "remote_fit",
+    "place_ok",
+    "hours_ok",
+    "times_ok",
+    "language_ok",
+    "spoken_language",
+    "expertise_ok",
+    "zone_points",
+    "zone_diff",
+    "is_remote_opportunity",
+    "is_expert",
+    "score",
+)
+
 
 @pytest.fixture
 def opportunities():
@@ -67,8 +88,8 @@ def test_every_page_is_the_full_rankings_page(opportunities, per_page):
             assert [o.pk for o in page.object_list] == [o.pk for o in expected], (profile.pk, number)
             assert (page.number, page.paginator.count) == (shown, len(everyone))
             for row, full in zip(page.object_list, expected, strict=True):
-                assert {part: getattr(row, part) for part in matching.PARTS} == {
-                    part: getattr(full, part) for part in matching.PARTS
+                assert {part: getattr(row, part) for part in PARTS} == {
+                    part: getattr(full, part) for part in PARTS
                 }
                 with translation.override("en"):
                     assert matching.explain(row) == matching.explain(full)

@@ -349,28 +349,6 @@ def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = 
     return _ranked_opportunities(profile, queryset).select_related("organization", "municipality", "cause")
 
 
-# The annotations a ranked row carries: what `explain` reads, and the score.
-PARTS = (
-    "must_total",
-    "nice_total",
-    "must_hit",
-    "nice_hit",
-    "same_municipality",
-    "remote_fit",
-    "place_ok",
-    "hours_ok",
-    "times_ok",
-    "language_ok",
-    "spoken_language",
-    "expertise_ok",
-    "zone_points",
-    "zone_diff",
-    "is_remote_opportunity",
-    "is_expert",
-    "score",
-)
-
-
 def opportunities_page(profile: VolunteerProfile, number, per_page: int) -> Page:
     """Page `number` (as `Paginator.get_page`: junk gives page 1, past the end the last page)
     of `ranked_opportunities(profile)`: the same rows in the same order, with their parts."""
@@ -388,24 +366,40 @@ def opportunities_window(
     profile: VolunteerProfile, offset: int, limit: int, *, queryset: QuerySet | None = None
 ) -> list:
     """`ranked_opportunities(profile, queryset)[offset:offset + limit]` in two queries: the
-    ranking reads only the ranking's columns (ids, parts and score, one narrow row each, as
-    hand-written SQL would), then the page's opportunities are fetched by id with their
-    organisation, municipality and cause, and given their parts, in the ranking's order."""
+    ranking reads and returns only ids and scores (one narrow row each, as hand-written SQL
+    would: the parts of every open opportunity's score are not carried through the sort),
+    then the page's opportunities are fetched by id with their organisation, municipality,
+    cause and the parts `explain` reads (the skill needs of those ids only), in the
+    ranking's order."""
     if offset > MAX_OFFSET:
         return []
-    ranked = list(_ranked_opportunities(profile, queryset).values("pk", *PARTS)[offset : offset + limit])
-    found = (
-        Opportunity.objects.select_related("organization", "municipality", "cause")
-        .order_by()
-        .in_bulk([part["pk"] for part in ranked])
+    ranked = _ranked_opportunities(profile, queryset)
+    ids = [pk for pk, _score in ranked.values_list("pk", "score")[offset : offset + limit]]
+    if not ids:
+        return []
+    found = {
+        row.pk: row
+        for row in _restricted(ranked, ids).select_related("organization", "municipality", "cause")
+    }
+    return [found[pk] for pk in ids if pk in found]  # one closed in between is left out
+
+
+NEEDS_ALIAS = "volunteering_needs_fit"
+
+
+def _restricted(ranked: QuerySet, ids: list) -> QuerySet:
+    """`ranked` (annotated by `_ranked_opportunities`) for the opportunities `ids` only, its
+    grouped skill needs counted for those ids only (not for every opportunity)."""
+    qs = ranked.filter(pk__in=ids).order_by()  # the caller puts them in the ranking's order
+    join = qs.query.alias_map[NEEDS_ALIAS]  # the clone's own map: `ranked` keeps its join
+    qs.query.alias_map[NEEDS_ALIAS] = _JoinGrouped(
+        join.subquery.filter(opportunity_id__in=ids),
+        join.key,
+        join.parent_alias,
+        join.table_alias,
+        join.table_name,
     )
-    rows = []
-    for parts in ranked:
-        row = found.get(parts.pop("pk"))
-        if row is not None:  # deleted between the two queries
-            row.__dict__.update(parts)
-            rows.append(row)
-    return rows
+    return qs
 
 
 def _ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None) -> QuerySet:
@@ -440,9 +434,7 @@ def _ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None) 
         )
     )
     counts = ("must_total", "nice_total", "must_hit", "nice_hit")
-    qs = _join_grouped(
-        qs, needs, "opportunity_id", "volunteering_needs_fit", {name: IntegerField() for name in counts}
-    )
+    qs = _join_grouped(qs, needs, "opportunity_id", NEEDS_ALIAS, {name: IntegerField() for name in counts})
     qs = qs.annotate(**{name: Coalesce(F(f"_{name}"), 0) for name in counts})
     on_site = profile.work_mode in (WorkMode.ON_SITE, WorkMode.BOTH)
     remote_ok = profile.work_mode in (WorkMode.REMOTE, WorkMode.BOTH)
