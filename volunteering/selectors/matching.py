@@ -319,14 +319,25 @@ def people_window(opportunity: Opportunity, offset: int, limit: int, *, total: i
         return []
     needs = list(opportunity.skill_needs.values_list("skill_id", "required"))
     ranked = ranked_profiles(opportunity, needs=needs)
+    # Ranked as ids and scores (narrow rows through the sort); the page's people come after.
+    scores = ranked.values_list("pk", "score")
     if total is None or total > SMALL_POOL:
         must_ids = [pk for pk, required in needs if required]
         nice_ids = [pk for pk, required in needs if not required]
         for candidates, bound in _tiers(opportunity, must_ids, nice_ids):
-            rows = list(ranked.filter(candidates)[offset : offset + limit])
-            if len(rows) == limit and rows[-1].score > bound + EPSILON:
-                return rows
-    return list(ranked[offset : offset + limit])
+            top = list(scores.filter(candidates)[offset : offset + limit])
+            if len(top) == limit and top[-1][1] > bound + EPSILON:
+                return _by_id(ranked, [pk for pk, _score in top])
+    return _by_id(ranked, [pk for pk, _score in scores[offset : offset + limit]])
+
+
+def _by_id(ranked: QuerySet, ids: list) -> list:
+    """The rows of `ranked` (with their relations and parts) whose ids are `ids`, in that order
+    (one gone in between is left out)."""
+    if not ids:
+        return []
+    found = {row.pk: row for row in ranked.filter(pk__in=ids).order_by()}
+    return [found[pk] for pk in ids if pk in found]
 
 
 # --- for a person: open opportunities ranked ----------------------------------------------------
@@ -375,22 +386,16 @@ def opportunities_window(
         return []
     ranked = _ranked_opportunities(profile, queryset)
     ids = [pk for pk, _score in ranked.values_list("pk", "score")[offset : offset + limit]]
-    if not ids:
-        return []
-    found = {
-        row.pk: row
-        for row in _restricted(ranked, ids).select_related("organization", "municipality", "cause")
-    }
-    return [found[pk] for pk in ids if pk in found]  # one closed in between is left out
+    return _by_id(_restricted(ranked, ids).select_related("organization", "municipality", "cause"), ids)
 
 
 NEEDS_ALIAS = "volunteering_needs_fit"
 
 
 def _restricted(ranked: QuerySet, ids: list) -> QuerySet:
-    """`ranked` (annotated by `_ranked_opportunities`) for the opportunities `ids` only, its
-    grouped skill needs counted for those ids only (not for every opportunity)."""
-    qs = ranked.filter(pk__in=ids).order_by()  # the caller puts them in the ranking's order
+    """`ranked` (annotated by `_ranked_opportunities`) with its grouped skill needs counted
+    for the opportunities `ids` only (not for every opportunity), for `_by_id`."""
+    qs = ranked.all()
     join = qs.query.alias_map[NEEDS_ALIAS]  # the clone's own map: `ranked` keeps its join
     qs.query.alias_map[NEEDS_ALIAS] = _JoinGrouped(
         join.subquery.filter(opportunity_id__in=ids),
