@@ -19,7 +19,10 @@ caller), so they do not load the candidates into Python: `ranked_profiles(opport
 every opportunity counted in one grouped subquery joined once, as in hand-written SQL, not
 in a subquery per opportunity). The organisation's
 page, `people_page`, gives the same rows as `ranked_profiles` but ranks only the people a
-bound on the score lets through (see below), not everyone. The rows carry the
+bound on the score lets through (see below), not everyone. The pages (`people_page`,
+`opportunities_page`) rank ids and scores only, in one narrow query (as hand-written SQL
+would: the rows sorted are a few bytes wide, not whole rows with their relations), then
+fetch the page's rows by id with their relations and parts. The rows carry the
 parts of the score, which `explain(row)` turns into a sentence in the active language
 ("3 of 4 skills, same municipality, speaks Serbian").
 """
