@@ -5,7 +5,9 @@ one opportunity, and a person's ranked open opportunities — each against one h
 SQL query computing the same ranking (first page of 20). Both sides are checked to return
 the same ids in the same order. The people's page is the selector's `people_window` (the
 pre-filter by a bound on the score) against hand-written SQL of the same shape, and both are
-also checked against the full ranking of everyone (run once, not timed). The last line is JSON: `max_ratio` (ORM median / SQL
+also checked against the full ranking of everyone (run once, not timed). The person's page is
+the selector's `opportunities_window` (ids and parts ranked in one narrow query, then the
+page's opportunities fetched by id), as the page of matches shows it. The last line is JSON: `max_ratio` (ORM median / SQL
 median, the worse of the two) and the two ORM medians in ms.
 
 The command (core/management/commands/bench.py) creates, migrates and drops the database."""
@@ -377,7 +379,7 @@ def run(*, rows: int = DEFAULT_ROWS, stdout=None, requests: int = 20, scale: flo
         return _people_sql(_profiles_params(opportunity))
 
     def orm_opportunities():
-        return [row.pk for row in matching.ranked_opportunities(profile)[:PAGE]]
+        return [row.pk for row in matching.opportunities_window(profile, 0, PAGE)]
 
     def sql_opportunities():
         return _sql(OPPORTUNITIES_SQL, _opportunities_params(profile))

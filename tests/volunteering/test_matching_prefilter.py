@@ -74,7 +74,8 @@ def test_every_page_is_the_full_rankings_page(crowd, monkeypatch, per_page):
         for number in range(1, last + 2):
             with CaptureQueriesContext(connection) as queries:
                 page = matching.people_page(opportunity, number, per_page)
-            from_candidates += len(queries) == 4  # count, skills, languages, one tier's page
+            # count, skills, languages, one tier's ids and scores, the page's people by id
+            from_candidates += len(queries) == 5
             shown = min(number, last)  # past the end: the last page
             expected = everyone[(shown - 1) * per_page : shown * per_page]
             assert [p.pk for p in page.object_list] == expected, (opportunity.pk, number)
@@ -92,9 +93,10 @@ def test_a_top_page_is_one_ranking_query_among_the_candidates(monkeypatch):
     ProfileFactory.create_batch(5, skills=[c], municipality=municipality("gjilan"))
     with CaptureQueriesContext(connection) as queries:
         page = matching.people_page(opportunity, 1, 3)
-    # the number of people, the skills asked, the languages, then one page of candidates
-    assert len(queries) == 4
-    assert "UNION" in queries[-1]["sql"].upper()
+    # the number of people, the skills asked, the languages, one page of candidates (ids and
+    # scores), then those people by id
+    assert len(queries) == 5
+    assert "UNION" in queries[-2]["sql"].upper()
     assert [p.pk for p in page.object_list] == [p.pk for p in matching.ranked_profiles(opportunity)[:3]]
     assert {p.pk for p in page.object_list} <= {p.pk for p in best}
     rows = matching.with_explanations(page.object_list)

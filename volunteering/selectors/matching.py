@@ -19,7 +19,10 @@ caller), so they do not load the candidates into Python: `ranked_profiles(opport
 every opportunity counted in one grouped subquery joined once, as in hand-written SQL, not
 in a subquery per opportunity). The organisation's
 page, `people_page`, gives the same rows as `ranked_profiles` but ranks only the people a
-bound on the score lets through (see below), not everyone. The rows carry the
+bound on the score lets through (see below), not everyone. The pages (`people_page`,
+`opportunities_page`) rank ids and scores only, in one narrow query (as hand-written SQL
+would: the rows sorted are a few bytes wide, not whole rows with their relations), then
+fetch the page's rows by id with their relations and parts. The rows carry the
 parts of the score, which `explain(row)` turns into a sentence in the active language
 ("3 of 4 skills, same municipality, speaks Serbian").
 """
@@ -326,14 +329,25 @@ def people_window(opportunity: Opportunity, offset: int, limit: int, *, total: i
         return []
     needs = list(opportunity.skill_needs.values_list("skill_id", "required"))
     ranked = ranked_profiles(opportunity, needs=needs)
+    # Ranked as ids and scores (narrow rows through the sort); the page's people come after.
+    scores = ranked.values_list("pk", "score")
     if total is None or total > SMALL_POOL:
         must_ids = [pk for pk, required in needs if required]
         nice_ids = [pk for pk, required in needs if not required]
         for candidates, bound in _tiers(opportunity, must_ids, nice_ids):
-            rows = list(ranked.filter(candidates)[offset : offset + limit])
-            if len(rows) == limit and rows[-1].score > bound + EPSILON:
-                return rows
-    return list(ranked[offset : offset + limit])
+            top = list(scores.filter(candidates)[offset : offset + limit])
+            if len(top) == limit and top[-1][1] > bound + EPSILON:
+                return _by_id(ranked, [pk for pk, _score in top])
+    return _by_id(ranked, [pk for pk, _score in scores[offset : offset + limit]])
+
+
+def _by_id(ranked: QuerySet, ids: list) -> list:
+    """The rows of `ranked` (with their relations and parts) whose ids are `ids`, in that order
+    (one gone in between is left out)."""
+    if not ids:
+        return []
+    found = {row.pk: row for row in ranked.filter(pk__in=ids).order_by()}
+    return [found[pk] for pk in ids if pk in found]
 
 
 # --- for a person: open opportunities ranked ----------------------------------------------------
@@ -351,7 +365,59 @@ def open_opportunities() -> QuerySet:
 
 
 def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = None) -> QuerySet:
-    """Open opportunities (or `queryset`) ranked by fit for `profile` (best first): one query."""
+    """Open opportunities (or `queryset`) ranked by fit for `profile` (best first): one query
+    (for a page of it, `opportunities_page` is cheaper on many opportunities)."""
+    return _ranked_opportunities(profile, queryset).select_related("organization", "municipality", "cause")
+
+
+def opportunities_page(profile: VolunteerProfile, number, per_page: int) -> Page:
+    """Page `number` (as `Paginator.get_page`: junk gives page 1, past the end the last page)
+    of `ranked_opportunities(profile)`: the same rows in the same order, with their parts."""
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    total = open_opportunities().count()  # the ranking neither drops nor repeats a row
+    number = min(number, max(1, -(-total // per_page)))
+    rows = opportunities_window(profile, (number - 1) * per_page, per_page)
+    return Page(rows, number, KnownCountPaginator(rows, per_page, known_count=total))
+
+
+def opportunities_window(
+    profile: VolunteerProfile, offset: int, limit: int, *, queryset: QuerySet | None = None
+) -> list:
+    """`ranked_opportunities(profile, queryset)[offset:offset + limit]` in two queries: the
+    ranking reads and returns only ids and scores (one narrow row each, as hand-written SQL
+    would: the parts of every open opportunity's score are not carried through the sort),
+    then the page's opportunities are fetched by id with their organisation, municipality,
+    cause and the parts `explain` reads (the skill needs of those ids only), in the
+    ranking's order."""
+    if offset > MAX_OFFSET:
+        return []
+    ranked = _ranked_opportunities(profile, queryset)
+    ids = [pk for pk, _score in ranked.values_list("pk", "score")[offset : offset + limit]]
+    return _by_id(_restricted(ranked, ids).select_related("organization", "municipality", "cause"), ids)
+
+
+NEEDS_ALIAS = "volunteering_needs_fit"
+
+
+def _restricted(ranked: QuerySet, ids: list) -> QuerySet:
+    """`ranked` (annotated by `_ranked_opportunities`) with its grouped skill needs counted
+    for the opportunities `ids` only (not for every opportunity), for `_by_id`."""
+    qs = ranked.all()
+    join = qs.query.alias_map[NEEDS_ALIAS]  # the clone's own map: `ranked` keeps its join
+    qs.query.alias_map[NEEDS_ALIAS] = _JoinGrouped(
+        join.subquery.filter(opportunity_id__in=ids),
+        join.key,
+        join.parent_alias,
+        join.table_alias,
+        join.table_name,
+    )
+    return qs
+
+
+def _ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None) -> QuerySet:
     # .all(), not values_list: a caller ranking for many people prefetches both (the digest)
     skill_ids = [skill.pk for skill in profile.skills.all()]
     spoken = [
@@ -365,9 +431,7 @@ def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = 
         default=Value(99),
         output_field=IntegerField(),
     )
-    qs = (open_opportunities() if queryset is None else queryset).select_related(
-        "organization", "municipality", "cause"
-    )
+    qs = open_opportunities() if queryset is None else queryset
     # The skills: every opportunity's needs counted in one grouped subquery, joined once
     # (a subquery a row would run 5,000 times on 5,000 open opportunities).
     needs = (
@@ -385,9 +449,7 @@ def ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None = 
         )
     )
     counts = ("must_total", "nice_total", "must_hit", "nice_hit")
-    qs = _join_grouped(
-        qs, needs, "opportunity_id", "volunteering_needs_fit", {name: IntegerField() for name in counts}
-    )
+    qs = _join_grouped(qs, needs, "opportunity_id", NEEDS_ALIAS, {name: IntegerField() for name in counts})
     qs = qs.annotate(**{name: Coalesce(F(f"_{name}"), 0) for name in counts})
     on_site = profile.work_mode in (WorkMode.ON_SITE, WorkMode.BOTH)
     remote_ok = profile.work_mode in (WorkMode.REMOTE, WorkMode.BOTH)

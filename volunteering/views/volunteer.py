@@ -62,7 +62,7 @@ def my_matches(request):
             request, _("Tell us what you can offer, and we will show the opportunities that fit you.")
         )
         return redirect("volunteering:profile_edit")
-    page_obj = Paginator(matching.ranked_opportunities(profile), PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = matching.opportunities_page(profile, request.GET.get("page"), PAGE_SIZE)
     rows = matching.with_explanations(page_obj.object_list)
     return render(
         request,
