@@ -165,7 +165,7 @@ class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
     filterset_class = RecordFilter
 
     def get_queryset(self):
-        return selectors.public_records()
+        return selectors.public_records_for_api()
 
     def list(self, request, *args, **kwargs):
         # An unknown (misspelt, unsupported) filter is a 400, never the unfiltered list.
@@ -301,4 +301,4 @@ class GivingRecordDetailView(generics.RetrieveAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        return selectors.public_records()
+        return selectors.public_records_for_api()
