@@ -90,3 +90,53 @@ def test_two_filtersets_alive_at_once_keep_their_own_filters():
     assert a.is_valid() and b.is_valid()
     assert "is_diaspora" in str(a.qs.query) and "is_diaspora" in str(b.qs.query)
     assert str(a.qs.query) != str(b.qs.query)
+
+
+def test_the_first_page_is_kept_until_records_organisations_or_municipalities_change(
+    api, django_assert_num_queries
+):
+    org = OrganizationFactory(name="Before")
+    first = GivingRecordFactory(verified=True, recipient_organization=org, recipient_type="cso")
+    assert [r["id"] for r in api.get(LIST_URL).json()["results"]] == [first.pk]
+    with django_assert_num_queries(0):  # kept: no query for the rows (the anonymous caller)
+        assert [r["id"] for r in api.get(LIST_URL).json()["results"]] == [first.pk]
+    # A record verified since: at the next request.
+    second = GivingRecordFactory(
+        verified=True, date=first.date, municipality=Municipality.objects.get(slug="peje")
+    )
+    assert {r["id"] for r in api.get(LIST_URL).json()["results"]} == {first.pk, second.pk}
+    # An organisation renamed, a municipality renamed: at the next request.
+    org.name = "After"
+    org.save()
+    rows = {r["id"]: r for r in api.get(LIST_URL).json()["results"]}
+    assert rows[first.pk]["recipient_organization"]["name"] == "After"
+    town = Municipality.objects.get(slug="peje")
+    town.name_en = "Renamed"
+    town.save()
+    rows = {r["id"]: r for r in api.get(LIST_URL).json()["results"]}
+    assert rows[second.pk]["municipality"]["name_en"] == "Renamed"
+    # A record that is no longer public: gone at the next request.
+    first.delete()
+    assert [r["id"] for r in api.get(LIST_URL).json()["results"]] == [second.pk]
+
+
+def test_the_kept_page_is_the_same_for_everyone_and_holds_nobody(api):
+    from tests.factories import UserFactory
+
+    GivingRecordFactory(verified=True, donor_type="individual", donor_name="Private", donor_name_public=False)
+    member = APIClient()
+    member.force_login(UserFactory())
+    first = member.get(LIST_URL)  # built for a signed-in person, kept
+    assert first.status_code == 200
+    assert api.get(LIST_URL).json() == first.json()  # served to anybody: nothing per person in it
+    assert "Private" not in first.content.decode()
+
+
+def test_cursor_pages_and_invalid_selections_are_not_kept(api):
+    for _ in range(3):
+        GivingRecordFactory(verified=True)
+    page = api.get(LIST_URL, {"page_size": 1}).json()
+    assert page["next"]
+    assert api.get(page["next"]).status_code == 200
+    assert api.get(LIST_URL, {"cause": "gardening"}).status_code == 400
+    assert api.get(LIST_URL, {"cause": "gardening"}).status_code == 400  # still refused
