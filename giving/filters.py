@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 
+from core.filtersets import MemoFiltersMixin
 from core.models import Municipality
 from core.widgets import MemoSelect, MemoSelectMultiple
 from giving import selectors
@@ -32,9 +33,10 @@ def _select(name: str) -> MemoSelect:
     return MemoSelect(attrs={"class": "form-select"}, memo=f"giving.filter.{name}")
 
 
-class GivingFilter(django_filters.FilterSet):
+class GivingFilter(MemoFiltersMixin, django_filters.FilterSet):
     """Filters of verified records. Every filter is optional; a malformed value makes the
-    filter invalid (the views answer 400 with the form's errors)."""
+    filter invalid (the views answer 400 with the form's errors). Its form class is built once
+    per language and process (core.filtersets)."""
 
     date_from = django_filters.DateFilter(
         field_name="date",

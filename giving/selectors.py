@@ -13,6 +13,48 @@ def public_records() -> QuerySet[GivingRecord]:
     )
 
 
+# What the public API writes of a record (giving.api.serializers.GivingRecordSerializer) and of
+# its organisations and municipality: the rest (who entered or reviewed it, fingerprints, e-mail
+# of the reporter, timestamps) is neither shown nor read, and a page of 100 records builds its
+# ~190 model instances from these columns only.
+PUBLIC_API_FIELDS = (
+    "id",
+    "date",
+    "amount",
+    "support_kind",
+    "donor_type",
+    "is_diaspora",
+    "donor_name",
+    "donor_name_public",
+    "donor_country",
+    "diaspora_channel",
+    "recipient_type",
+    "recipient_name",
+    "cause",
+    "beneficiary_group",
+    "geography",
+    "recurrence",
+    "effect",
+    "description",
+    "source",
+    "source_url",
+    "confidence",
+    "donor_organization__slug",
+    "donor_organization__name",
+    "recipient_organization__slug",
+    "recipient_organization__name",
+    "municipality__slug",
+    "municipality__name_sq",
+    "municipality__name_sr",
+    "municipality__name_en",
+)
+
+
+def public_records_for_api() -> QuerySet[GivingRecord]:
+    """`public_records()` with only the columns the public API writes."""
+    return public_records().only(*PUBLIC_API_FIELDS)
+
+
 # --- Records of people and the moderation queue (giving.views.records) ----------------------
 
 _RECORD_RELATED = (

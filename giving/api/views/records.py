@@ -7,6 +7,7 @@ a corrected body).
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -22,6 +23,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from simple_history.utils import bulk_create_with_history
 
+from core import fragments, page_cache
 from core.api.filters import NoBlankParametersForm
 from core.api.idempotency import idempotency_schema, idempotent
 from core.api.pagination import StrictPageSizeMixin
@@ -42,6 +44,7 @@ from giving.filters import GivingFilter, unknown_parameters
 from giving.models import GivingRecord
 from giving.services import imports
 from giving.services import records as services
+from giving.signals import PAGE_TOPICS
 from organizations.models import ApiToken
 
 
@@ -165,14 +168,40 @@ class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
     filterset_class = RecordFilter
 
     def get_queryset(self):
-        return selectors.public_records()
+        return selectors.public_records_for_api()
 
     def list(self, request, *args, **kwargs):
         # An unknown (misspelt, unsupported) filter is a 400, never the unfiltered list.
         unknown = unknown_parameters(request.query_params, allowed=("cursor", "page_size", "format"))
         if unknown:
             raise exceptions.ValidationError(unknown)
-        return super().list(request, *args, **kwargs)
+        # The first page of a selection (no cursor), which partners poll again and again, is kept
+        # in core.fragments under the dashboard's topics (a record, an organisation or a
+        # municipality saved or deleted, bulk imports and moderation included, makes it out of
+        # date at once). It is public data, the same for every caller; its links are absolute,
+        # so the key holds the whole address. Pages after a cursor (and invalid selections,
+        # which raise) are built every time.
+        key = fragments.query_key(request.query_params, [*RecordFilter.base_filters, "page_size", "format"])
+        if key is None:
+            return super().list(request, *args, **kwargs)
+
+        def build() -> dict:
+            data = super(GivingRecordListView, self).list(request, *args, **kwargs).data
+            return {
+                "next": data["next"],
+                "previous": data["previous"],
+                "results": [dict(r) for r in data["results"]],
+            }
+
+        return Response(
+            fragments.cached(
+                "giving.api.records",
+                [translation.get_language(), request.build_absolute_uri()],
+                topics=PAGE_TOPICS,
+                build=build,
+                timeout=page_cache.timeout_seconds(),
+            )
+        )
 
     def get_serializer_class(self):
         if self.request is not None and self.request.method == "POST":
@@ -301,4 +330,4 @@ class GivingRecordDetailView(generics.RetrieveAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        return selectors.public_records()
+        return selectors.public_records_for_api()
