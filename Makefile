@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run install install-dev migrate demo serve test test-fast lint format messages check-messages bench clean worker beat browser
+.PHONY: pending-translations run install install-dev migrate demo serve test test-fast lint format messages check-messages bench clean worker beat browser
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,13 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 check-messages: install
+	$(PY) scripts/check_translations.py
+
+# Branches leave their strings' translations in locale/pending/*.json (see the script): fill
+# them into the catalogues, then `git rm -r locale/pending`.
+pending-translations: install-dev messages
+	$(PY) scripts/fill_translations.py
+	$(PY) manage.py compilemessages --ignore=.venv
 	$(PY) scripts/check_translations.py
 
 worker: install
