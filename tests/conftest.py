@@ -122,3 +122,22 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def bench_template_database():
+    """A migrated PostgreSQL database that the benchmark tests copy (`bench --template-database`)
+    instead of migrating a new one each (40 s apiece); one per test process, dropped at the end."""
+    name = f"cea_benchtpl_{os.getpid()}"
+    yield name
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from core.management.commands.bench import _admin_connection
+
+        admin = _admin_connection()
+        try:
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            admin.close()

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
     connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"),
     reason="the benchmark needs PostgreSQL and Redis",
 )
-def test_bench_pages_runs_gunicorn_on_a_separate_database():
+def test_bench_pages_runs_gunicorn_on_a_separate_database(bench_template_database):
     out = io.StringIO()
     name_before = connection.settings_dict["NAME"]
     call_command(
@@ -27,6 +27,8 @@ def test_bench_pages_runs_gunicorn_on_a_separate_database():
         "0.2",
         "--database-name",
         "cea_bench_pages_pytest",
+        "--template-database",
+        bench_template_database,
         stdout=out,
     )
     assert connection.settings_dict["NAME"] == name_before

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the benchmark needs PostgreSQL")
-def test_bench_runs_on_a_separate_database():
+def test_bench_runs_on_a_separate_database(bench_template_database):
     out = io.StringIO()
     name_before = connection.settings_dict["NAME"]
     call_command(
@@ -23,6 +23,8 @@ def test_bench_runs_on_a_separate_database():
         "2",
         "--database-name",
         "cea_bench_pytest",
+        "--template-database",
+        bench_template_database,
         stdout=out,
     )
     assert connection.settings_dict["NAME"] == name_before

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the benchmark needs PostgreSQL")
-def test_bench_grants_runs_in_a_throwaway_database():
+def test_bench_grants_runs_in_a_throwaway_database(bench_template_database):
     out = io.StringIO()
     name_before = connection.settings_dict["NAME"]
     call_command(
@@ -29,6 +29,8 @@ def test_bench_grants_runs_in_a_throwaway_database():
         "2",
         "--database-name",
         "cea_bench_grants_pytest",
+        "--template-database",
+        bench_template_database,
         stdout=out,
     )
     assert connection.settings_dict["NAME"] == name_before

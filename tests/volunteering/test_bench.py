@@ -11,11 +11,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the benchmark needs PostgreSQL")
-def test_bench_runs_at_a_tiny_scale_on_a_separate_database():
+def test_bench_runs_at_a_tiny_scale_on_a_separate_database(bench_template_database):
     out = io.StringIO()
     name_before = connection.settings_dict["NAME"]
     call_command(
-        "bench", "volunteering", "--scale", "0.002", "--database-name", "cea_volbench_pytest", stdout=out
+        "bench",
+        "volunteering",
+        "--scale",
+        "0.002",
+        "--database-name",
+        "cea_volbench_pytest",
+        "--template-database",
+        bench_template_database,
+        stdout=out,
     )
     assert connection.settings_dict["NAME"] == name_before
     figures = json.loads(out.getvalue().strip().splitlines()[-1])
