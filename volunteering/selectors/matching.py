@@ -304,9 +304,10 @@ def _tiers(opportunity: Opportunity, must_ids: list, nice_ids: list) -> list[tup
 def people_page(opportunity: Opportunity, number, per_page: int) -> Page:
     """Page `number` (as `Paginator.get_page`: junk gives page 1, past the end the last page)
     of the best `MAX_CANDIDATES` of `ranked_profiles(opportunity)`: the same rows in the same
-    order. Two queries (the number of people, then the page) unless the page lies past what
-    the bound can vouch for; then one ranking of everyone, but cut at `MAX_CANDIDATES` rows
-    (a top-N sort), never a deep page's full sort."""
+    order. A fixed number of queries (the number of people, the opportunity's needs, the
+    ranked ids and scores, the page's people by id) unless the page lies past what the bound
+    can vouch for; then one ranking of everyone, but cut at `MAX_CANDIDATES` rows (a top-N
+    sort), never a deep page's full sort."""
     try:
         number = max(1, int(number))
     except (TypeError, ValueError):
