@@ -135,6 +135,11 @@ def _selection(crit: Criteria) -> store.Selection:
     return store.current().select(start=crit.start, end=crit.end, dims=crit.dims, diaspora=crit.diaspora)
 
 
+def count(crit: Criteria) -> int:
+    """How many verified records match `crit` (what a download of them would hold)."""
+    return 0 if crit.empty else len(_selection(crit))
+
+
 # --- The dashboard numbers ------------------------------------------------------------------
 
 

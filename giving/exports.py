@@ -251,7 +251,7 @@ def _records_report_rows(params: dict, user=None):
     if not filterset.is_valid():
         return 0, iter(())
     crit = aggregates.Criteria.from_filter(filterset)
-    count = aggregates.dashboard_numbers(crit)["totals"]["count"]
+    count = aggregates.count(crit)
     return count, record_rows(aggregates.records(crit).order_by("-date", "-pk"))
 
 

@@ -18,6 +18,7 @@ from giving import aggregates
 from giving import columns as store
 from giving.aggregates_models import GivingColumns
 from giving.choices import Status
+from giving.filters import GivingFilter
 from giving.models import GivingRecord
 from tests.giving.test_aggregates import assert_same, dashboard, make_records, matching
 
@@ -182,6 +183,9 @@ def test_the_columns_answer_like_the_records(data):
     _with_countries(make_records(250))
     aggregates.refresh()
     assert_same(data)
+    filterset = GivingFilter(data)
+    assert filterset.is_valid()
+    assert aggregates.count(aggregates.Criteria.from_filter(filterset)) == len(matching(data))
 
 
 @pytest.mark.parametrize(
