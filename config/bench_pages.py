@@ -14,9 +14,9 @@ view's measured next to it, so both see the machine in the same state. It prints
 p95 and page/bare per case, and ends with one JSON line: `min_anonymous_ratio` and
 `min_signed_in_ratio` (at concurrency 8), `max_filtered_dashboard_ms` (the slowest median of
 the giving dashboard's JSON over a few filter combinations, one client) and
-`import_refresh_s` (the aggregates refresh of the months that a 5,000-row import touches:
-5,000 records inserted at random dates over the data's range, then `aggregates.refresh` of
-their months, as the import's task does).
+`import_refresh_s` (the aggregates refresh after a 5,000-row import: 5,000 records inserted
+at random dates over the data's range, then `aggregates.refresh`, as the import's task does;
+a refresh reads every verified record into giving.columns).
 
 The load generator runs in this process (threads, one connection per request as gunicorn's
 sync workers close them), on the same two CPUs as the server; the ratios are what counts.
@@ -337,7 +337,7 @@ def filtered_dashboard_ms(port: int) -> float:
 
 def import_refresh_seconds(rows: int = IMPORT_ROWS) -> float:
     """Insert `rows` verified records at random dates over the data's range (as an import
-    commits them), then time the refresh of the months they touch."""
+    commits them), then time the refresh that follows."""
     from giving import aggregates
     from giving import bench as giving_bench
 

@@ -1,58 +1,18 @@
-"""The pre-aggregated giving cube behind the dashboard, the aggregates API and the yearly
-report (imported at the end of giving/models.py).
-
-One row per month and combination of every filter dimension, with the sum and count of
-the verified records in it. It is derived data: `giving.aggregates.refresh()` rebuilds
-it (whole, or only some months) from GivingRecord; nothing else writes it."""
+"""What the dashboard, the aggregates API and the yearly report read (imported at the end of
+giving/models.py): the verified records as columns, stored per data version, and the yearly
+PDFs. Derived data: `giving.aggregates.refresh()` writes the snapshots; nothing else does."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import private_storage
 
-__all__ = ["GivingMonthlyMarginal", "GivingMonthlySummary", "GivingSummaryState", "GivingYearlyReport"]
-
-
-class GivingMonthlySummary(models.Model):
-    month = models.DateField(_("month"))  # the first day of the month
-    donor_type = models.CharField(max_length=24)
-    is_diaspora = models.BooleanField(default=False)
-    cause = models.CharField(max_length=20)
-    recipient_type = models.CharField(max_length=24)
-    support_kind = models.CharField(max_length=16)
-    confidence = models.CharField(max_length=16)
-    geography = models.CharField(max_length=16)
-    municipality = models.ForeignKey(
-        "core.Municipality",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    effect = models.CharField(max_length=10, blank=True)
-    donor_country = models.CharField(max_length=2, blank=True, default="")
-    total = models.DecimalField(max_digits=18, decimal_places=2)
-    count = models.PositiveIntegerField()
-
-    class Meta:
-        db_table = "giving_summary_month"
-        verbose_name = _("monthly giving summary")
-        verbose_name_plural = _("monthly giving summaries")
-        indexes = [
-            models.Index(fields=["month"], name="giving_summ_month"),
-            models.Index(fields=["cause", "month"], name="giving_summ_cause"),
-            models.Index(fields=["municipality", "month"], name="giving_summ_muni"),
-            models.Index(fields=["donor_type", "month"], name="giving_summ_donor"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} · {self.count} · {self.total}"
+__all__ = ["GivingColumns", "GivingSummaryState", "GivingYearlyReport"]
 
 
 class GivingSummaryState(models.Model):
-    """A single row: the data version (bumped by every refresh that changed the cube, so
-    caches and the yearly PDFs keyed on it are regenerated) and when it was refreshed."""
+    """A single row: the data version (bumped by every refresh, so caches and the yearly PDFs
+    keyed on it are regenerated), when it was refreshed and the records' signature then."""
 
     version = models.PositiveBigIntegerField(default=0)
     refreshed_at = models.DateTimeField(null=True, blank=True)
@@ -67,36 +27,25 @@ class GivingSummaryState(models.Model):
         return f"v{self.version}"
 
 
-class GivingMonthlyMarginal(models.Model):
-    """Rollups of the cube by month and at most two dimensions (see
-    giving.aggregates.ROLLUP_SETS): with `filter_dimension` "" the unfiltered totals of each
-    month by one dimension at a time (`dimension` "all" with `value` "" is the month's
-    total); otherwise the totals by `dimension` of the records whose `filter_dimension` is
-    `filter_value`. They answer the dashboard filtered by the period and at most one
-    dimension from a few hundred rows, without reading the cube."""
+class GivingColumns(models.Model):
+    """The verified records as columns (giving.columns), stored by every refresh for its data
+    version: each process loads the newest once (`token` tells it whether it has it). The last
+    two versions are kept, so a process that read the version just before a refresh can still
+    load it."""
 
-    month = models.DateField(_("month"))
-    filter_dimension = models.CharField(max_length=20, blank=True, default="")
-    filter_value = models.CharField(max_length=24, blank=True, default="")
-    dimension = models.CharField(max_length=20)
-    value = models.CharField(max_length=24, blank=True)
-    total = models.DecimalField(max_digits=18, decimal_places=2)
-    count = models.IntegerField()  # signed: the refresh upserts differences
+    version = models.PositiveBigIntegerField(unique=True)
+    token = models.CharField(max_length=32, unique=True)
+    rows = models.PositiveIntegerField()
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        db_table = "giving_summary_marginal"
-        verbose_name = _("monthly giving marginal")
-        verbose_name_plural = _("monthly giving marginals")
-        constraints = [
-            # Also the index every read uses: (filter dimension, dimension, filter value…).
-            models.UniqueConstraint(
-                fields=["filter_dimension", "dimension", "filter_value", "value", "month"],
-                name="giving_marg_unique",
-            )
-        ]
+        db_table = "giving_columns"
+        verbose_name = _("giving columns snapshot")
+        verbose_name_plural = _("giving columns snapshots")
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} · {self.filter_dimension}={self.filter_value} · {self.dimension}={self.value}"
+        return f"v{self.version} · {self.rows}"
 
 
 class GivingYearlyReport(models.Model):

@@ -24,7 +24,7 @@ from core import reports
 from core.money import format_money
 from core.notifications import enqueue_on_commit
 from giving import aggregates
-from giving.aggregates_models import GivingMonthlyMarginal, GivingYearlyReport
+from giving.aggregates_models import GivingYearlyReport
 from giving.filters import GivingFilter
 
 logger = logging.getLogger(__name__)
@@ -251,7 +251,7 @@ def _records_report_rows(params: dict, user=None):
     if not filterset.is_valid():
         return 0, iter(())
     crit = aggregates.Criteria.from_filter(filterset)
-    count = aggregates.dashboard_numbers(crit)["totals"]["count"]
+    count = aggregates.count(crit)
     return count, record_rows(aggregates.records(crit).order_by("-date", "-pk"))
 
 
@@ -271,18 +271,11 @@ reports.register(
 
 
 def report_years() -> list[dict]:
-    """The years with verified gifts, newest first, with their totals (from the marginals)."""
-    rows = (
-        GivingMonthlyMarginal.objects.filter(filter_dimension="", dimension="all")
-        .values_list("month", "total", "count")
-        .order_by("month")
-    )
-    years: dict[int, list] = {}
-    for month, total, count in rows:  # at most 12 rows a year
-        entry = years.setdefault(month.year, [Decimal("0.00"), 0])
-        entry[0] += aggregates.money(total)
-        entry[1] += count
-    return [{"year": y, "total": t, "count": c} for y, (t, c) in sorted(years.items(), reverse=True)]
+    """The years with verified gifts, newest first, with their totals."""
+    rows = aggregates.grouped(aggregates.Criteria(), ["year"])
+    return [
+        {"year": row["year"], "total": Decimal(row["total"]), "count": row["count"]} for row in reversed(rows)
+    ]
 
 
 def yearly_report_request(*, year: int, language: str) -> GivingYearlyReport:

@@ -182,7 +182,7 @@ def dashboard_download(request, what: str, fmt: str):
     stamp = timezone.localdate().isoformat()
     filename = f"giving-{what}-{stamp}.{fmt}"
     if what == "records":
-        count = aggregates.dashboard_numbers(crit)["totals"]["count"]
+        count = aggregates.count(crit)
         limit = MAX_DIRECT_XLSX_ROWS if fmt == "xlsx" else MAX_DIRECT_DOWNLOAD_ROWS
         if count > limit:
             return render(

@@ -1,67 +1,54 @@
-"""The refresh by difference leaves the cube and the rollups exactly as a rebuild from
-scratch would, after an import (only its records' cells), an edit, a deletion and a
-rejection (only the touched months); a second refresh changes nothing. The rollups answer
-the period + one filter like the cube does. The donor-country filter, and unknown
-parameters answered with a 400. Runs on SQLite and, with DATABASE_URL, on PostgreSQL."""
+"""The columns (giving.columns) hold exactly the verified records after an import, an edit, a
+deletion and a rejection; a refresh is a handful of statements whatever the records; each
+process loads a new version once and keeps the last two; values outside the choices count in
+the totals only. The donor-country filter, and unknown parameters answered with a 400. Runs
+on SQLite and, with DATABASE_URL, on PostgreSQL (where the columns are read by binary COPY)."""
 
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from giving import aggregates
-from giving.aggregates_models import GivingMonthlyMarginal, GivingMonthlySummary
+from giving import columns as store
+from giving.aggregates_models import GivingColumns
 from giving.choices import Status
+from giving.filters import GivingFilter
 from giving.models import GivingRecord
 from tests.giving.test_aggregates import assert_same, dashboard, make_records, matching
 
 pytestmark = pytest.mark.django_db
 
 
-def _tables() -> tuple[set, set]:
-    cube = {
-        (
-            r["month"],
-            r["donor_type"],
-            r["is_diaspora"],
-            r["cause"],
-            r["recipient_type"],
-            r["support_kind"],
-            r["confidence"],
-            r["geography"],
-            r["municipality_id"],
-            r["effect"],
-            r["donor_country"],
-            aggregates.money(r["total"]),
-            r["count"],
-        )
-        for r in GivingMonthlySummary.objects.values()
-    }
-    rollups = {
-        (
-            r["month"],
-            r["filter_dimension"],
-            r["filter_value"],
-            r["dimension"],
-            r["value"],
-            aggregates.money(r["total"]),
-            r["count"],
-        )
-        for r in GivingMonthlyMarginal.objects.values()
-    }
-    return cube, rollups
+def _stored() -> Counter:
+    """The newest stored snapshot, decoded: a multiset of records as plain values."""
+    snapshot = GivingColumns.objects.order_by("-version").first()
+    cols = store.load(bytes(snapshot.data))
+    assert snapshot.rows == len(cols)
+    rows = Counter()
+    for i in range(len(cols)):
+        rows[
+            (
+                store.from_day(cols.day[i]),
+                store.to_money(cols.cents[i]),
+                bool(cols.diaspora[i]),
+                int(cols.municipality[i]) or None,
+                *(cols.vocab[name][cols.codes[name][i]] for name in store.CODED),
+            )
+        ] += 1
+    return rows
 
 
-def _assert_equals_rebuild():
-    refreshed = _tables()
-    aggregates.refresh(rebuild=True)
-    rebuilt = _tables()
-    assert refreshed[0] == rebuilt[0]
-    assert refreshed[1] == rebuilt[1]
-    assert all(row[-1] > 0 for row in rebuilt[0]) and all(row[-1] > 0 for row in rebuilt[1])
+def _records() -> Counter:
+    return Counter(
+        (r.date, r.amount, r.is_diaspora, r.municipality_id, *(str(getattr(r, n)) for n in store.CODED))
+        for r in GivingRecord.objects.filter(status=Status.VERIFIED)
+    )
 
 
 def _with_countries(records):
@@ -72,63 +59,112 @@ def _with_countries(records):
     return records
 
 
-def test_import_edit_delete_reject_keep_the_tables_equal_to_a_rebuild():
+def test_the_columns_hold_the_verified_records_after_import_edit_delete_reject():
     _with_countries(make_records(150))
     aggregates.refresh()
-    _assert_equals_rebuild()
+    assert _stored() == _records()
 
-    # An import: only its records' cells are recomputed.
+    # An import.
     imported = _with_countries(make_records(40, seed=11))
-    verified = [r.pk for r in imported if r.status == Status.VERIFIED]
-    aggregates.refresh(record_ids=verified)
-    _assert_equals_rebuild()
+    aggregates.refresh(record_ids=[r.pk for r in imported if r.status == Status.VERIFIED])
+    assert _stored() == _records()
     assert_same({})
 
     # An edit moving a record to another month and changing its amount and cause.
     record = GivingRecord.objects.filter(status=Status.VERIFIED).order_by("pk").first()
-    old_date = record.date
     GivingRecord.objects.filter(pk=record.pk).update(
-        date=old_date - timedelta(days=45), amount=Decimal("12345.67"), cause="culture"
+        date=record.date - timedelta(days=45), amount=Decimal("12345.67"), cause="culture"
     )
-    aggregates.refresh([old_date, old_date - timedelta(days=45)])
-    _assert_equals_rebuild()
+    aggregates.refresh([record.date])
+    assert _stored() == _records()
 
-    # A deletion that empties cells, and a rejection.
+    # A deletion and a rejection.
     victims = list(GivingRecord.objects.filter(status=Status.VERIFIED).order_by("-pk")[:5])
     GivingRecord.objects.filter(pk__in=[v.pk for v in victims[:3]]).delete()
     GivingRecord.objects.filter(pk__in=[v.pk for v in victims[3:]]).update(
         status=Status.REJECTED, rejection_reason="No proof."
     )
-    aggregates.refresh([v.date for v in victims])
-    _assert_equals_rebuild()
+    aggregates.refresh()
+    assert _stored() == _records()
     assert_same({"diaspora": "yes"})
 
 
-def test_a_second_refresh_changes_nothing():
-    make_records(80)
-    aggregates.refresh()
-    before = _tables()
-    with CaptureQueriesContext(connection) as queries:
-        aggregates.refresh()
-    writes = [
-        q["sql"]
-        for q in queries.captured_queries
-        if q["sql"].startswith(
-            ("UPDATE giving_summary", "INSERT INTO giving_summary", "DELETE FROM giving_summary")
-        )
-    ]
-    assert writes == []  # nothing differs: no cell is rewritten
-    assert _tables() == before
+def test_the_columns_are_sorted_by_day_and_read_alike_both_ways():
+    """The binary COPY (PostgreSQL) and the plain rows (elsewhere) read the same columns."""
+    _with_countries(make_records(120))
+    vocab = store.vocabulary()
+    plain = store._read_rows(vocab)
+    cols = store.build()
+    assert (np.diff(cols.day) >= 0).all()
+    if connection.vendor == "postgresql":
+        binary = store._read_postgres(vocab)
+        for name in plain:
+            assert sorted(zip(plain["day"], plain[name], strict=True)) == sorted(
+                zip(binary["day"], binary[name], strict=True)
+            ), name
 
 
-def test_import_refresh_is_a_handful_of_statements_whatever_the_months():
+def test_a_refresh_is_a_handful_of_statements_whatever_the_records():
+    aggregates.refresh()  # the state row and a first snapshot exist
+    counts = []
+    for n, seed in ((30, 1), (120, 2)):
+        make_records(n, seed=seed)
+        with CaptureQueriesContext(connection) as queries:
+            aggregates.refresh()
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1] < 15
+
+
+def test_a_process_loads_each_version_once_and_the_last_two_are_kept():
     make_records(60)
-    aggregates.refresh()
-    imported = make_records(30, seed=5, start=date(2015, 1, 1), days=3000)  # ~30 months
+    first = aggregates.refresh()
+    store._loaded = None  # another process: it has no columns yet
     with CaptureQueriesContext(connection) as queries:
-        aggregates.refresh(record_ids=[r.pk for r in imported])
-    assert len(queries.captured_queries) < 25
-    _assert_equals_rebuild()
+        loaded = store.current()
+    assert len(loaded) == len(matching({}))
+    assert len(queries.captured_queries) == 2  # the newest token, then its data
+    with CaptureQueriesContext(connection) as queries:
+        assert store.current() is loaded
+    assert len(queries.captured_queries) == 1  # the token only
+
+    make_records(10, seed=3)
+    aggregates.refresh()
+    third = aggregates.refresh()
+    assert sorted(GivingColumns.objects.values_list("version", flat=True)) == [third - 1, third]
+    assert first < third - 1
+    assert len(store.current()) == len(matching({}))
+
+
+def test_a_snapshot_of_another_format_is_read_again_from_the_records(monkeypatch):
+    make_records(40)
+    aggregates.refresh()
+    store._loaded = None
+    monkeypatch.setattr(store, "FORMAT", store.FORMAT + 1)
+    assert store.load(bytes(GivingColumns.objects.get().data)) is None
+    assert len(store.current()) == len(matching({}))
+
+
+def test_no_columns_before_the_first_refresh_means_zeros():
+    make_records(20)
+    assert dashboard({})["totals"]["count"] == 0
+    aggregates.refresh()
+    assert dashboard({})["totals"]["count"] == len(matching({}))
+
+
+def test_a_value_outside_the_choices_counts_in_the_totals_only():
+    make_records(40)
+    record = GivingRecord.objects.filter(status=Status.VERIFIED).order_by("pk").first()
+    GivingRecord.objects.filter(pk=record.pk).update(cause="retired-cause")
+    aggregates.refresh()
+    got = dashboard({})
+    everyone = matching({})
+    assert got["totals"]["count"] == len(everyone)
+    assert sum(c["count"] for c in got["by_cause"]) == len(everyone) - 1
+    assert dashboard({"cause": ["health"]})["totals"]["count"] == len(
+        [r for r in everyone if r.cause == "health"]
+    )
+    rows = aggregates.grouped(aggregates.Criteria(), ["cause"])
+    assert rows[-1]["cause"] is None and rows[-1]["count"] == 1  # unknown last
 
 
 @pytest.mark.parametrize(
@@ -140,12 +176,16 @@ def test_import_refresh_is_a_handful_of_statements_whatever_the_months():
         {"confidence": ["confirmed_both"], "date_from": "2023-02-11"},
         {"effect": "strategic"},
         {"support_kind": ["money"], "date_to": "2023-08-17"},
+        {"cause": ["health", "education"], "effect": "relief", "diaspora": "no", "date_from": "2023-01-09"},
     ],
 )
-def test_the_rollups_answer_like_the_records(data):
+def test_the_columns_answer_like_the_records(data):
     _with_countries(make_records(250))
     aggregates.refresh()
     assert_same(data)
+    filterset = GivingFilter(data)
+    assert filterset.is_valid()
+    assert aggregates.count(aggregates.Criteria.from_filter(filterset)) == len(matching(data))
 
 
 @pytest.mark.parametrize(
@@ -153,7 +193,7 @@ def test_the_rollups_answer_like_the_records(data):
     [
         {"donor_country": ["DE"]},
         {"donor_country": ["DE", "CH"], "year": "2023", "date_to": "2023-10-14"},
-        {"donor_country": ["DE"], "cause": ["health", "poverty"]},  # two dimensions: the cube
+        {"donor_country": ["DE"], "cause": ["health", "poverty"]},
     ],
 )
 def test_donor_country_numbers_equal_python(data):
@@ -226,18 +266,20 @@ def test_the_html_dashboard_ignores_unknown_parameters(client):
     assert response.status_code == 200
 
 
-def test_aggregates_api_by_year_unfiltered_reads_the_rollups(client):
+def test_aggregates_api_reads_the_columns_not_the_records(client):
     make_records(120)
     aggregates.refresh()
+    client.get("/api/v1/giving/aggregates/", {"group_by": "month"})  # this process loads the columns
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/api/v1/giving/aggregates/", {"group_by": "year"})
     assert response.status_code == 200
     sql = " ".join(q["sql"] for q in queries.captured_queries)
-    assert "giving_summary_marginal" in sql and "giving_summary_month" not in sql
+    assert "giving_givingrecord" not in sql
     years = {}
     for r in matching({}):
         t, c = years.get(r.date.year, (Decimal("0.00"), 0))
         years[r.date.year] = (t + r.amount, c + 1)
+    assert [r["year"] for r in response.json()["results"]] == sorted(years)
     assert {r["year"]: (Decimal(r["total"]), r["count"]) for r in response.json()["results"]} == years
     by_cause = client.get("/api/v1/giving/aggregates/", {"group_by": "cause,year", "diaspora": "yes"}).json()
     expected: dict = {}
@@ -247,17 +289,37 @@ def test_aggregates_api_by_year_unfiltered_reads_the_rollups(client):
     assert {
         (r["cause"], r["year"]): (Decimal(r["total"]), r["count"]) for r in by_cause["results"]
     } == expected
+    assert [(r["cause"], r["year"]) for r in by_cause["results"]] == sorted(expected)
 
 
-def test_dashboard_json_unchanged_by_the_source():
-    """The same numbers from the rollups and from the cube (one filter both ways)."""
-    make_records(200)
+def test_grouped_by_every_dimension_at_once_equals_python():
+    _with_countries(make_records(200))
     aggregates.refresh()
-    one = dashboard({"cause": ["health"]})
-    crit = aggregates.Criteria(
-        dims={"cause": ["health"], "geography": ["municipality", "kosovo_wide", "outside_kosovo"]}
-    )
-    both = aggregates.dashboard_numbers(crit, top_causes=20)
-    assert one["totals"] == both["totals"]
-    assert one["by_month"] == both["by_month"]
-    assert one["by_municipality"] == both["by_municipality"]
+    names = list(aggregates.GROUPABLE)
+    rows = aggregates.grouped(aggregates.Criteria(), names)
+    expected: Counter = Counter()
+    for r in matching({}):
+        key = (
+            r.date.year,
+            f"{r.date:%Y-%m}",
+            r.donor_type,
+            r.cause,
+            r.recipient_type,
+            r.municipality.slug if r.municipality_id else None,
+            r.support_kind,
+            r.confidence,
+            r.is_diaspora,
+            r.geography,
+            r.effect,
+            r.donor_country or "",
+        )
+        expected[key] += 1
+    assert {tuple(row[n] for n in names): row["count"] for row in rows} == dict(expected)
+    assert sum(Decimal(row["total"]) for row in rows) == sum((r.amount for r in matching({})), Decimal("0"))
+
+
+def test_the_tracker_s_first_year_is_kept_exactly():
+    records = make_records(10, start=date(1990, 1, 1), days=30)
+    aggregates.refresh()
+    assert _stored() == _records()
+    assert records
