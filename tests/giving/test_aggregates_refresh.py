@@ -323,3 +323,13 @@ def test_the_tracker_s_first_year_is_kept_exactly():
     aggregates.refresh()
     assert _stored() == _records()
     assert records
+
+
+def test_the_codes_are_packed_in_63_bits_or_refused():
+    vocab = store.vocabulary()
+    layout = store._packing(vocab)
+    assert [name for name, _shift, _bits in layout] == list(store.CODED)
+    assert all(len(vocab[name]) <= 1 << bits for name, _shift, bits in layout)
+    assert layout[-1][1] + layout[-1][2] <= 63
+    with pytest.raises(ValueError):
+        store._packing({**vocab, "cause": range(2**60)})  # 60 bits for one code
