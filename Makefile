@@ -37,8 +37,9 @@ run: demo
 
 ## make test: dev requirements, then the whole suite (PostgreSQL when DATABASE_URL is set), spread
 ## over one pytest-xdist worker per core (each worker its own test database, Redis database and
-## live server; PYTEST_XDIST="-n 0" runs in one process, PYTEST_ARGS adds or overrides options)
-PYTEST_XDIST ?= -n auto
+## live server; the benchmark tests share one worker; PYTEST_XDIST="-n 0" runs in one process,
+## PYTEST_ARGS adds or overrides options)
+PYTEST_XDIST ?= -n auto --dist loadgroup
 test: install-dev browser
 	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 

@@ -33,8 +33,13 @@ def _staff_passed_mfa(request, monkeypatch):
 
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last: their transactional tests flush the database, data-migration
-    rows (municipalities, sectors) included, which the tests after them rely on."""
+    rows (municipalities, sectors) included, which the tests after them rely on.
+    The benchmark tests share one pytest-xdist worker (`make test` passes --dist loadgroup),
+    so that one process migrates the template database they copy (40 s), not each."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    for item in items:
+        if "bench_template_database" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("bench"))
 
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
