@@ -49,7 +49,7 @@ CODED = (
     "effect",
     "donor_country",
 )
-FORMAT = 1  # bumped when the stored layout changes: older snapshots are rebuilt, not misread
+FORMAT = 2  # bumped when the stored layout changes: older snapshots are rebuilt, not misread
 
 
 def vocabulary() -> dict[str, list]:
@@ -83,11 +83,12 @@ def to_money(cents: float) -> Decimal:
 
 @dataclass
 class Columns:
-    """Verified records sorted by day: `day` (days since 1970), `month` (months since January
-    1970), `cents` (float64: bincount's weights), `diaspora` (0/1), `municipality` (id, 0 for
+    """Verified records sorted by day and id: `day` (days since 1970), `ids` (primary keys),
+    `month` (months since January 1970), `cents` (float64: bincount's weights), `diaspora` (0/1), `municipality` (id, 0 for
     none) and one code array per CODED dimension (`codes`), with `vocab` to read the codes."""
 
     day: np.ndarray
+    ids: np.ndarray
     cents: np.ndarray
     diaspora: np.ndarray
     municipality: np.ndarray
@@ -110,6 +111,7 @@ class Columns:
     def empty(cls) -> "Columns":
         return cls(
             day=np.zeros(0, np.int32),
+            ids=np.zeros(0, np.int64),
             cents=np.zeros(0, np.float64),
             diaspora=np.zeros(0, np.int8),
             municipality=np.zeros(0, np.int32),
@@ -168,6 +170,20 @@ class Selection:
 
     def __len__(self) -> int:
         return (self.hi - self.lo) if self.rows is None else len(self.rows)
+
+    def newest_ids(self, start: int, stop: int) -> list[int]:
+        """The primary keys of the records `start`…`stop` (exclusive) of the selection ordered
+        newest first (by day, then id, descending): the records' ORDER BY -date, -pk."""
+        size = len(self)
+        start, stop = max(0, min(start, size)), max(0, min(stop, size))
+        if start >= stop:
+            return []
+        first, last = size - stop, size - start  # positions, oldest first
+        if self.rows is None:
+            positions = np.arange(self.lo + first, self.lo + last)
+        else:
+            positions = self.rows[first:last] + self.lo
+        return self.columns.ids.take(positions)[::-1].tolist()
 
     def weights(self) -> np.ndarray:
         if not hasattr(self, "_weights"):
@@ -232,7 +248,7 @@ class Selection:
 # The fields of the binary COPY: every code in one int8 (`_packing`), the diaspora flag in
 # the municipality's lowest bit. Four fields instead of twelve: PostgreSQL writes a length
 # before each field of each row, and the COPY took a third longer with one field per code.
-_TYPES = (("day", "i4"), ("cents", "i8"), ("place", "i4"), ("codes", "i8"))
+_TYPES = (("id", "i8"), ("day", "i4"), ("cents", "i8"), ("place", "i4"), ("codes", "i8"))
 
 
 def _packing(vocab: dict) -> list[tuple[str, int, int]]:
@@ -254,10 +270,11 @@ def build() -> Columns:
         raw = _read_postgres(vocab)
     else:
         raw = _read_rows(vocab)
-    order = np.argsort(raw["day"], kind="stable")
+    order = np.lexsort((raw["id"], raw["day"]))  # by day, then id
     municipality_type = _smallest(int(raw["municipality"].max(initial=0)))
     return Columns(
         day=raw["day"].astype(np.int32).take(order),
+        ids=raw["id"].astype(np.int64).take(order),
         cents=raw["cents"].astype(np.float64).take(order),
         diaspora=raw["diaspora"].astype(np.int8).take(order),
         municipality=raw["municipality"].astype(municipality_type).take(order),
@@ -278,7 +295,7 @@ def _copy_sql(vocab: dict) -> str:
         values = ", ".join("'" + v.replace("'", "''") + "'" for v in vocab[name][1:])
         codes.append(f"(COALESCE(array_position(ARRAY[{values}]::text[], {name}::text), 0)::int8 << {shift})")
     return (
-        f"SELECT (date - DATE '{EPOCH.isoformat()}')::int4, ROUND(amount * 100)::int8, "
+        f"SELECT id::int8, (date - DATE '{EPOCH.isoformat()}')::int4, ROUND(amount * 100)::int8, "
         f"(COALESCE(municipality_id, 0) << 1 | is_diaspora::int4)::int4, ({' | '.join(codes)})::int8 "
         f"FROM giving_givingrecord WHERE status = '{Status.VERIFIED.value}'"
     )
@@ -308,6 +325,7 @@ def _read_postgres(vocab: dict) -> dict[str, np.ndarray]:
     place = table["place"].astype(np.int64)
     packed = table["codes"].astype(np.int64)
     out = {
+        "id": table["id"],
         "day": table["day"],
         "cents": table["cents"],
         "diaspora": place & 1,
@@ -321,22 +339,23 @@ def _read_postgres(vocab: dict) -> dict[str, np.ndarray]:
 def _read_rows(vocab: dict) -> dict[str, np.ndarray]:
     """Elsewhere (SQLite, the development server's small data): rows coded in Python."""
     index = {name: {v: i for i, v in enumerate(values) if v is not None} for name, values in vocab.items()}
-    names = ("day", "cents", "diaspora", "municipality", *CODED)
+    names = ("id", "day", "cents", "diaspora", "municipality", *CODED)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT date, CAST(ROUND(amount * 100) AS INTEGER), is_diaspora, COALESCE(municipality_id, 0), "
+            f"SELECT id, date, CAST(ROUND(amount * 100) AS INTEGER), is_diaspora, COALESCE(municipality_id, 0), "
             f"{', '.join(CODED)} FROM giving_givingrecord WHERE status = %s",
             [Status.VERIFIED.value],
         )
         rows = cursor.fetchall()
     out = {name: np.zeros(len(rows), np.int64) for name in names}
     for i, row in enumerate(rows):
-        day = row[0] if isinstance(row[0], date) else date.fromisoformat(str(row[0])[:10])
+        out["id"][i] = row[0]
+        day = row[1] if isinstance(row[1], date) else date.fromisoformat(str(row[1])[:10])
         out["day"][i] = to_day(day)
-        out["cents"][i] = int(row[1])
-        out["diaspora"][i] = 1 if row[2] else 0
-        out["municipality"][i] = int(row[3] or 0)
-        for name, value in zip(CODED, row[4:], strict=True):
+        out["cents"][i] = int(row[2])
+        out["diaspora"][i] = 1 if row[3] else 0
+        out["municipality"][i] = int(row[4] or 0)
+        for name, value in zip(CODED, row[5:], strict=True):
             out[name][i] = index[name].get(value, 0)
     return out
 
@@ -348,6 +367,7 @@ def dump(columns: Columns) -> bytes:
         buffer,
         meta=np.frombuffer(meta, np.uint8),
         day=columns.day,
+        ids=columns.ids,
         cents=columns.cents,
         diaspora=columns.diaspora,
         municipality=columns.municipality,
@@ -371,6 +391,7 @@ def load(data: bytes) -> Columns | None:
             return None
         return Columns(
             day=archive["day"],
+            ids=archive["ids"],
             cents=archive["cents"],
             diaspora=archive["diaspora"],
             municipality=archive["municipality"],

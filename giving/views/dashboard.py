@@ -125,7 +125,7 @@ def dashboard(request):
     numbers = _numbers(crit)
     data = numbers["data"]
     count = data["totals"]["count"]
-    records = aggregates.records(crit).order_by("-date", "-pk")
+    records = aggregates.NewestFirst(crit, count)
     page_obj = KnownCountPaginator(records, PAGE_SIZE, known_count=count).get_page(request.GET.get("page"))
     context.update(
         data=data,

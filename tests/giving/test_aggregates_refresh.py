@@ -333,3 +333,41 @@ def test_the_codes_are_packed_in_63_bits_or_refused():
     assert layout[-1][1] + layout[-1][2] <= 63
     with pytest.raises(ValueError):
         store._packing({**vocab, "cause": range(2**60)})  # 60 bits for one code
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"diaspora": "yes"}, {"cause": ["health", "poverty"], "date_from": "2023-02-11"}, {"year": "2021"}],
+)
+def test_the_dashboard_s_pages_of_records_come_newest_first_from_the_columns(data, client):
+    make_records(130)
+    # Same-day records: the id breaks the tie, as ORDER BY -date, -pk does.
+    GivingRecord.objects.filter(pk__in=list(GivingRecord.objects.values_list("pk", flat=True)[:30])).update(
+        date=date(2023, 5, 5)
+    )
+    aggregates.refresh()
+    filterset = GivingFilter(data)
+    assert filterset.is_valid()
+    crit = aggregates.Criteria.from_filter(filterset)
+    expected = [r.pk for r in aggregates.records(crit).order_by("-date", "-pk")]
+    newest = aggregates.NewestFirst(crit, aggregates.count(crit))
+    assert len(newest) == len(expected)
+    assert [r.pk for r in newest[0 : len(expected) + 5]] == expected
+    assert [r.pk for r in newest[20:40]] == expected[20:40]
+    assert newest[len(expected) : len(expected) + 20] == []
+    with CaptureQueriesContext(connection) as queries:
+        page = newest[40:60]
+    assert [r.pk for r in page] == expected[40:60]
+    assert len(queries.captured_queries) <= 2  # the columns' token, then the page by primary key
+    page_obj = client.get(reverse("giving:dashboard"), {**data, "page": 2}).context["page_obj"]
+    start = (page_obj.number - 1) * 20  # page 2, or the last page when there is no second
+    assert [r.pk for r in page_obj.object_list] == expected[start : start + 20]
+
+
+def test_a_record_changed_since_the_refresh_leaves_the_page_until_the_next(client):
+    make_records(40)
+    aggregates.refresh()
+    newest = GivingRecord.objects.filter(status=Status.VERIFIED).order_by("-date", "-pk").first()
+    GivingRecord.objects.filter(pk=newest.pk).update(status=Status.REJECTED, rejection_reason="x")
+    page = client.get(reverse("giving:dashboard")).context["page_obj"].object_list
+    assert newest.pk not in [r.pk for r in page]
