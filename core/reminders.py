@@ -6,21 +6,27 @@ transaction under the row's unique constraint: a second run — even a concurren
 the row and sends nothing, and a run that fails half-way leaves no row for what it did not
 send, so the next run sends it. The email is in the recipient's language.
 
-    from core.reminders import already_sent, remind_once
+    from core.reminders import already_sent, in_batches, remind_once
 
-    sent = already_sent("volunteering.hours_unconfirmed")   # one query for the sweep
-    for entry in due_entries:
-        for editor in editors_of(entry):
-            if (entry.pk, editor.pk) not in sent:
-                remind_once(kind="volunteering.hours_unconfirmed", object_id=entry.pk, user=editor,
-                            template="volunteering/email/hours_unconfirmed", context={"entry": entry})
+    for entries in in_batches(due_entries):              # one query a batch of objects
+        sent = already_sent("volunteering.hours_unconfirmed", object_ids=[e.pk for e in entries])
+        for entry in entries:
+            for editor in editors_of(entry):
+                if (entry.pk, editor.pk) not in sent:
+                    remind_once(kind="volunteering.hours_unconfirmed", object_id=entry.pk, user=editor,
+                                template="volunteering/email/hours_unconfirmed", context={"entry": entry})
+
+A sweep names the objects it is about (`object_ids=`): the rows of the kind sent about other
+objects — every reminder of the kind ever sent, a table that only grows — are not read.
 
 Kinds are namespaced by the app ("<app>.<what>"). When the thing a reminder was about changes
 so that it is due again (a new deadline), `forget()` its rows.
 """
 
+import itertools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -29,6 +35,9 @@ from core.models import SentReminder
 from core.notifications import email_user_template
 
 logger = logging.getLogger(__name__)
+
+BATCH = 500  # objects a sweep asks `already_sent` about at a time
+T = TypeVar("T")
 
 
 def remind_once(*, kind: str, object_id: int, user, template: str, context: dict) -> bool:
@@ -50,13 +59,23 @@ def remind_once(*, kind: str, object_id: int, user, template: str, context: dict
 
 
 def already_sent(kind: str, *, object_ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
-    """(object_id, user_id) of every reminder of `kind` sent so far: one query per sweep.
-    `object_ids`: only those objects' (a sweep about one period, e.g. today's digest, need not
-    read the rows of every earlier period)."""
+    """(object_id, user_id) of the reminders of `kind` sent so far, in one query.
+    `object_ids`: only those objects' — what a sweep passes, the objects due now (a batch of
+    them, `in_batches`), so that it does not read the rows of every object ever reminded of.
+    Without it, every row of the kind."""
     rows = SentReminder.objects.filter(kind=kind)
     if object_ids is not None:
         rows = rows.filter(object_id__in=list(object_ids))
     return set(rows.values_list("object_id", "user_id"))
+
+
+def in_batches(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
+    """`items` (a list, or a queryset's `.iterator()`) in lists of at most `size`: a sweep asks
+    `already_sent(kind, object_ids=...)` about one batch at a time, so each read is bounded by
+    the batch (and the objects' reminders), neither by history nor by a huge `IN` list."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def sent_to(kind: str, object_id: int) -> QuerySet:

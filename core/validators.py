@@ -233,3 +233,18 @@ def validate_document_upload(upload, *, allowed, message: str, max_bytes: int) -
             }
         )
     return kind
+
+
+UPLOAD_NAME_MAX = 255  # the `original_name` columns' length
+
+
+def upload_name(upload, *, default: str = "file", max_length: int = UPLOAD_NAME_MAX) -> str:
+    """The name a file was uploaded with, to show and to name its download: the base name only
+    (any folder dropped, Windows back-slashes too), without control or other unprintable
+    characters (a line break would break the download's header), at most `max_length`
+    characters; `default` when nothing is left. Never the name the file is stored under."""
+    name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable()).strip()
+    if name in {"", ".", ".."}:
+        return default
+    return name[:max_length]

@@ -4,7 +4,8 @@ Four sweeps, each idempotent: a reminder goes once per (kind, object, person) be
 `core.SentReminder` row and the outbox email (`core.reminders`) are written in the same transaction, under the
 row's unique constraint. A second run — even a concurrent one — finds the row and sends
 nothing; a run that fails half-way leaves no row for what was not sent, so the next run
-sends it.
+sends it. Each sweep reads the reminders already sent about the objects it finds due, a
+batch of 500 at a time, never every reminder of its kind ever sent.
 
 - call_closing   applications still editable (draft, invited to the full proposal) whose
                  deadline is within 3 days → the applicant side (applicant, org editors)
@@ -20,7 +21,7 @@ from celery import shared_task
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.reminders import already_sent, remind_once
+from core.reminders import BATCH, already_sent, in_batches, remind_once
 from grants.choices import (
     ApplicationStatus,
     AssignmentStatus,
@@ -66,24 +67,27 @@ def sweep_calls_closing(now) -> int:
         .select_related("call", "applicant", "organization")
         .order_by("pk")
     )
-    sent_before = already_sent(ReminderKind.CALL_CLOSING)
     count = 0
-    for application in applications.iterator(chunk_size=500):
-        key = draft_reminder_key(application)
-        for person in applicant_recipients(application):
-            if (key, person.pk) in sent_before or not person.email:
-                continue
-            count += remind_once(
-                kind=ReminderKind.CALL_CLOSING,
-                object_id=key,
-                user=person,
-                template="grants/email/reminder_call_closing",
-                context={
-                    "application": application,
-                    "call": application.call,
-                    "deadline": application.deadline,
-                },
-            )
+    for batch in in_batches(applications.iterator(chunk_size=BATCH), BATCH):
+        sent_before = already_sent(
+            ReminderKind.CALL_CLOSING, object_ids=[draft_reminder_key(a) for a in batch]
+        )
+        for application in batch:
+            key = draft_reminder_key(application)
+            for person in applicant_recipients(application):
+                if (key, person.pk) in sent_before or not person.email:
+                    continue
+                count += remind_once(
+                    kind=ReminderKind.CALL_CLOSING,
+                    object_id=key,
+                    user=person,
+                    template="grants/email/reminder_call_closing",
+                    context={
+                        "application": application,
+                        "call": application.call,
+                        "deadline": application.deadline,
+                    },
+                )
     return count
 
 
@@ -101,27 +105,28 @@ def _open_reports():
 
 
 def _sweep_reports(reports, kind: str, template: str, today) -> int:
-    sent_before = already_sent(kind)
     count = 0
-    for report in reports.iterator(chunk_size=500):
-        grant = report.grant
-        for person in applicant_recipients(grant.application):
-            if (report.pk, person.pk) in sent_before or not person.email:
-                continue
-            count += remind_once(
-                kind=kind,
-                object_id=report.pk,
-                user=person,
-                template=template,
-                context={
-                    "grant": grant,
-                    "application": grant.application,
-                    "call": grant.call,
-                    "report": report,
-                    "report_label": report_label(report),
-                    "days_left": (report.due_on - today).days,
-                },
-            )
+    for batch in in_batches(reports.iterator(chunk_size=BATCH), BATCH):
+        sent_before = already_sent(kind, object_ids=[report.pk for report in batch])
+        for report in batch:
+            grant = report.grant
+            for person in applicant_recipients(grant.application):
+                if (report.pk, person.pk) in sent_before or not person.email:
+                    continue
+                count += remind_once(
+                    kind=kind,
+                    object_id=report.pk,
+                    user=person,
+                    template=template,
+                    context={
+                        "grant": grant,
+                        "application": grant.application,
+                        "call": grant.call,
+                        "report": report,
+                        "report_label": report_label(report),
+                        "days_left": (report.due_on - today).days,
+                    },
+                )
     return count
 
 
@@ -153,25 +158,26 @@ def sweep_reviews_due(now) -> int:
         .select_related("reviewer", "application__call")
         .order_by("pk")
     )
-    sent_before = already_sent(ReminderKind.REVIEW_DUE)
     count = 0
-    for assignment in assignments.iterator(chunk_size=500):
-        reviewer = assignment.reviewer
-        if (assignment.pk, reviewer.pk) in sent_before or not reviewer.email:
-            continue
-        application = assignment.application
-        count += remind_once(
-            kind=ReminderKind.REVIEW_DUE,
-            object_id=assignment.pk,
-            user=reviewer,
-            template="grants/email/reminder_review_due",
-            context={
-                "application": application,
-                "call": application.call,
-                "assignment": assignment,
-                "deadline": application.call.review_deadline,
-            },
-        )
+    for batch in in_batches(assignments.iterator(chunk_size=BATCH), BATCH):
+        sent_before = already_sent(ReminderKind.REVIEW_DUE, object_ids=[a.pk for a in batch])
+        for assignment in batch:
+            reviewer = assignment.reviewer
+            if (assignment.pk, reviewer.pk) in sent_before or not reviewer.email:
+                continue
+            application = assignment.application
+            count += remind_once(
+                kind=ReminderKind.REVIEW_DUE,
+                object_id=assignment.pk,
+                user=reviewer,
+                template="grants/email/reminder_review_due",
+                context={
+                    "application": application,
+                    "call": application.call,
+                    "assignment": assignment,
+                    "deadline": application.call.review_deadline,
+                },
+            )
     return count
 
 

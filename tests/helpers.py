@@ -65,3 +65,22 @@ def rows_for_the_scope(django_db_blocker):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def sent_reminder_reads(queries, kind: str) -> list[set[int] | None]:
+    """For each read a sweep made of the `core.SentReminder` rows of `kind` among captured
+    queries (`CaptureQueriesContext`; its `already_sent`, not `remind_once`'s check of one
+    reminder): the object ids the read was limited to, or None when it read every row of the
+    kind ever sent."""
+    import re
+
+    reads = []
+    for query in queries:
+        sql = query["sql"]
+        if not sql.startswith("SELECT") or '"core_sentreminder"' not in sql or f"'{kind}'" not in sql:
+            continue
+        if '"core_sentreminder"."user_id" =' in sql:
+            continue  # remind_once: one (kind, object, person)
+        limited = re.search(r'"core_sentreminder"\."object_id" IN \(([^)]*)\)', sql)
+        reads.append({int(i) for i in limited.group(1).split(",")} if limited else None)
+    return reads

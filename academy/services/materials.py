@@ -12,7 +12,17 @@ from django.utils.translation import gettext as _
 
 from academy.models import Session, SessionMaterial
 from academy.services.common import require
-from core.validators import DOCUMENT_CONTENT_TYPES, DOCX, JPEG, ODT, PDF, PNG, XLSX, validate_document_upload
+from core.validators import (
+    DOCUMENT_CONTENT_TYPES,
+    DOCX,
+    JPEG,
+    ODT,
+    PDF,
+    PNG,
+    XLSX,
+    upload_name,
+    validate_document_upload,
+)
 
 MATERIAL_TYPES = (PDF, DOCX, XLSX, ODT, JPEG, PNG)
 CONTENT_TYPES = {kind: DOCUMENT_CONTENT_TYPES[kind] for kind in MATERIAL_TYPES}
@@ -20,16 +30,12 @@ MAX_BYTES = getattr(settings, "ACADEMY_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
 MAX_PER_SESSION = 30
 
 
-def _original_name(upload) -> str:
-    return (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
-
-
 def checked_file(upload, *, message: str) -> tuple[str, str]:
     """(type, name) of an uploaded material: its type judged from its content, at most
     MAX_BYTES (core.validators; errors keyed "file", `message` for a type not taken), and
     the name it was sent with, without any folder."""
     kind = validate_document_upload(upload, allowed=MATERIAL_TYPES, message=message, max_bytes=MAX_BYTES)
-    return kind, _original_name(upload)
+    return kind, upload_name(upload)
 
 
 def delete_after_commit(material) -> None:

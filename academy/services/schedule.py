@@ -85,7 +85,7 @@ def send_session_reminders(now=None) -> int:
     )
     if not sessions:
         return 0
-    sent = already_sent(REMINDER_KIND)
+    sent = already_sent(REMINDER_KIND, object_ids=[session.pk for session in sessions])
     by_cohort: dict[int, list[CohortApplication]] = {}
     for participant in CohortApplication.objects.filter(
         cohort_id__in={s.cohort_id for s in sessions},

@@ -5,7 +5,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from assistance.models import Attachment, HelpRequest, Message
-from core.validators import DOCUMENT_CONTENT_TYPES, DOCX, JPEG, ODT, PDF, PNG, XLSX, validate_document_upload
+from core.validators import (
+    DOCUMENT_CONTENT_TYPES,
+    DOCX,
+    JPEG,
+    ODT,
+    PDF,
+    PNG,
+    XLSX,
+    upload_name,
+    validate_document_upload,
+)
 
 ATTACHMENT_TYPES = (PDF, DOCX, XLSX, ODT, JPEG, PNG)
 CONTENT_TYPES = {kind: DOCUMENT_CONTENT_TYPES[kind] for kind in ATTACHMENT_TYPES}
@@ -33,13 +43,9 @@ def validate_uploads(uploads) -> list[str]:
         try:
             kinds.append(validate_upload(upload))
         except ValidationError as exc:
-            name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:80]
+            name = upload_name(upload, default="")[:80]
             raise ValidationError({"files": f"{name}: {' '.join(exc.messages)}"}) from None
     return kinds
-
-
-def _original_name(upload) -> str:
-    return (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
 
 
 def store(*, actor, request: HelpRequest, uploads, kinds, message: Message | None = None) -> list[Attachment]:
@@ -49,7 +55,7 @@ def store(*, actor, request: HelpRequest, uploads, kinds, message: Message | Non
         attachment = Attachment(
             request=request,
             message=message,
-            original_name=_original_name(upload),
+            original_name=upload_name(upload),
             size=upload.size,
             file_type=kind,
             uploaded_by=actor,

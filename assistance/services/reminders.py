@@ -14,7 +14,7 @@ from accounts.selectors import with_second_factor
 from assistance.choices import OPEN_STATUSES, RequestStatus
 from assistance.models import HelpRequest
 from assistance.selectors.targets import add_working_days
-from core.reminders import already_sent, forget, remind_once
+from core.reminders import BATCH, already_sent, forget, in_batches, remind_once
 
 UNASSIGNED = "assistance.unassigned"
 ANSWER_OVERDUE = "assistance.answer_overdue"
@@ -43,38 +43,44 @@ def reminders_send(*, today=None) -> int:
     """Send the reminders due today; returns how many went (a second run sends none)."""
     today = today or timezone.localdate()
     sent = 0
-    done = already_sent(UNASSIGNED)
     staff = None  # read once, and only when a request is due
-    for request in HelpRequest.objects.filter(
-        status=RequestStatus.NEW, submitted_at__isnull=False
-    ).iterator():
-        if add_working_days(timezone.localdate(request.submitted_at), UNASSIGNED_WORKING_DAYS) > today:
+    unassigned = HelpRequest.objects.filter(status=RequestStatus.NEW, submitted_at__isnull=False)
+    for batch in in_batches(unassigned.iterator(chunk_size=BATCH), BATCH):
+        due = [
+            request
+            for request in batch
+            if add_working_days(timezone.localdate(request.submitted_at), UNASSIGNED_WORKING_DAYS) <= today
+        ]
+        if not due:
             continue
         if staff is None:
             staff = help_desk_staff()
-        for user in staff:
-            if (request.pk, user.pk) not in done:
-                sent += remind_once(
-                    kind=UNASSIGNED,
-                    object_id=request.pk,
-                    user=user,
-                    template="assistance/email/reminder_unassigned",
-                    context={"help_request": request},
-                )
-    done = already_sent(ANSWER_OVERDUE)
+        done = already_sent(UNASSIGNED, object_ids=[request.pk for request in due])
+        for request in due:
+            for user in staff:
+                if (request.pk, user.pk) not in done:
+                    sent += remind_once(
+                        kind=UNASSIGNED,
+                        object_id=request.pk,
+                        user=user,
+                        template="assistance/email/reminder_unassigned",
+                        context={"help_request": request},
+                    )
     overdue = HelpRequest.objects.filter(
         status__in=OPEN_STATUSES, expert__isnull=False, expert__active=True, due_on__lt=today
     ).select_related("expert__user")
-    for request in overdue.iterator():
-        user = request.expert.user
-        if (request.pk, user.pk) not in done and user.is_active:
-            sent += remind_once(
-                kind=ANSWER_OVERDUE,
-                object_id=request.pk,
-                user=user,
-                template="assistance/email/reminder_answer_overdue",
-                context={"help_request": request},
-            )
+    for batch in in_batches(overdue.iterator(chunk_size=BATCH), BATCH):
+        done = already_sent(ANSWER_OVERDUE, object_ids=[request.pk for request in batch])
+        for request in batch:
+            user = request.expert.user
+            if (request.pk, user.pk) not in done and user.is_active:
+                sent += remind_once(
+                    kind=ANSWER_OVERDUE,
+                    object_id=request.pk,
+                    user=user,
+                    template="assistance/email/reminder_answer_overdue",
+                    context={"help_request": request},
+                )
     return sent
 
 
@@ -98,7 +104,6 @@ def session_reminders_send(*, today=None) -> int:
     from organizations.models import Membership
 
     today = today or timezone.localdate()
-    done = already_sent(SESSION_TOMORROW)
     sessions = list(
         MentoringSession.objects.filter(
             planned_on=today + timedelta(days=1),
@@ -106,6 +111,7 @@ def session_reminders_send(*, today=None) -> int:
             series__status=MentoringStatus.ACTIVE,
         ).select_related("series__mentor__user", "series__organization")
     )
+    done = already_sent(SESSION_TOMORROW, object_ids=[session.pk for session in sessions])
     editors: dict[int, list] = {}
     for membership in Membership.objects.filter(
         organization_id__in={s.series.organization_id for s in sessions},

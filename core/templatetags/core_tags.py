@@ -1,6 +1,9 @@
+from typing import NamedTuple
+
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape, format_html
@@ -33,9 +36,19 @@ def elided_page_range(paginator, number):
     return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
 
 
+class ExportFormat(NamedTuple):
+    format: str
+    label: str
+    refusal: str  # why this format makes no report of these params ("" when it does)
+
+
 @register.simple_tag(takes_context=True)
-def report_export_formats(context, kind):
-    """[(format, label), …] of report `kind` that the current user may export; [] otherwise."""
+def report_export_formats(context, kind, params=None, **named):
+    """[(format, label, refusal), …] of report `kind` that the current user may export; [] otherwise.
+    With the report's params (`params`: the page's query string or QueryDict, and/or each as
+    a keyword), `refusal` is the report's reason (translated) why they make no report in that
+    format — the button is drawn disabled with it (`report_job_start` would refuse it) — and ""
+    when they do. One call of the report's `refusal` per format, and only with params."""
     from core import reports
     from core.models import ReportJob
 
@@ -47,8 +60,21 @@ def report_export_formats(context, kind):
         return []
     if not report.allowed_for(user):
         return []
+    cleaned = None
+    if report.refusal is not None and (params is not None or named):
+        query = (
+            QueryDict(params, mutable=True) if isinstance(params, str) or params is None else params.copy()
+        )
+        for name, value in named.items():
+            query[name] = str(value)
+        cleaned = report.clean_params(query)
     labels = dict(ReportJob.Format.choices)
-    return [(fmt, labels.get(fmt, fmt.upper())) for fmt in report.formats]
+    return [
+        ExportFormat(
+            fmt, labels.get(fmt, fmt.upper()), report.refusal(cleaned, fmt) if cleaned is not None else ""
+        )
+        for fmt in report.formats
+    ]
 
 
 _HEADERS: dict = {}  # (language, what the user may see) -> the site header's HTML; see `site_header`

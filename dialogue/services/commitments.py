@@ -244,7 +244,7 @@ def commitment_reminders_send(*, today=None) -> int:
         commitments = list(commitments)
         if not commitments:
             continue
-        sent = already_sent(kind)
+        sent = already_sent(kind, object_ids=[commitment.pk for commitment in commitments])
         editors: dict[int, list] = {}
         for membership in Membership.objects.filter(
             organization_id__in={c.organization_id for c in commitments},

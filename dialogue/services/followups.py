@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from core.notifications import email_user_template, enqueue_on_commit
 from core.permissions import require
-from core.validators import DOCX, JPEG, ODT, PDF, PNG, XLSX, validate_document_upload
+from core.validators import DOCX, JPEG, ODT, PDF, PNG, XLSX, upload_name, validate_document_upload
 from dialogue.choices import HOLDS_PLACE, EventStatus, FollowUpKind
 from dialogue.models import Event, EventFollowUp, FollowUpDocument, FollowUpPhoto, Registration
 
@@ -79,7 +79,7 @@ def follow_up_save(
 
 
 def _stored_name(upload, extension: str) -> str:
-    original = (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    original = upload_name(upload)
     upload.name = f"{uuid.uuid4().hex}.{extension}"  # never the uploaded name on disk
     return original
 

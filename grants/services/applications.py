@@ -25,7 +25,7 @@ from django.utils.translation import gettext_noop
 
 from core.models import Municipality
 from core.money import AmountError, format_money, parse_amount
-from core.validators import validate_document_upload
+from core.validators import upload_name, validate_document_upload
 from grants.choices import (
     ApplicantType,
     ApplicationStatus,
@@ -539,7 +539,7 @@ def attachment_add(
             _("An application has at most %(n)s files.") % {"n": settings.GRANTS_MAX_ATTACHMENTS}
         )
     kind = validate_attachment(upload)
-    original = (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    original = upload_name(upload)
     for old in in_slot:
         if old.frozen:
             # A file frozen in a revision stays with that revision; it no longer fills the slot.

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from core import reminders
 from core.money import format_money, parse_amount
 from core.notifications import email_user_template
-from core.validators import validate_document_upload
+from core.validators import upload_name, validate_document_upload
 from grants.choices import (
     GrantReportStatus,
     GrantStatus,
@@ -137,10 +137,6 @@ def validate_upload(upload, allowed: tuple[str, ...], message: str) -> str:
     return validate_document_upload(
         upload, allowed=allowed, message=message, max_bytes=settings.GRANTS_ATTACHMENT_MAX_BYTES
     )
-
-
-def _original_name(upload) -> str:
-    return (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:255]
 
 
 def _delete_file_on_commit(field_file) -> None:
@@ -569,7 +565,7 @@ def grant_report_submit(*, actor, report: GrantReport, text: str = "", upload=No
     fields = ["text", "submitted_at", "submitted_by"]
     if upload:
         _delete_file_on_commit(report.file)
-        report.original_name = _original_name(upload)
+        report.original_name = upload_name(upload)
         upload.name = f"{uuid.uuid4().hex}.{kind}"
         report.file = upload
         fields += ["file", "original_name"]

@@ -1,73 +1,20 @@
 """The reviewer's pages: my assignments; one application behind the conflict-of-interest
 gate, its scoring form, and — once the reviewer's own review is sent — the other reviews.
-A person not assigned to the application's current stage gets a 404."""
+A person not assigned to the application's current stage gets a 404. The pages themselves
+are the kernel's (`core.review_views`); grants says what it shows and which services save."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import redirect, render
 from django.template.loader import select_template
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
 
-from core.forms import add_service_errors
-from core.permissions import SIGNED_IN, permission, signed_in
+from core.review_views import ReviewPages
 from grants import selectors
 from grants.choices import IN_ASSESSMENT_STATUSES, ApplicationStatus, AssignmentStatus
-from grants.forms.staff import ConflictForm, ReviewForm
+from grants.forms.staff import ReviewForm
 from grants.models import Application, ReviewAssignment, Score
 from grants.services import applications as app_services
 from grants.services import assessment
 
 A = AssignmentStatus
-PAGE_SIZE = 25
-
-
-@signed_in
-@require_GET
-def my_reviews(request):
-    page_obj = Paginator(selectors.review_assignments_of(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "grants/review_list.html",
-        {"page_obj": page_obj, "assignments": page_obj.object_list},
-    )
-
-
-def _assignment(request, pk) -> ReviewAssignment:
-    """The signed-in person's assignment to the application's current stage, or 404."""
-    application = (
-        Application.objects.exclude(status=ApplicationStatus.DRAFT)
-        .select_related("call", "applicant", "organization", "municipality")
-        .filter(pk=pk)
-        .first()
-    )
-    if application is None:
-        raise Http404
-    assignment = ReviewAssignment.objects.filter(
-        application=application, stage=application.stage, reviewer=request.user
-    ).first()
-    if assignment is None:
-        raise Http404
-    assignment.application = application
-    return assignment
-
-
-def load_assignment(request, pk, **kwargs) -> ReviewAssignment:
-    return _assignment(request, pk)
-
-
-def _application_of(assignment: ReviewAssignment) -> Application:
-    return assignment.application
-
-
-# The reviewer's own assignment (anyone else: 404); scoring needs the conflict declared.
-own_assignment = permission(SIGNED_IN, load=load_assignment, pass_as="assignment")
 
 
 def _scores_prefetch():
@@ -77,46 +24,89 @@ def _scores_prefetch():
     )
 
 
-def _page(request, assignment, *, form=None, status=200):
-    application = assignment.application
-    if assignment.status == A.ASSIGNED:
-        return render(
-            request,
-            "grants/review_coi.html",
-            {
-                "assignment": assignment,
-                "application_pk": application.pk,
-                "call": application.call,
-                "reference": application.reference,
-                "form": form or ConflictForm(),
-            },
-            status=status,
-        )
-    if assignment.status == A.CONFLICTED:
-        return render(
-            request,
-            "grants/review_declined.html",
-            {"assignment": assignment, "reference": application.reference, "call": application.call},
-            status=status,
-        )
-    criteria = list(application.call.criteria.filter(stage=application.stage))
-    revision = application.revisions.order_by("-number").first()
-    snapshot = revision.snapshot if revision else app_services.snapshot(application)
-    context = {
-        "assignment": assignment,
-        "application": application,
-        "call": application.call,
-        "snapshot": snapshot,
-        "data": snapshot,
-        "revision": revision,
-        "attachments": snapshot.get("attachments", []) if isinstance(snapshot, dict) else [],
-        "criteria": criteria,
-        "content_template": select_template(
-            ["grants/includes/_application_content.html", "grants/includes/_staff_content.html"]
-        ).origin.template_name,
-        "open_for_review": application.status in IN_ASSESSMENT_STATUSES,
+class GrantReviews(ReviewPages):
+    namespace = "grants"
+    review_permission = "grants.review_application"
+    assignment_model = ReviewAssignment
+    form_class = ReviewForm
+    open_statuses = IN_ASSESSMENT_STATUSES
+    templates = {
+        "list": "grants/review_list.html",
+        "coi": "grants/review_coi.html",
+        "declined": "grants/review_declined.html",
+        "detail": "grants/review_detail.html",
+        "refused": "grants/review_refused.html",
     }
-    if assignment.status == A.SUBMITTED:
+    list_name = "assignments"
+
+    def assignments_of(self, user):
+        return selectors.review_assignments_of(user)
+
+    def applications(self):
+        return Application.objects.exclude(status=ApplicationStatus.DRAFT).select_related(
+            "call", "applicant", "organization", "municipality"
+        )
+
+    def assignment_of(self, application, user):
+        """The assignment to the application's current stage (an earlier stage's is done)."""
+        return ReviewAssignment.objects.filter(
+            application=application, stage=application.stage, reviewer=user
+        ).first()
+
+    def criteria(self, application):
+        return list(application.call.criteria.filter(stage=application.stage))
+
+    def declare_conflict(self, *, actor, application, has_conflict, note):
+        assessment.conflict_declare(
+            actor=actor, application=application, has_conflict=has_conflict, note=note
+        )
+
+    def save_review(self, *, actor, application, form, submit):
+        assessment.review_save(
+            actor=actor,
+            application=application,
+            scores=form.scores(),
+            comments=form.comments(),
+            recommendation=form.cleaned_data["recommendation"],
+            comment=form.cleaned_data["comment"],
+            submit=submit,
+        )
+
+    def coi_context(self, application):
+        # Not the application itself: its content stays hidden until the declaration.
+        return {
+            "application_pk": application.pk,
+            "call": application.call,
+            "reference": application.reference,
+        }
+
+    def declined_context(self, application):
+        return {"reference": application.reference, "call": application.call}
+
+    def refused_context(self, application):
+        return {"application_pk": application.pk}
+
+    def initial(self, assignment):
+        return {**super().initial(assignment), "recommendation": assignment.recommendation}
+
+    def detail_context(self, assignment, criteria):
+        application = assignment.application
+        revision = application.revisions.order_by("-number").first()
+        snapshot = revision.snapshot if revision else app_services.snapshot(application)
+        return {
+            "call": application.call,
+            "snapshot": snapshot,
+            "data": snapshot,
+            "revision": revision,
+            "attachments": snapshot.get("attachments", []) if isinstance(snapshot, dict) else [],
+            "content_template": select_template(
+                ["grants/includes/_application_content.html", "grants/includes/_staff_content.html"]
+            ).origin.template_name,
+        }
+
+    def submitted_context(self, assignment):
+        """The reviewer's own review and the others of the stage, numbered, without names."""
+        application = assignment.application
         own = ReviewAssignment.objects.prefetch_related(_scores_prefetch()).get(pk=assignment.pk)
         others = list(
             ReviewAssignment.objects.filter(
@@ -128,104 +118,8 @@ def _page(request, assignment, *, form=None, status=200):
         )
         for number, other in enumerate(others, start=1):
             other.number = number
-        context.update({"own": own, "others": others})
-    else:
-        if form is None:
-            initial = {"comment": assignment.comment, "recommendation": assignment.recommendation}
-            for score in assignment.scores.all():
-                initial[f"score_{score.criterion_id}"] = score.score
-                initial[f"comment_{score.criterion_id}"] = score.comment
-            form = ReviewForm(criteria=criteria, initial=initial)
-        context["form"] = form
-    return render(request, "grants/review_detail.html", context, status=status)
+        return {"own": own, "others": others}
 
 
-@own_assignment
-@require_GET
-def review(request, pk, assignment):
-    return _page(request, assignment)
-
-
-@own_assignment
-@require_POST
-def review_coi(request, pk, assignment):
-    form = ConflictForm(request.POST)
-    if form.is_valid():
-        try:
-            assessment.conflict_declare(
-                actor=request.user,
-                application=assignment.application,
-                has_conflict=form.cleaned_data["has_conflict"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            if assignment.status != A.ASSIGNED:
-                return render(
-                    request,
-                    "grants/review_refused.html",
-                    {"reason": " ".join(exc.messages), "application_pk": assignment.application.pk},
-                    status=400,
-                )
-            add_service_errors(form, exc)
-        else:
-            if form.cleaned_data["has_conflict"]:
-                messages.info(request, _("You declined this review. KCSF has been told."))
-            else:
-                messages.success(request, _("Thank you. You can now read and score the application."))
-            return redirect("grants:review", pk=assignment.application.pk)
-    if assignment.status != A.ASSIGNED:
-        return render(
-            request,
-            "grants/review_refused.html",
-            {
-                "reason": _("You have already declared your conflict of interest."),
-                "application_pk": assignment.application.pk,
-            },
-            status=400,
-        )
-    return _page(request, assignment, form=form, status=400)
-
-
-@permission(
-    "grants.review_application",
-    load=load_assignment,
-    on=_application_of,
-    pass_as="assignment",
-    message=gettext_lazy("Declare your conflict of interest first."),
-)
-@require_POST
-def review_save(request, pk, assignment):
-    application = assignment.application
-    criteria = list(application.call.criteria.filter(stage=application.stage))
-    form = ReviewForm(request.POST, criteria=criteria)
-    submit = request.POST.get("action") == "submit"
-    if assignment.status == A.SUBMITTED:
-        return render(
-            request,
-            "grants/review_refused.html",
-            {
-                "reason": _("Your review was already submitted; it can no longer be changed."),
-                "application_pk": application.pk,
-            },
-            status=400,
-        )
-    if form.is_valid():
-        try:
-            assessment.review_save(
-                actor=request.user,
-                application=application,
-                scores=form.scores(),
-                comments=form.comments(),
-                recommendation=form.cleaned_data["recommendation"],
-                comment=form.cleaned_data["comment"],
-                submit=submit,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            if submit:
-                messages.success(request, _("Your review was submitted. Thank you."))
-            else:
-                messages.success(request, _("Your draft review was saved."))
-            return redirect("grants:review", pk=application.pk)
-    return _page(request, assignment, form=form, status=400)
+pages = GrantReviews()
+my_reviews, review, review_coi, review_save = pages.views()

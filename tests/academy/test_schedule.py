@@ -90,3 +90,23 @@ def test_reminder_24_hours_before_once_in_the_participants_language():
     body = EmailOutbox.objects.get(to=english.applicant.email).body_text
     assert "Community mapping" in body and "Prizren; Salla 2" in body
     assert soon.pk
+
+
+def test_the_reminder_sweep_reads_only_the_reminders_of_the_sessions_due():
+    """The sweep read every session reminder ever sent, a table that only grows: now only
+    those of the sessions starting within 24 hours."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import SentReminder
+    from tests.helpers import sent_reminder_reads
+
+    cohort = make_cohort()
+    member = participant(cohort)
+    past = _session(cohort, in_hours=-24 * 400)
+    soon = _session(cohort, in_hours=20)
+    SentReminder.objects.create(kind=schedule.REMINDER_KIND, object_id=past.pk, user=member.applicant)
+    with CaptureQueriesContext(connection) as captured:
+        assert send_session_reminders() == 1
+    assert sent_reminder_reads(captured, schedule.REMINDER_KIND) == [{soon.pk}]
+    assert send_session_reminders() == 0

@@ -134,6 +134,27 @@ def test_review_shows_the_conflict_form_first_then_the_rubric(client):
     assert again.status_code == 400 and "already submitted" in again.content.decode()
 
 
+def test_submitting_a_review_with_a_criterion_unscored_is_a_400_and_the_scores_are_kept(client):
+    """The service refuses it with a list of errors, which has no code: the page read its
+    code and answered 500. Now the form says what is missing."""
+    from academy.models import ApplicationReview
+
+    staff = StaffFactory()
+    application = submitted(make_cohort())
+    person = reviewer()
+    selection.reviewers_assign(actor=staff, application=application, reviewers=[person])
+    selection.conflict_declare(actor=person, application=application, has_conflict=False)
+    first, second, *_ = application.cohort.criteria.all()
+    client.force_login(person)
+    response = client.post(url("review_save", application.pk), {f"score_{first.pk}": "4", "submit": "1"})
+    assert response.status_code == 400
+    assert f"Score “{second.title}”." in response.content.decode()
+    review = ApplicationReview.objects.get(application=application, reviewer=person)
+    assert review.status == "accepted" and not review.scores.exists()
+    saved = client.post(url("review_save", application.pk), {f"score_{first.pk}": "4", "save": "1"})
+    assert saved.status_code == 302 and review.scores.get().score == 4
+
+
 # --- staff selection --------------------------------------------------------------------------
 
 

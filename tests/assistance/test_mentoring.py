@@ -428,3 +428,24 @@ def test_no_reminder_for_a_cancelled_series_or_a_held_session(world):
     MentoringSession.objects.filter(pk=session.pk).update(held_on=None)
     services.series_move(actor=world["roles"]["staff"], series=series, target=MentoringStatus.CANCELLED)
     assert session_reminders_send() == 0
+
+
+def test_session_reminders_read_only_the_reminders_of_tomorrows_sessions(world):
+    """The sweep read every session reminder ever sent: now only tomorrow's sessions'."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assistance.services.reminders import SESSION_TOMORROW
+    from core.models import SentReminder
+    from tests.helpers import sent_reminder_reads
+
+    mentor = world["roles"]["mentor"]
+    session = services.session_plan(
+        actor=mentor, series=world["series"], planned_on=TODAY() + timedelta(days=1), topic="T"
+    )
+    SentReminder.objects.create(kind=SESSION_TOMORROW, object_id=world["held"].pk, user=mentor)
+    EmailOutbox.objects.all().delete()
+    with CaptureQueriesContext(connection) as captured:
+        assert session_reminders_send() == 2  # the mentor and the editor
+    assert sent_reminder_reads(captured, SESSION_TOMORROW) == [{session.pk}]
+    assert session_reminders_send() == 0

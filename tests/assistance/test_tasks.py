@@ -100,3 +100,28 @@ def test_nothing_due_reads_no_staff_and_logs_nothing(caplog):
     with caplog.at_level("WARNING", logger="assistance.services.reminders"):
         assert reminders_send() == 0
     assert caplog.text == ""
+
+
+def test_the_sweeps_read_only_the_reminders_of_the_requests_due_now():
+    """The sweeps read every reminder of their kind ever sent, a table that only grows: now
+    only those about the requests due now (and still each goes once)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assistance.services.reminders import ANSWER_OVERDUE, UNASSIGNED
+    from core.models import SentReminder
+    from tests.helpers import sent_reminder_reads
+
+    staff = factories.StaffFactory()
+    waiting = _due_unassigned_request()
+    late = assigned(staff=staff)
+    HelpRequest.objects.filter(pk=late.pk).update(due_on=date(2026, 12, 14))
+    long_ago = 10**9  # a request reminded of years ago
+    SentReminder.objects.create(kind=UNASSIGNED, object_id=long_ago, user=staff)
+    SentReminder.objects.create(kind=ANSWER_OVERDUE, object_id=long_ago, user=late.expert.user)
+    EmailOutbox.objects.all().delete()
+    with CaptureQueriesContext(connection) as captured:
+        assert reminders_send(today=date(2026, 12, 15)) == 2
+    assert sent_reminder_reads(captured, UNASSIGNED) == [{waiting.pk}]
+    assert sent_reminder_reads(captured, ANSWER_OVERDUE) == [{late.pk}]
+    assert reminders_send(today=date(2026, 12, 15)) == 0

@@ -80,3 +80,10 @@ def test_the_database_refuses_a_second_row():
     SentReminder.objects.create(kind="a.x", object_id=1, user=user)
     with pytest.raises(IntegrityError):
         SentReminder.objects.create(kind="a.x", object_id=1, user=user)
+
+
+def test_in_batches_and_an_empty_batch_reads_nothing(django_assert_num_queries):
+    assert list(reminders.in_batches(iter(range(5)), 2)) == [[0, 1], [2, 3], [4]]
+    assert list(reminders.in_batches([], 2)) == []
+    with django_assert_num_queries(0):
+        assert reminders.already_sent("core.test", object_ids=[]) == set()

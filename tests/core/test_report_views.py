@@ -253,6 +253,49 @@ def test_export_buttons_include(rf, staff_user, user):
         assert "<form" not in template.render({}, request)
 
 
+def test_export_buttons_draw_a_refused_format_disabled_with_the_reason(rf, user):
+    """A report whose `refusal` refuses a format for the page's params: that button cannot be
+    pressed (report_job_start would refuse it) and the page says why; the others stay."""
+    from django.template import engines
+
+    from core import reports
+
+    def refusal(params, fmt):
+        return (
+            f"Too big for {fmt.upper()}: take the XLSX."
+            if fmt == "csv" and params.get("size") == "big"
+            else ""
+        )
+
+    reports.register(
+        kind="tests.refusing",
+        title="Refusing",
+        columns=["i"],
+        rows=lambda p, u: (0, []),
+        params=("size",),
+        refusal=refusal,
+    )
+    try:
+        template = engines["django"].from_string(
+            '{% include "core/includes/_export_buttons.html" with kind="tests.refusing" %}'
+        )
+        request = rf.get("/en/things/?size=small")
+        request.user = user
+        html = template.render({}, request)
+        assert 'name="format" value="csv"' in html and "disabled" not in html and "Too big" not in html
+        request = rf.get("/en/things/?size=big")
+        request.user = user
+        html = template.render({}, request)
+        assert 'name="format" value="csv"' not in html and 'name="format" value="xlsx"' in html
+        assert 'disabled aria-describedby="export-refusal-testsrefusing-csv"' in html
+        assert (
+            '<span id="export-refusal-testsrefusing-csv"' in html
+            and "Too big for CSV: take the XLSX." in html
+        )
+    finally:
+        reports.unregister("tests.refusing")
+
+
 def test_requester_who_lost_the_permission_no_longer_downloads(client, staff_user):
     job = _job(staff_user, DIRECTORY)
     tasks.run_report_job(str(job.pk))

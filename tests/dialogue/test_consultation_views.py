@@ -470,3 +470,39 @@ def test_pages_in_every_language(client, world, language):
     for url in (reverse("dialogue:consultation_list"), world["consultation"].get_absolute_url()):
         response = client.get(with_lang(url))
         assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("language", ["sq", "sr-latn", "en"])
+def test_the_pdf_button_of_too_many_comments_is_disabled_with_the_reason_and_the_xlsx(
+    client, world, monkeypatch, language
+):
+    """Past PDF_MAX_COMMENTS comments a PDF is refused when started (core.reports refusal): the
+    organiser's page no longer offers a button that fails, it says why and points to the XLSX."""
+    from django.utils.html import escape
+
+    from dialogue import exports
+
+    monkeypatch.setattr(exports, "PDF_MAX_COMMENTS", 1)
+    login(client, world["roles"]["staff"])
+    path = world["consultation"].get_absolute_url()  # /en/... (the world is built in English)
+    url = f"/{language}{path[path.index('/', 1) :]}"
+    reason = t(
+        "This consultation has %(count)s comments, more than a PDF report holds (%(max)s). "
+        "Download the XLSX report instead.",
+        language,
+        count=2,
+        max=1,
+    )
+    html = client.get(url).content.decode()  # one comment: the PDF goes
+    assert 'name="format" value="pdf"' in html and 'name="format" value="xlsx"' in html
+    assert 'aria-describedby="report-refusal-pdf"' not in html
+    consultation_comment(world["section"], body="Also benches")
+    html = client.get(url).content.decode()
+    assert 'name="format" value="pdf"' not in html and 'name="format" value="xlsx"' in html
+    assert 'disabled aria-describedby="report-refusal-pdf"' in html
+    assert (
+        f'<p id="report-refusal-pdf" class="small text-body-secondary w-100 mb-0">{escape(reason)}</p>'
+        in html
+    )
+    if language != "en":
+        assert "XLSX" in reason and "Download the XLSX" not in reason  # in the page's language

@@ -401,3 +401,28 @@ def test_reminders_go_14_days_before_and_after_the_date_once_each_in_the_editors
     # a new date makes its reminders due again
     commitment_services.commitment_update(commitment=late, actor=editor, due_date=today + timedelta(days=3))
     assert commitment_services.commitment_reminders_send(today=today) == 1
+
+
+def test_the_reminders_read_only_what_was_sent_about_the_commitments_due():
+    """The sweep read every commitment reminder ever sent, a table that only grows: now only
+    those about the commitments it reminds of."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import SentReminder
+    from dialogue.services.commitments import REMINDER_DUE_SOON, REMINDER_OVERDUE
+    from tests.helpers import sent_reminder_reads
+
+    today = timezone.localdate()
+    org = verified_org()
+    editor = editor_of(org)
+    soon = CommitmentFactory(organization=org, due_date=today + timedelta(days=14))
+    late = CommitmentFactory(organization=org, due_date=today - timedelta(days=1))
+    long_ago = 10**9  # a commitment reminded of years ago
+    for kind in (REMINDER_DUE_SOON, REMINDER_OVERDUE):
+        SentReminder.objects.create(kind=kind, object_id=long_ago, user=editor)
+    with CaptureQueriesContext(connection) as captured:
+        assert commitment_services.commitment_reminders_send(today=today) == 2
+    assert sent_reminder_reads(captured, REMINDER_DUE_SOON) == [{soon.pk}]
+    assert sent_reminder_reads(captured, REMINDER_OVERDUE) == [{late.pk}]
+    assert commitment_services.commitment_reminders_send(today=today) == 0

@@ -243,6 +243,66 @@ def test_decided_applications_are_not_reminded():
     assert tasks.sweep_reviews_due(now) == 0
 
 
+# --- what the sweeps read ---------------------------------------------------------------------
+
+
+def test_the_sweeps_read_only_the_reminders_of_what_is_due_now(grant):
+    """The sweeps read every reminder of their kind ever sent, a table that only grows: now
+    only those about the applications, reports and reviews due now (and each still once)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.helpers import sent_reminder_reads
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    staff = StaffFactory()
+    draft = ApplicationFactory(call=CallFactory(closes_at=now + timedelta(days=1)))
+    first, second, _third = grant.reports.order_by("pk")
+    _set(first, due_on=today + timedelta(days=2))
+    _set(second, due_on=today - timedelta(days=2))
+    call = CallFactory(with_form=True, review_deadline=now + timedelta(days=1))
+    application = submitted_application(call=call)
+    assessment.application_screen(actor=staff, application=application, eligible=True)
+    assessment.reviewers_assign(actor=staff, application=application, reviewers=[staff])
+    assignment = application.assignments.get()
+    long_ago = 10**9  # an object reminded of years ago
+    for kind in ReminderKind:
+        SentReminder.objects.create(kind=kind, object_id=long_ago, user=staff)
+    with CaptureQueriesContext(connection) as captured:
+        counts = tasks.run_sweeps(now)
+    assert counts == {"call_closing": 1, "report_due": 1, "report_overdue": 1, "review_due": 1}
+    assert sent_reminder_reads(captured, ReminderKind.CALL_CLOSING) == [{draft.pk * 2}]
+    assert sent_reminder_reads(captured, ReminderKind.REPORT_DUE) == [{first.pk}]
+    assert sent_reminder_reads(captured, ReminderKind.REPORT_OVERDUE) == [{second.pk}]
+    assert sent_reminder_reads(captured, ReminderKind.REVIEW_DUE) == [{assignment.pk}]
+    assert set(tasks.run_sweeps(now).values()) == {0}
+
+
+def test_a_sweep_reads_what_was_sent_a_batch_of_objects_at_a_time(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.helpers import sent_reminder_reads
+
+    monkeypatch.setattr(tasks, "BATCH", 2)
+    now = timezone.now()
+    call = CallFactory(closes_at=now + timedelta(days=1))
+    drafts = [ApplicationFactory(call=call) for _ in range(5)]
+    SentReminder.objects.create(
+        kind=ReminderKind.CALL_CLOSING, object_id=drafts[2].pk * 2, user=drafts[2].applicant
+    )
+    with CaptureQueriesContext(connection) as captured:
+        assert tasks.sweep_calls_closing(now) == 4
+    keys = [d.pk * 2 for d in drafts]
+    assert sent_reminder_reads(captured, ReminderKind.CALL_CLOSING) == [
+        set(keys[:2]),
+        set(keys[2:4]),
+        {keys[4]},
+    ]
+    assert tasks.sweep_calls_closing(now) == 0
+
+
 # --- idempotence, language, failures ----------------------------------------------------------
 
 
@@ -251,7 +311,7 @@ def test_the_unique_row_stops_a_concurrent_second_run(monkeypatch):
     each reminder once: the SentReminder row decides, in the email's transaction."""
     now = timezone.now()
     ApplicationFactory(call=CallFactory(closes_at=now + timedelta(days=1)))
-    monkeypatch.setattr(tasks, "already_sent", lambda kind: set())
+    monkeypatch.setattr(tasks, "already_sent", lambda kind, **ids: set())
     assert tasks.sweep_calls_closing(now) == 1
     assert tasks.sweep_calls_closing(now) == 0
     assert EmailOutbox.objects.count() == 1

@@ -221,3 +221,30 @@ def test_the_digest_picks_and_orders_as_the_ranking_does(monkeypatch):
         ranked = [(row.pk, round(row.score, 6)) for row in matching.ranked_opportunities(profile)]
         ours = [(opportunity.pk, round(score, 6)) for opportunity, score in best[profile.pk]]
         assert ours == ranked, profile
+
+
+def test_a_sweep_reads_only_the_reminders_of_what_is_due_now():
+    """The sweeps read every reminder of their kind ever sent, a table that only grows: now
+    only those about the opportunities and hours entries due now (and still each goes once)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import SentReminder
+    from tests.helpers import sent_reminder_reads
+    from volunteering.services.reminders import DEADLINE_SOON, HOURS_UNCONFIRMED
+
+    opportunity = OpportunityFactory(deadline=TODAY() + datetime.timedelta(days=2))
+    saver = UserFactory()
+    SavedOpportunity.objects.create(user=saver, opportunity=opportunity)
+    eng, editor, volunteer = engagement()
+    entry = engagements.hours_log(actor=volunteer, engagement=eng, date=TODAY(), hours=2, description="x")
+    HoursEntry.objects.filter(pk=entry.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    long_ago = 10**9  # an object reminded of years ago
+    SentReminder.objects.create(kind=DEADLINE_SOON, object_id=long_ago, user=saver)
+    SentReminder.objects.create(kind=HOURS_UNCONFIRMED, object_id=long_ago, user=editor)
+    _clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert reminders_send() == 2
+    assert sent_reminder_reads(captured, DEADLINE_SOON) == [{opportunity.pk}]
+    assert sent_reminder_reads(captured, HOURS_UNCONFIRMED) == [{entry.pk}]
+    assert reminders_send() == 0

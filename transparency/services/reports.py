@@ -21,7 +21,7 @@ from core.models import Municipality
 from core.money import format_money
 from core.notifications import email_user_template, enqueue_on_commit
 from core.permissions import require as _require
-from core.validators import DOCUMENT_CONTENT_TYPES, validate_document_upload
+from core.validators import DOCUMENT_CONTENT_TYPES, upload_name, validate_document_upload
 from organizations.models import Membership, Organization
 from transparency import prefill as prefill_module
 from transparency.choices import OPEN_REPORT_STATUSES, DocumentKind, FormSize, ReportStatus
@@ -264,7 +264,7 @@ def report_add_document(*, actor, report: TransparencyReport, kind: str, upload)
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Choose the kind of document.")})
     extension = validate_document(upload)
-    original = (getattr(upload, "name", "") or "document").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    original = upload_name(upload, default="document")
     upload.name = f"{uuid.uuid4().hex}.{extension}"  # never the uploaded name on disk
     document = ReportDocument(
         report=report, kind=kind, file=upload, original_name=original, size=upload.size, uploaded_by=actor

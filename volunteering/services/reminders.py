@@ -12,7 +12,7 @@ import datetime
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from core.reminders import already_sent, remind_once, sent_to
+from core.reminders import BATCH, already_sent, in_batches, remind_once, sent_to
 from volunteering.choices import HoursStatus
 from volunteering.models import Application, HoursEntry, SavedOpportunity, VolunteerProfile
 from volunteering.selectors import matching
@@ -41,7 +41,6 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
 
 def _deadlines(today) -> int:
     sent = 0
-    done = already_sent(DEADLINE_SOON)
     due = (
         SavedOpportunity.objects.filter(
             opportunity__in=matching.open_opportunities(),
@@ -58,16 +57,18 @@ def _deadlines(today) -> int:
         )
         .select_related("user", "opportunity__organization")
     )
-    for item in due.iterator():
-        if (item.opportunity_id, item.user_id) in done:
-            continue
-        sent += remind_once(
-            kind=DEADLINE_SOON,
-            object_id=item.opportunity_id,
-            user=item.user,
-            template="volunteering/email/deadline_soon",
-            context={"opportunity": item.opportunity},
-        )
+    for batch in in_batches(due.iterator(chunk_size=BATCH), BATCH):
+        done = already_sent(DEADLINE_SOON, object_ids={item.opportunity_id for item in batch})
+        for item in batch:
+            if (item.opportunity_id, item.user_id) in done:
+                continue
+            sent += remind_once(
+                kind=DEADLINE_SOON,
+                object_id=item.opportunity_id,
+                user=item.user,
+                template="volunteering/email/deadline_soon",
+                context={"opportunity": item.opportunity},
+            )
     return sent
 
 
@@ -87,7 +88,6 @@ def _editors_by_organization(organization_ids) -> dict[int, list]:
 
 def _unconfirmed_hours(today) -> int:
     sent = 0
-    done = already_sent(HOURS_UNCONFIRMED)
     cutoff = timezone.now() - datetime.timedelta(days=UNCONFIRMED_DAYS)
     entries = list(
         HoursEntry.objects.filter(status=HoursStatus.LOGGED, created_at__lte=cutoff).select_related(
@@ -95,6 +95,9 @@ def _unconfirmed_hours(today) -> int:
         )
     )
     editors = _editors_by_organization({e.engagement.opportunity.organization_id for e in entries})
+    done = set()
+    for batch in in_batches(entries):
+        done |= already_sent(HOURS_UNCONFIRMED, object_ids=[entry.pk for entry in batch])
     for entry in entries:
         for editor in editors.get(entry.engagement.opportunity.organization_id, []):
             if (entry.pk, editor.pk) in done:
