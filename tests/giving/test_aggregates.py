@@ -1,6 +1,6 @@
 """The aggregates equal a direct Python computation on random records, for many filter
 combinations (unaligned date ranges included); unverified records never count; the
-pre-aggregated tables follow verify / reject after a refresh."""
+columns (giving.columns) follow verify / reject after a refresh."""
 
 import random
 from collections import defaultdict
@@ -186,11 +186,11 @@ def test_aggregates_equal_python(data):
     assert_same(data)
 
 
-def test_unrefreshed_cube_changes_nothing_for_edges_but_refresh_catches_up():
+def test_the_numbers_change_at_the_refresh_not_before():
     make_records(120)
     aggregates.refresh()
     before = dashboard({})
-    # A new verified record: counted after the refresh of its month.
+    # A new verified record: counted after the refresh (the columns are of a data version).
     new = make_records(1, seed=99)[0]
     GivingRecord.objects.filter(pk=new.pk).update(status=Status.VERIFIED, amount=Decimal("1000.00"))
     assert dashboard({}) == before
