@@ -32,3 +32,11 @@ if XDIST_WORKER:
 # The pages' rate limit per address would refuse the suite's many requests from 127.0.0.1;
 # tests/core/test_ratelimit.py turns it on.
 PAGE_RATE_LIMIT = "0"
+
+# CI migrates one database before the suite and names it in TEST_DATABASE_TEMPLATE (.ci/run):
+# each pytest-xdist worker's test database is then a copy of it (CREATE DATABASE … TEMPLATE;
+# Django's migrate finds nothing to apply), instead of migrating its own (40-60 s apiece), and
+# the benchmark tests copy it too (tests/conftest.py, bench_template_database).
+TEST_DATABASE_TEMPLATE = os.environ.get("TEST_DATABASE_TEMPLATE", "")
+if TEST_DATABASE_TEMPLATE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = TEST_DATABASE_TEMPLATE  # noqa: F405

@@ -132,7 +132,14 @@ def _default_language():
 @pytest.fixture(scope="session")
 def bench_template_database():
     """A migrated PostgreSQL database that the benchmark tests copy (`bench --template-database`)
-    instead of migrating a new one each (40 s apiece); one per test process, dropped at the end."""
+    instead of migrating a new one each (40 s apiece): CI's template of the test databases
+    (settings.TEST_DATABASE_TEMPLATE, kept), else one made by the first benchmark test of the
+    process and dropped at the end."""
+    from django.conf import settings
+
+    if settings.TEST_DATABASE_TEMPLATE:
+        yield settings.TEST_DATABASE_TEMPLATE
+        return
     name = f"cea_benchtpl_{os.getpid()}"
     yield name
     from django.db import connection
