@@ -20,6 +20,10 @@ Redis stops answering, one when it answers again.
 
 Anything that must not depend on the cache holds its truth elsewhere: sessions are checked
 against their database row (core/sessions.py).
+
+Django builds a new `redis.Redis` client for each call (copying its ~170 response callbacks),
+and every request makes several cache calls: one client per connection pool is kept instead
+(they are thread-safe).
 """
 
 import logging
@@ -27,7 +31,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -39,6 +43,21 @@ RETRY_SECONDS = 5.0
 FAULTS = (RedisError, OSError)
 
 
+class _ClientPerPool(RedisCacheClient):
+    """Django's client, with one `redis.Redis` per connection pool instead of one per call."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     def __init__(self, server, params):
         params = dict(params)
@@ -46,6 +65,7 @@ class FailSoftRedisCache(RedisCache):
         self.retry_seconds = float(options.pop("RETRY_SECONDS", RETRY_SECONDS))
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = _ClientPerPool
         self._down_until = 0.0
         self._lock = threading.Lock()
 
@@ -74,10 +94,13 @@ class FailSoftRedisCache(RedisCache):
                     logger.warning("The cache (Redis) answers again")
 
     def _call(self, operation: str, fallback, *args, **kwargs):
+        return self._run(operation, fallback, getattr(super(), operation), *args, **kwargs)
+
+    def _run(self, operation: str, fallback, function, *args, **kwargs):
         if not self._available():
             return fallback()
         try:
-            result = getattr(super(), operation)(*args, **kwargs)
+            result = function(*args, **kwargs)
         except FAULTS as exc:
             self._failed(operation, exc)
             return fallback()
