@@ -179,7 +179,8 @@ def may_keep_another(page_name: str) -> bool:
     """Whether one more copy of the page `page_name` may be kept in this window: declared
     parameters still take any value (municipality=1, 2, 3...), and a client cycling through
     them must not fill the cache. At most PAGE_CACHE_MAX_VARIANTS a window (the page cache's
-    timeout), counted in one round trip (core.cache.count). May raise when the cache raises (the
+    timeout), counted in one round trip (core.cache.count). Also for other kept copies keyed on
+    a query string (core.fragments.cached's `may_store`). May raise when the cache raises (the
     callers fail soft)."""
     limit = int(getattr(settings, "PAGE_CACHE_MAX_VARIANTS", MAX_VARIANTS))
     window = max(1, timeout_seconds())

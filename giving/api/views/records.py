@@ -48,6 +48,9 @@ from giving.signals import PAGE_TOPICS
 from organizations.models import ApiToken
 
 
+RECORDS_PAGE = "giving.api.records"  # the kept first pages (core.fragments) and their count of variants
+
+
 class RecordCursorPagination(StrictPageSizeMixin, CursorPagination):
     """Newest first (`-date`, then `-id`); `?cursor=` from `next`/`previous`, `?page_size=`
     up to 500 (StrictPageSizeMixin). A malformed cursor is a 404."""
@@ -180,7 +183,9 @@ class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
         # municipality saved or deleted, bulk imports and moderation included, makes it out of
         # date at once). It is public data, the same for every caller; its links are absolute,
         # so the key holds the whole address. Pages after a cursor (and invalid selections,
-        # which raise) are built every time.
+        # which raise) are built every time, and so are new selections past the page cache's cap
+        # of variants a window (core.page_cache.may_keep_another): the parameters take any
+        # value (dates, years), and one client cycling through them must not fill the cache.
         key = fragments.query_key(request.query_params, [*RecordFilter.base_filters, "page_size", "format"])
         if key is None:
             return super().list(request, *args, **kwargs)
@@ -195,11 +200,12 @@ class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
 
         return Response(
             fragments.cached(
-                "giving.api.records",
+                RECORDS_PAGE,
                 [translation.get_language(), request.build_absolute_uri()],
                 topics=PAGE_TOPICS,
                 build=build,
                 timeout=page_cache.timeout_seconds(),
+                may_store=lambda: page_cache.may_keep_another(RECORDS_PAGE),
             )
         )
 
