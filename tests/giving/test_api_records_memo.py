@@ -52,6 +52,22 @@ def test_the_list_reads_no_internal_column(api):
             assert column not in sql
 
 
+def test_the_columns_read_are_those_the_serializer_writes(api):
+    """The view derives them from the serializer (core.api.serializers.model_columns): a column
+    left out would be read again for each row (a deferred field)."""
+    from core.api.serializers import model_columns
+    from giving.api.views.records import record_columns
+
+    assert record_columns() == model_columns(GivingRecordSerializer)
+    assert {"amount", "donor_name_public", "municipality__name_en"} <= set(record_columns())
+    org = OrganizationFactory()
+    for _ in range(3):
+        GivingRecordFactory(verified=True, donor_type="individual", donor_organization=org)
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(api.get(LIST_URL).json()["results"]) == 3
+    assert len([q for q in ctx.captured_queries if "giving_givingrecord" in q["sql"]]) == 1
+
+
 def test_the_filter_form_class_is_built_once_per_language():
     assert GivingFilter({}).get_form_class() is GivingFilter({}).get_form_class()
 

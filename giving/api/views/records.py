@@ -5,6 +5,8 @@ same key and body gets the first answer back, another body 422, a request still 
 a corrected body).
 """
 
+import functools
+
 import django_filters
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -28,6 +30,7 @@ from core.api.filters import NoBlankParametersForm
 from core.api.idempotency import idempotency_schema, idempotent
 from core.api.pagination import StrictPageSizeMixin
 from core.api.permissions import HasTokenScope
+from core.api.serializers import model_columns
 from core.models import Municipality
 from core.reference_data import MUNICIPALITIES
 from giving import selectors
@@ -46,6 +49,12 @@ from giving.services import imports
 from giving.services import records as services
 from giving.signals import PAGE_TOPICS
 from organizations.models import ApiToken
+
+
+@functools.cache
+def record_columns() -> tuple[str, ...]:
+    """The columns the public read writes: those of GivingRecordSerializer (model_columns)."""
+    return model_columns(GivingRecordSerializer)
 
 
 RECORDS_PAGE = "giving.api.records"  # the kept first pages (core.fragments) and their count of variants
@@ -171,7 +180,7 @@ class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
     filterset_class = RecordFilter
 
     def get_queryset(self):
-        return selectors.public_records_for_api()
+        return selectors.public_records_for_api(fields=record_columns())
 
     def list(self, request, *args, **kwargs):
         # An unknown (misspelt, unsupported) filter is a 400, never the unfiltered list.
@@ -336,4 +345,4 @@ class GivingRecordDetailView(generics.RetrieveAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        return selectors.public_records_for_api()
+        return selectors.public_records_for_api(fields=record_columns())
