@@ -5,7 +5,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -22,7 +22,8 @@ def count_totp_activation_as_mfa(sender, request, user, authenticator, **kwargs)
         )
 
 
-# --- the menu's flags (core.navigation): a person's account, groups, permissions, second factor ---
+# --- what a person sees and may do, kept in the cache: the menu's flags (core.navigation) and the
+# model permissions (accounts.backends): their account, groups, permissions, second factor ---
 
 
 @receiver([post_save, post_delete], sender=settings.AUTH_USER_MODEL)
@@ -31,8 +32,9 @@ def _person_changed(sender, instance, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=Group)
+@receiver([post_save, post_delete], sender=Permission)
 def _group_changed(sender, **kwargs):
-    navigation.touch_everyone()  # renamed or deleted: anybody may have been in it
+    navigation.touch_everyone()  # renamed or deleted: anybody may have been in it or held it
 
 
 def _memberships_changed(sender, instance, action, reverse, pk_set, **kwargs):
