@@ -9,7 +9,6 @@ import functools
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -25,12 +24,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from simple_history.utils import bulk_create_with_history
 
-from core import fragments, page_cache
 from core.api.filters import NoBlankParametersForm
 from core.api.idempotency import idempotency_schema, idempotent
 from core.api.pagination import StrictPageSizeMixin
 from core.api.permissions import HasTokenScope
 from core.api.serializers import model_columns
+from core.api.views import KeptListMixin
 from core.models import Municipality
 from core.reference_data import MUNICIPALITIES
 from giving import selectors
@@ -174,7 +173,16 @@ class RecordFilter(GivingFilter):
         ),
     ),
 )
-class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
+class GivingRecordListView(_PartnerWriteMixin, KeptListMixin, generics.ListCreateAPIView):
+    # The first page of a selection (no cursor), which partners poll again and again, is kept
+    # in core.fragments under the dashboard's topics (a record, an organisation or a
+    # municipality saved or deleted, bulk imports and moderation included, makes it out of
+    # date at once; core.api.views.KeptListMixin). It is public data, the same for every
+    # caller. Pages after a cursor (and invalid selections, which raise) are built every time,
+    # and so are new selections past the page cache's cap of variants a window: the parameters
+    # take any value (dates, years), and one client cycling through them must not fill the cache.
+    kept_list_name = RECORDS_PAGE
+    kept_list_topics = PAGE_TOPICS
     pagination_class = RecordCursorPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = RecordFilter
@@ -187,36 +195,7 @@ class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
         unknown = unknown_parameters(request.query_params, allowed=("cursor", "page_size", "format"))
         if unknown:
             raise exceptions.ValidationError(unknown)
-        # The first page of a selection (no cursor), which partners poll again and again, is kept
-        # in core.fragments under the dashboard's topics (a record, an organisation or a
-        # municipality saved or deleted, bulk imports and moderation included, makes it out of
-        # date at once). It is public data, the same for every caller; its links are absolute,
-        # so the key holds the whole address. Pages after a cursor (and invalid selections,
-        # which raise) are built every time, and so are new selections past the page cache's cap
-        # of variants a window (core.page_cache.may_keep_another): the parameters take any
-        # value (dates, years), and one client cycling through them must not fill the cache.
-        key = fragments.query_key(request.query_params, [*RecordFilter.base_filters, "page_size", "format"])
-        if key is None:
-            return super().list(request, *args, **kwargs)
-
-        def build() -> dict:
-            data = super(GivingRecordListView, self).list(request, *args, **kwargs).data
-            return {
-                "next": data["next"],
-                "previous": data["previous"],
-                "results": [dict(r) for r in data["results"]],
-            }
-
-        return Response(
-            fragments.cached(
-                RECORDS_PAGE,
-                [translation.get_language(), request.build_absolute_uri()],
-                topics=PAGE_TOPICS,
-                build=build,
-                timeout=page_cache.timeout_seconds(),
-                may_store=lambda: page_cache.may_keep_another(RECORDS_PAGE),
-            )
-        )
+        return super().list(request, *args, **kwargs)
 
     def get_serializer_class(self):
         if self.request is not None and self.request.method == "POST":
