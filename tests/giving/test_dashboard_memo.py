@@ -125,3 +125,21 @@ def test_an_editors_buttons_ask_for_their_organisations_once(client, records):
         html = client.get(url()).content.decode()
     assert "Import a file" in html
     assert len([q for q in ctx.captured_queries if "organizations_membership" in q["sql"]]) == 1
+
+
+def test_a_kept_page_of_records_reads_no_record(client, records):
+    """The table of a page is kept (core.fragments): its records are not read again (the page
+    of NewestFirst is read when first used, as a QuerySet's slice is)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def table(html: str) -> str:
+        start = html.index('id="records-h"')
+        return html[start : html.index("</section>", start)]
+
+    signed_in(client, "reader@example.org")
+    first = table(client.get(url(), {"page": 2}).content.decode())
+    with CaptureQueriesContext(connection) as ctx:
+        again = table(client.get(url(), {"page": 2}).content.decode())
+    assert again == first and first.count("<tr") > 10
+    assert not [q for q in ctx.captured_queries if '"giving_givingrecord"' in q["sql"]]
