@@ -7,7 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import middleware, signals  # noqa: F401  (connects the receivers)
+        from accounts import middleware, signals
+
+        signals.connect()  # the menu's flags (core.navigation)
         from core.permissions import register_second_factor_check, register_second_factor_passed
 
         register_second_factor_check(middleware.staff_page_second_factor)

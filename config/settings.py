@@ -175,6 +175,8 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
+    # ModelBackend's permissions of a person kept in the cache (signs nobody in; before ModelBackend).
+    "accounts.backends.CachedPermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

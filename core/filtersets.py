@@ -16,7 +16,10 @@ options are the widgets' memo, core.widgets.MemoSelect). A FilterSet with a filt
 queryset is a callable (it may depend on the request, e.g. the user's organisations) is
 left to django-filter: nothing of it is memoised.
 
-`forget_forms()` drops the memo (the next filterset of each class builds its form anew)."""
+`forget_forms()` drops the memo (the next filterset of each class builds its form anew);
+`forget_forms(SomeFilterSet)` (or `SomeFilterSet.forget_form()`) only that class's, for a
+FilterSet that gains filters at run time (organizations.extensions.register_directory_filter
+calls it: a filter registered after the memo was built is in the next filterset's form)."""
 
 import copy
 
@@ -28,8 +31,13 @@ from django_filters.filters import QuerySetRequestMixin
 _forms: dict[tuple, type] = {}
 
 
-def forget_forms() -> None:
-    _forms.clear()
+def forget_forms(filterset_class: type | None = None) -> None:
+    """Drop the memoised form classes: all of them, or those of `filterset_class`."""
+    if filterset_class is None:
+        _forms.clear()
+        return
+    for key in [key for key in list(_forms) if key[0] is filterset_class]:
+        _forms.pop(key, None)
 
 
 @receiver(setting_changed)
@@ -46,6 +54,11 @@ def _per_request(filterset_class) -> bool:
 
 
 class MemoFiltersMixin:
+    @classmethod
+    def forget_form(cls) -> None:
+        """The reset hook: the class's filters changed (one added at run time)."""
+        forget_forms(cls)
+
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         if _per_request(type(self)):
             super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)

@@ -86,10 +86,23 @@ def query_key(query, allowed: Iterable[str], *, max_page: int = MAX_CACHED_PAGE)
     return urlencode(sorted(query.items()))
 
 
-def cached(name: str, parts: Iterable, *, topics: Iterable[str], build: Callable, timeout: int):
+def cached(
+    name: str,
+    parts: Iterable,
+    *,
+    topics: Iterable[str],
+    build: Callable,
+    timeout: int,
+    may_store: Callable[[], bool] | None = None,
+):
     """What `build()` returns for `name` and `parts` (e.g. the language and the page), from the
     cache when the topics have not changed since it was built; built and stored otherwise.
     `build()` must return something the cache can pickle (HTML, numbers, small dicts).
+
+    `may_store()`, when given, is asked before a new variant is stored (nothing was kept under
+    this key; replacing an out-of-date copy adds nothing): False builds it without keeping it.
+    Where `parts` hold a query string, pass core.page_cache.may_keep_another so that one client
+    cycling through values cannot fill the cache.
 
     One round trip to the cache: the fragment is read together with the topics' tokens and
     stored with the tokens it was built under; it counts only if they are still the same."""
@@ -111,6 +124,8 @@ def cached(name: str, parts: Iterable, *, topics: Iterable[str], build: Callable
         return stored[1]
     value = build()
     try:
+        if stored is None and may_store is not None and not may_store():
+            return value  # past the cap of new variants in this window: built, not kept
         cache.set(key, (current, value), timeout)
     except Exception:
         logger.warning("Could not store the fragment %s", name, exc_info=True)

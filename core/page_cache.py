@@ -50,6 +50,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 
 from core import fragments
+from core.cache import count
 
 logger = logging.getLogger(__name__)
 
@@ -174,19 +175,17 @@ def _storable(request, response) -> bool:
     return True
 
 
-def _may_keep_another(page_name: str) -> bool:
-    """Whether one more copy of the page may be kept in this window: declared parameters still
-    take any value (municipality=1, 2, 3...), and a client cycling through them must not fill
-    the cache. May raise when the cache does not answer (the caller fails soft)."""
+def may_keep_another(page_name: str) -> bool:
+    """Whether one more copy of the page `page_name` may be kept in this window: declared
+    parameters still take any value (municipality=1, 2, 3...), and a client cycling through
+    them must not fill the cache. At most PAGE_CACHE_MAX_VARIANTS a window (the page cache's
+    timeout), counted in one round trip (core.cache.count). Also for other kept copies keyed on
+    a query string (core.fragments.cached's `may_store`). May raise when the cache raises (the
+    callers fail soft)."""
     limit = int(getattr(settings, "PAGE_CACHE_MAX_VARIANTS", MAX_VARIANTS))
     window = max(1, timeout_seconds())
     key = f"{KEY_PREFIX}variants:{page_name}:{int(time.time() // window)}"
-    if cache.add(key, 1, window + 1):
-        return limit >= 1
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # the counter expired between the two calls
-        return True
+    return count(cache, key, window + 1) <= limit
 
 
 def anonymous_cache(
@@ -239,7 +238,7 @@ def anonymous_cache(
                 }
                 try:
                     # Replacing an out-of-date copy adds nothing; a new variant counts.
-                    if stored is None and not _may_keep_another(page_name):
+                    if stored is None and not may_keep_another(page_name):
                         return response
                     cache.set(key, (current, value), min(timeout, timeout_seconds()))
                 except Exception:

@@ -6,9 +6,10 @@ address has made more than `PAGE_RATE_LIMIT` requests (default "600/60": 600 per
 ten a second, far above what a person clicking through pages or a school behind one address
 does). "0" turns it off.
 
-The count is one counter per address and window in the cache (Redis in production): cheap,
-shared by every worker. When the cache does not answer (core.cache.FailSoftRedisCache) the
-limit fails open: every request goes through.
+The count is one counter per address and window in the cache (Redis in production), counted
+in one round trip (core.cache.count): cheap, shared by every worker. When the cache does not
+answer (core.cache.FailSoftRedisCache: refused, or hung past its socket timeout) or raises,
+the limit fails open: every request goes through.
 
 The client's address is REMOTE_ADDR, unless it is one of `TRUSTED_PROXIES` (addresses or
 networks of the reverse proxies in front of the portal): then the right-most address of
@@ -30,6 +31,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+
+from core.cache import count as counter
 
 logger = logging.getLogger(__name__)
 
@@ -114,10 +117,7 @@ def hit(address: str, *, limit: int, period: int, now: float | None = None) -> t
     retry_after = max(1, int((window + 1) * period - now))
     key = f"{KEY_PREFIX}{address}:{window}"
     try:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the first request of the window (or the cache does not answer)
-            count = 1 if cache.add(key, 1, period + 1) else cache.incr(key)
+        count = counter(cache, key, period + 1)  # one round trip to Redis (core.cache.count)
     except Exception:  # a cache that fails is no reason to refuse anyone
         logger.warning(
             "Page rate limit: the cache did not answer; letting the request through", exc_info=True

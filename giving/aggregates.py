@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 
 from core.fragments import touch
@@ -396,14 +397,18 @@ class NewestFirst:
     def __len__(self) -> int:
         return self.count
 
-    def __getitem__(self, part: slice) -> list:
+    def __getitem__(self, part: slice):
+        """The page's records, read when first used (a list's proxy, as a QuerySet's slice is
+        lazy): the dashboard's table of a page is usually kept in the cache, and then they are
+        never read."""
         if not isinstance(part, slice):
             raise TypeError("NewestFirst is sliced by pages")
+        return SimpleLazyObject(lambda: self._page(part.start or 0, part.stop))
+
+    def _page(self, start: int, stop: int | None) -> list:
         if self.crit.empty:
             return []
-        ids = _selection(self.crit).newest_ids(
-            part.start or 0, part.stop if part.stop is not None else self.count
-        )
+        ids = _selection(self.crit).newest_ids(start, stop if stop is not None else self.count)
         if not ids:
             return []
         found = {r.pk: r for r in records(self.crit).filter(pk__in=ids)}

@@ -8,18 +8,28 @@ from giving.choices import Status
 from organizations.rules import is_staff
 
 
+def _load_org_ids(user) -> None:
+    """The organisations the user may act for, and those of them that are verified, in one
+    query, kept on the user object for the request (however many records are checked, and
+    both the "record" and "import" buttons of a page)."""
+    from organizations.models import Organization
+    from organizations.selectors import organizations_editable_by
+
+    rows = list(organizations_editable_by(user=user).values_list("pk", "verification_status"))
+    user._giving_editable_org_ids = frozenset(pk for pk, _status in rows)
+    user._giving_importing_org_ids = frozenset(
+        pk for pk, status in rows if status == Organization.Verification.VERIFIED
+    )
+
+
 def _editable_org_ids(user) -> frozenset:
     """Ids of the organisations the user may act for, cached on the user object for the
     request (one query however many records are checked)."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_giving_editable_org_ids", None)
-    if cached is None:
-        from organizations.selectors import organizations_editable_by
-
-        cached = frozenset(organizations_editable_by(user=user).values_list("pk", flat=True))
-        user._giving_editable_org_ids = cached
-    return cached
+    if getattr(user, "_giving_editable_org_ids", None) is None:
+        _load_org_ids(user)
+    return user._giving_editable_org_ids
 
 
 def editable_org_ids(user) -> frozenset:
@@ -28,21 +38,12 @@ def editable_org_ids(user) -> frozenset:
 
 def importing_org_ids(user) -> frozenset:
     """Ids of the verified organisations the user edits: the ones they may import for.
-    Cached on the user object for the request, like `editable_org_ids`."""
+    Cached on the user object for the request, with `editable_org_ids` (one query for both)."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_giving_importing_org_ids", None)
-    if cached is None:
-        from organizations.models import Organization
-        from organizations.selectors import organizations_editable_by
-
-        cached = frozenset(
-            organizations_editable_by(user=user)
-            .filter(verification_status=Organization.Verification.VERIFIED)
-            .values_list("pk", flat=True)
-        )
-        user._giving_importing_org_ids = cached
-    return cached
+    if getattr(user, "_giving_importing_org_ids", None) is None:
+        _load_org_ids(user)
+    return user._giving_importing_org_ids
 
 
 @rules.predicate

@@ -1,5 +1,7 @@
 """Reads of giving records reused by views, the API, exports and other apps."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from giving.choices import Status
@@ -13,46 +15,13 @@ def public_records() -> QuerySet[GivingRecord]:
     )
 
 
-# What the public API writes of a record (giving.api.serializers.GivingRecordSerializer) and of
-# its organisations and municipality: the rest (who entered or reviewed it, fingerprints, e-mail
-# of the reporter, timestamps) is neither shown nor read, and a page of 100 records builds its
-# ~190 model instances from these columns only.
-PUBLIC_API_FIELDS = (
-    "id",
-    "date",
-    "amount",
-    "support_kind",
-    "donor_type",
-    "is_diaspora",
-    "donor_name",
-    "donor_name_public",
-    "donor_country",
-    "diaspora_channel",
-    "recipient_type",
-    "recipient_name",
-    "cause",
-    "beneficiary_group",
-    "geography",
-    "recurrence",
-    "effect",
-    "description",
-    "source",
-    "source_url",
-    "confidence",
-    "donor_organization__slug",
-    "donor_organization__name",
-    "recipient_organization__slug",
-    "recipient_organization__name",
-    "municipality__slug",
-    "municipality__name_sq",
-    "municipality__name_sr",
-    "municipality__name_en",
-)
-
-
-def public_records_for_api() -> QuerySet[GivingRecord]:
-    """`public_records()` with only the columns the public API writes."""
-    return public_records().only(*PUBLIC_API_FIELDS)
+def public_records_for_api(*, fields: Iterable[str]) -> QuerySet[GivingRecord]:
+    """`public_records()` with only the columns `fields` that the public API writes (its views
+    derive them from the serializer: core.api.serializers.model_columns). The rest (who
+    entered or reviewed a record, fingerprints, e-mail of the reporter, timestamps) is neither
+    shown nor read, and a page of 100 records builds its ~190 model instances from these
+    columns only."""
+    return public_records().only(*fields)
 
 
 # --- Records of people and the moderation queue (giving.views.records) ----------------------

@@ -5,6 +5,9 @@
 - `grants.public`: the public list of awarded grants and its filters (grants, the approved
   applications behind them, calls);
 - `grants.names`: names every grants fragment shows (organisations, people, municipalities).
+
+A review assignment saved or deleted touches its reviewer's menu ("My reviews",
+core.navigation).
 """
 
 from django.conf import settings
@@ -13,9 +16,19 @@ from django.dispatch import receiver
 
 from core.fragments import touch
 from core.models import Municipality
+from core.navigation import touch_people_on_change
 from core.page_cache import GRANTS, ORGANIZATIONS, REFERENCE
 from grants.choices import ApplicationStatus
-from grants.models import Application, AttachmentRequirement, Call, CallDocument, Criterion, Grant, Question
+from grants.models import (
+    Application,
+    AttachmentRequirement,
+    Call,
+    CallDocument,
+    Criterion,
+    Grant,
+    Question,
+    ReviewAssignment,
+)
 from organizations.models import Organization
 
 RANKING = "grants.ranking.{}"
@@ -83,3 +96,6 @@ def _call_part_changed(sender, **kwargs):
 def _call_targets_changed(sender, action, **kwargs):
     if action.startswith("post_"):
         touch(PUBLIC, GRANTS)
+
+
+touch_people_on_change(ReviewAssignment, "reviewer")  # "My reviews" in the reviewer's menu

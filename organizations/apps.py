@@ -12,3 +12,7 @@ class OrganizationsConfig(AppConfig):
         from organizations.models import Organization
 
         touch_on_change(ORGANIZATIONS, Organization)  # the public pages kept for visitors (core.page_cache)
+
+        from organizations import signals
+
+        signals.connect()  # the menu's flags of members (core.navigation)

@@ -20,7 +20,8 @@ Registration is idempotent per name (a second registration under the same name r
 the first), so that a `ready()` run twice (tests, autoreload) does not duplicate anything.
 FilterSet classes opt in with `@extensible_filterset`; filters registered before or after
 the class is created are both merged into its `base_filters` (what django-filter and the
-OpenAPI schema read).
+OpenAPI schema read), and a FilterSet that memoises its form (core.filtersets.MemoFiltersMixin)
+forgets it, so that the next request's form has the new filter.
 """
 
 from collections.abc import Callable
@@ -60,6 +61,9 @@ def _add_filter(filterset_class, name: str, make_filter: Callable) -> None:
         *(n for n in getattr(filterset_class, "_extension_filter_names", []) if n != name),
         name,
     ]
+    forget_form = getattr(filterset_class, "forget_form", None)
+    if forget_form is not None:  # core.filtersets.MemoFiltersMixin keeps a form class built from the filters
+        forget_form()
 
 
 def register_directory_filter(name: str, make_filter: Callable) -> None:

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filtersets import MemoFiltersMixin
 from core.models import Municipality, Sector
 from core.widgets import MemoSelect
 from organizations import extensions, selectors
@@ -12,10 +13,11 @@ from organizations.models import Organization
 
 
 @extensions.extensible_filterset
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(MemoFiltersMixin, django_filters.FilterSet):
     """Search (name, exact registration number or words of the description), municipality,
     sector, kind and "verified only". Municipality and sector are given by slug, so links stay readable.
-    Other apps add filters with `extensions.register_directory_filter` (see `extension_fields`)."""
+    Other apps add filters with `extensions.register_directory_filter` (see `extension_fields`).
+    Its form class is built once per language (core.filtersets), again when a filter is added."""
 
     q = django_filters.CharFilter(
         method="filter_search",

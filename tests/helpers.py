@@ -1,6 +1,8 @@
 """Helpers shared by the whole suite (plain functions; the fixtures live in conftest.py, and
 test modules import helpers from here or from the factories, never from a conftest)."""
 
+import socket
+import threading
 from contextlib import contextmanager
 
 from django.utils import translation
@@ -84,3 +86,39 @@ def sent_reminder_reads(queries, kind: str) -> list[set[int] | None]:
         limited = re.search(r'"core_sentreminder"\."object_id" IN \(([^)]*)\)', sql)
         reads.append({int(i) for i in limited.group(1).split(",")} if limited else None)
     return reads
+
+
+# --- a Redis that refuses or hangs (tests of the cache failing soft) ---------------------------
+
+
+def refusing_port() -> int:
+    """A port of 127.0.0.1 nobody listens on: every connection to it is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # closed again: connections to it are refused
+
+
+class HungServer:
+    """Accepts connections on 127.0.0.1 and never answers."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections.append(conn)  # kept open, never read nor answered
+
+    def close(self):
+        self.sock.close()
+        for conn in self.connections:
+            conn.close()

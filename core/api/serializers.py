@@ -18,11 +18,16 @@ Only for serializers that are read-only and used one at a time per thread (an AP
 detail: one serializer per request; each thread — a gunicorn worker, a test — has its own
 sets). Nested serializers and serializers built inside another one are left to DRF (their
 fields belong to the set of the outermost one). `forget_fields()` drops the sets of this
-thread (a registry of extra fields changed, e.g. `organizations.extensions.register_api_field`)."""
+thread (a registry of extra fields changed, e.g. `organizations.extensions.register_api_field`).
+
+`model_columns(SerializerClass)`: the columns a read-only ModelSerializer writes, for
+`QuerySet.only()`, so that a list reads no more than it shows and the list of columns is the
+serializer itself (the selector takes them from the API view: selectors never import the API)."""
 
 import threading
 from collections.abc import Mapping
 
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import cached_property
@@ -115,3 +120,81 @@ class MemoFieldsMixin:
             check_for_none = value.pk if isinstance(value, PKOnlyObject) else value
             row[name] = None if check_for_none is None else field.to_representation(value)
         return row
+
+
+# --- the columns a serializer writes --------------------------------------------------------
+
+
+def _bound_fields(serializer) -> dict:
+    """The serializer's fields, built and bound afresh (not the memoised set of MemoFieldsMixin)."""
+    fields = serializer.get_fields()
+    for name, field in fields.items():
+        field.bind(name, serializer)
+    return fields
+
+
+def _column(model, parts: list[str], *, relation: bool = False) -> str | None:
+    """`parts` as a lookup path ("municipality__slug") when they lead through foreign keys to
+    a column of `model` (to a foreign key itself with `relation`); None otherwise (a property,
+    a method, a many-to-many, a reverse relation)."""
+    for index, part in enumerate(parts):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        is_key = bool(field.concrete and (field.many_to_one or field.one_to_one))
+        if index < len(parts) - 1 or relation:
+            if not is_key:
+                return None
+            model = field.related_model
+        elif not field.concrete or field.many_to_many:
+            return None
+    return "__".join(parts)
+
+
+def _columns(serializer, prefix: str) -> list[str]:
+    model = serializer.Meta.model
+    columns: list[str] = []
+    for name, field in _bound_fields(serializer).items():
+        if field.write_only:
+            continue
+        if isinstance(field, serializers.SerializerMethodField):
+            # The method's own field when the model has one of its name; what else it reads is
+            # declared in Meta.read_columns.
+            column = _column(model, [name])
+            columns += [prefix + column] if column else []
+            continue
+        if field.source == "*" or isinstance(field, serializers.ListSerializer):
+            raise ImproperlyConfigured(
+                f"{type(serializer).__name__}.{name} writes no column of its own: list what it reads "
+                "in Meta.read_columns and leave it out of the serializer given to model_columns."
+            )
+        if isinstance(field, serializers.ModelSerializer):
+            relation = _column(model, field.source_attrs, relation=True)
+            if relation is None:
+                raise ImproperlyConfigured(
+                    f"{type(serializer).__name__}.{name} is nested under {field.source!r}, not a foreign key."
+                )
+            columns += _columns(field, f"{prefix}{relation}__")
+            continue
+        column = _column(model, field.source_attrs)
+        if column is None:
+            raise ImproperlyConfigured(
+                f"{type(serializer).__name__}.{name} reads {field.source!r}, which is not a column: "
+                "give it a source that is one, or list the columns it reads in Meta.read_columns."
+            )
+        columns.append(prefix + column)
+    extra = getattr(serializer.Meta, "read_columns", ())
+    return columns + [prefix + column for column in extra]
+
+
+def model_columns(serializer_class) -> tuple[str, ...]:
+    """The columns that a read-only ModelSerializer writes, as `QuerySet.only()` takes them:
+    each field's source ("amount", "donor_organization__name" for a dotted source), the columns
+    of a nested ModelSerializer under its foreign key ("municipality__slug"), and for a
+    SerializerMethodField the model field of its name if there is one. What methods read
+    beyond that is listed in the serializer's `Meta.read_columns` (e.g. a flag that hides a
+    name). A field whose source is not a column raises ImproperlyConfigured: a column left out
+    would cost a query per row."""
+    columns = _columns(serializer_class(), "")
+    return tuple(dict.fromkeys(columns))

@@ -113,6 +113,9 @@ class GivingRecordSerializer(MemoFieldsMixin, serializers.ModelSerializer):
             "confidence",
         ]
         read_only_fields = fields
+        # What the methods read beyond their own fields (core.api.serializers.model_columns):
+        # `public_donor_name` hides an individual's name without consent.
+        read_columns = ("donor_name_public",)
 
     @extend_schema_field(serializers.CharField())
     def get_donor_name(self, obj: GivingRecord) -> str:

@@ -9,6 +9,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.api.filters import NoBlankParametersForm, StableOrderingFilter, StrictBooleanFilter
+from core.filtersets import MemoFiltersMixin
 from organizations import extensions
 from organizations.models import Organization
 
@@ -24,8 +25,9 @@ class DirectoryFilterForm(NoBlankParametersForm):
 
 
 @extensions.extensible_filterset
-class OrganizationFilter(django_filters.FilterSet):
-    """Other apps add parameters with `organizations.extensions.register_directory_filter`."""
+class OrganizationFilter(MemoFiltersMixin, django_filters.FilterSet):
+    """Other apps add parameters with `organizations.extensions.register_directory_filter`.
+    Its form class is built once per language (core.filtersets), again when a filter is added."""
 
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
     municipality = django_filters.CharFilter(

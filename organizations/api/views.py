@@ -6,6 +6,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
+from core.api.views import KeptListMixin
+from core.fragments import UNBOUNDED
+from core.page_cache import EVERYTHING
 from organizations import selectors
 from organizations.api.filters import OrganizationFilter
 from organizations.api.serializers import OrganizationSerializer
@@ -34,7 +37,14 @@ from organizations.api.serializers import OrganizationSerializer
         ],
     ),
 )
-class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganizationViewSet(KeptListMixin, viewsets.ReadOnlyModelViewSet):
+    # The pages of the list are kept (core.api.views.KeptListMixin) under the directory's
+    # topics: organisations, their municipalities and sectors, and what other apps add to them
+    # (the badge, organizations.extensions); a name search is built every time.
+    kept_list_name = "organizations.api.list"
+    kept_list_topics = EVERYTHING
+    kept_list_search = ("q",)
+    kept_list_max_page = UNBOUNDED
     permission_classes = [AllowAny]  # public
     serializer_class = OrganizationSerializer
     lookup_field = "slug"

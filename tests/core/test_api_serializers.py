@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from core.api.serializers import MemoFieldsMixin, forget_fields
 from core.models import Municipality
+from organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,59 @@ def test_the_organisations_api_builds_each_address_for_its_own_request(client):
     secure = client.get("/api/v1/organizations/", secure=True).json()["results"][0]["url"]
     assert plain.startswith("http://testserver/") and secure.startswith("https://testserver/")
     assert client.get("/api/v1/organizations/").json()["results"][0]["url"] == plain
+
+
+# --- model_columns: what a read-only serializer writes, for QuerySet.only() -------------------
+
+
+class _Place(MemoFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["slug", "name_en"]
+
+
+class _OrganizationRow(serializers.ModelSerializer):
+    municipality = _Place(read_only=True)
+    municipality_slug = serializers.CharField(source="municipality.slug", read_only=True)
+    title = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organization
+        fields = ["id", "slug", "name", "title", "municipality", "municipality_slug"]
+        read_columns = ("kind",)
+
+    def get_title(self, obj) -> str:
+        return f"{obj.name} ({obj.kind})"
+
+    def get_name(self, obj) -> str:
+        return obj.name
+
+
+def test_model_columns_follow_the_serializer():
+    from core.api.serializers import model_columns
+
+    assert model_columns(_OrganizationRow) == (
+        "id",
+        "slug",
+        "name",  # a method field of a column's name reads that column
+        "municipality__slug",  # a nested serializer's columns under its foreign key (and a dotted source)
+        "municipality__name_en",
+        "kind",  # Meta.read_columns: what the methods read beyond that
+    )
+
+
+def test_a_field_that_reads_no_column_must_be_declared():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.api.serializers import model_columns
+
+    class WithProperty(serializers.ModelSerializer):
+        url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+        class Meta:
+            model = Organization
+            fields = ["slug", "url"]
+
+    with pytest.raises(ImproperlyConfigured, match="get_absolute_url"):
+        model_columns(WithProperty)

@@ -6,8 +6,6 @@ Two faults, both on 127.0.0.1 only and without touching the real Redis:
   with SIGSTOP, or a network that drops the replies).
 """
 
-import socket
-import threading
 import time
 
 import pytest
@@ -21,43 +19,12 @@ from core.cache import FailSoftRedisCache
 from core.sessions import SessionStore
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.giving.factories import public_report_data
+from tests.helpers import HungServer, refusing_port
 
 pytestmark = pytest.mark.django_db
 
 BACKEND = "core.cache.FailSoftRedisCache"
 TIMEOUT = 0.3  # the socket timeouts of the test cache: short, so that the hung case is quick
-
-
-def _refusing_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # closed again: connections to it are refused
-
-
-class HungServer:
-    """Accepts connections on 127.0.0.1 and never answers."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.connections: list[socket.socket] = []
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections.append(conn)  # kept open, never read nor answered
-
-    def close(self):
-        self.sock.close()
-        for conn in self.connections:
-            conn.close()
 
 
 def _caches(port: int) -> dict:
@@ -77,7 +44,7 @@ def broken_cache(request):
     that refuses or hangs."""
     server = None
     if request.param == "refusing":
-        port = _refusing_port()
+        port = refusing_port()
     else:
         server = HungServer()
         port = server.port
@@ -197,3 +164,11 @@ def test_a_sign_out_while_the_cache_hangs_wins_when_it_answers_again(client):
     response = client.get(reverse("accounts:dashboard"))
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
     assert SessionStore(key)._cache.get(store.cache_key) is None  # and dropped
+
+
+def test_one_redis_client_per_connection_pool():
+    """Django's backend builds a redis.Redis (copying its ~170 response callbacks) for every call;
+    ours keeps one per pool (several cache calls on every page)."""
+    backend = FailSoftRedisCache("redis://127.0.0.1:6379/0", {})
+    client = backend._cache.get_client(write=True)
+    assert backend._cache.get_client("any", write=False) is client

@@ -3,6 +3,7 @@
 import socket
 
 import pytest
+from django.core.cache import cache, caches
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -11,6 +12,7 @@ from core import ratelimit
 from core.cache import FailSoftRedisCache
 from core.ratelimit import client_address, parse_rate
 from tests.factories import UserFactory
+from tests.helpers import HungServer
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +66,79 @@ def test_it_fails_open_when_the_cache_does_not_answer(client, monkeypatch):
 
 
 @override_settings(PAGE_RATE_LIMIT="2/60")
-def test_it_fails_open_when_the_cache_raises(client, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("down")
+def test_it_fails_open_when_redis_hangs(client, monkeypatch):
+    server = HungServer()
+    try:
+        hung = FailSoftRedisCache(
+            f"redis://127.0.0.1:{server.port}/0",
+            {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
+        )
+        monkeypatch.setattr(ratelimit, "cache", hung)
+        for _ in range(5):
+            assert client.get(page()).status_code == 200
+    finally:
+        server.close()
 
-    monkeypatch.setattr(ratelimit.cache, "incr", broken)
-    monkeypatch.setattr(ratelimit.cache, "add", broken)
+
+class _RaisingCache:
+    """A cache whose every call raises (another backend than ours, broken)."""
+
+    def __getattr__(self, name):
+        def broken(*args, **kwargs):
+            raise ConnectionError("down")
+
+        return broken
+
+
+@override_settings(PAGE_RATE_LIMIT="2/60")
+def test_it_fails_open_when_the_cache_raises(client, monkeypatch):
+    monkeypatch.setattr(ratelimit, "cache", _RaisingCache())
     for _ in range(5):
         assert client.get(page()).status_code == 200
+
+
+def test_a_counted_request_is_one_round_trip_to_redis(monkeypatch):
+    """One MULTI/EXEC (SET NX EX, INCR) per request, the window's first included (it was INCR,
+    or EXISTS then INCRBY, then SET NX on the first count: two or three round trips)."""
+    from redis.connection import AbstractConnection
+
+    if not isinstance(caches["default"], FailSoftRedisCache):
+        pytest.skip("the cache is Redis in production and CI (REDIS_URL)")
+
+    sent = []
+    original = AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    cache.get("warm")  # the connection is made (and checked) before counting
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    for expected in (True, True, False):
+        sent.clear()
+        allowed, retry_after = ratelimit.hit("192.0.2.55", limit=2, period=60, now=1_000_000.0)
+        assert (allowed, len(sent)) == (expected, 1)
+    assert retry_after == 20
+
+
+@pytest.mark.parametrize("backend", ["default", "memory"])
+def test_the_counter_counts_in_one_window_that_the_first_count_opens(backend):
+    """core.cache.count: 1, 2, 3... for one key; the first count gives it its time to live,
+    the next ones do not extend it."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from core.cache import count
+
+    target = caches["default"] if backend == "default" else LocMemCache("ratelimit-test", {})
+    assert [count(target, "counter-test", 30) for _ in range(3)] == [1, 2, 3]
+    assert target.get("counter-test") == 3
+    if isinstance(target, FailSoftRedisCache):
+        client = target._cache.get_client(write=True)
+        key = target.make_and_validate_key("counter-test")
+        assert 28 <= client.ttl(key) <= 30
+        client.expire(key, 5)
+        count(target, "counter-test", 30)
+        assert client.ttl(key) <= 5  # not extended
 
 
 def _request(remote, forwarded=None):

@@ -52,6 +52,22 @@ def test_the_list_reads_no_internal_column(api):
             assert column not in sql
 
 
+def test_the_columns_read_are_those_the_serializer_writes(api):
+    """The view derives them from the serializer (core.api.serializers.model_columns): a column
+    left out would be read again for each row (a deferred field)."""
+    from core.api.serializers import model_columns
+    from giving.api.views.records import record_columns
+
+    assert record_columns() == model_columns(GivingRecordSerializer)
+    assert {"amount", "donor_name_public", "municipality__name_en"} <= set(record_columns())
+    org = OrganizationFactory()
+    for _ in range(3):
+        GivingRecordFactory(verified=True, donor_type="individual", donor_organization=org)
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(api.get(LIST_URL).json()["results"]) == 3
+    assert len([q for q in ctx.captured_queries if "giving_givingrecord" in q["sql"]]) == 1
+
+
 def test_the_filter_form_class_is_built_once_per_language():
     assert GivingFilter({}).get_form_class() is GivingFilter({}).get_form_class()
 
@@ -140,3 +156,27 @@ def test_cursor_pages_and_invalid_selections_are_not_kept(api):
     assert api.get(page["next"]).status_code == 200
     assert api.get(LIST_URL, {"cause": "gardening"}).status_code == 400
     assert api.get(LIST_URL, {"cause": "gardening"}).status_code == 400  # still refused
+
+
+def test_new_selections_past_the_cap_of_a_window_are_built_not_kept(api, settings, django_assert_num_queries):
+    """One client cycling through values (dates, causes) must not fill the cache: past
+    PAGE_CACHE_MAX_VARIANTS new first pages in a window (core.page_cache's cap), pages are built
+    every time; replacing a kept page that went out of date adds no variant."""
+    from core import fragments
+    from core.page_cache import GIVING
+
+    settings.PAGE_CACHE_MAX_VARIANTS = 2
+    record = GivingRecordFactory(verified=True, cause="health")
+    for cause in ("health", "education", "culture"):
+        assert api.get(LIST_URL, {"cause": cause}).status_code == 200
+    for cause in ("health", "education"):
+        with django_assert_num_queries(0):  # kept
+            assert api.get(LIST_URL, {"cause": cause}).status_code == 200
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:  # past the cap: built every time
+            assert api.get(LIST_URL, {"cause": "culture"}).json()["results"] == []
+        assert ctx.captured_queries
+    fragments.touch(GIVING)  # out of date: built again and kept in place of the old copy
+    assert [r["id"] for r in api.get(LIST_URL, {"cause": "health"}).json()["results"]] == [record.pk]
+    with django_assert_num_queries(0):
+        assert api.get(LIST_URL, {"cause": "health"}).status_code == 200

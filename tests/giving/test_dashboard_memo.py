@@ -106,3 +106,40 @@ def test_a_second_signed_in_request_does_less(client, records, django_assert_max
     # The numbers (their queries), the municipalities of the filter and the page of records
     # come from the cache.
     assert len(second) <= len(first) - 3
+
+
+def test_an_editors_buttons_ask_for_their_organisations_once(client, records):
+    """The buttons "Record a gift" (any organisation they edit) and "Import a file" (a verified one) come
+    from one query of the person's organisations (giving.rules), not one each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from organizations.models import Membership
+    from tests.factories import OrganizationFactory
+
+    user = signed_in(client, "editor@example.org")
+    organization = OrganizationFactory(verification_status="verified")
+    Membership.objects.create(organization=organization, user=user, role=Membership.Role.EDITOR)
+    client.get(url())  # warm: the menu's flags and the permissions are kept once worked out
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url()).content.decode()
+    assert "Import a file" in html
+    assert len([q for q in ctx.captured_queries if "organizations_membership" in q["sql"]]) == 1
+
+
+def test_a_kept_page_of_records_reads_no_record(client, records):
+    """The table of a page is kept (core.fragments): its records are not read again (the page
+    of NewestFirst is read when first used, as a QuerySet's slice is)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def table(html: str) -> str:
+        start = html.index('id="records-h"')
+        return html[start : html.index("</section>", start)]
+
+    signed_in(client, "reader@example.org")
+    first = table(client.get(url(), {"page": 2}).content.decode())
+    with CaptureQueriesContext(connection) as ctx:
+        again = table(client.get(url(), {"page": 2}).content.decode())
+    assert again == first and first.count("<tr") > 10
+    assert not [q for q in ctx.captured_queries if '"giving_givingrecord"' in q["sql"]]

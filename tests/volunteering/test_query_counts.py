@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _count(client, url) -> int:
+    client.get(url)  # warm: the menu's flags are worked out once, then kept (core.navigation)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, response.content[:300]

@@ -5,9 +5,10 @@ same key and body gets the first answer back, another body 422, a request still 
 a corrected body).
 """
 
+import functools
+
 import django_filters
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -23,11 +24,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from simple_history.utils import bulk_create_with_history
 
-from core import fragments, page_cache
 from core.api.filters import NoBlankParametersForm
 from core.api.idempotency import idempotency_schema, idempotent
 from core.api.pagination import StrictPageSizeMixin
 from core.api.permissions import HasTokenScope
+from core.api.serializers import model_columns
+from core.api.views import KeptListMixin
 from core.models import Municipality
 from core.reference_data import MUNICIPALITIES
 from giving import selectors
@@ -46,6 +48,15 @@ from giving.services import imports
 from giving.services import records as services
 from giving.signals import PAGE_TOPICS
 from organizations.models import ApiToken
+
+
+@functools.cache
+def record_columns() -> tuple[str, ...]:
+    """The columns the public read writes: those of GivingRecordSerializer (model_columns)."""
+    return model_columns(GivingRecordSerializer)
+
+
+RECORDS_PAGE = "giving.api.records"  # the kept first pages (core.fragments) and their count of variants
 
 
 class RecordCursorPagination(StrictPageSizeMixin, CursorPagination):
@@ -162,46 +173,29 @@ class RecordFilter(GivingFilter):
         ),
     ),
 )
-class GivingRecordListView(_PartnerWriteMixin, generics.ListCreateAPIView):
+class GivingRecordListView(_PartnerWriteMixin, KeptListMixin, generics.ListCreateAPIView):
+    # The first page of a selection (no cursor), which partners poll again and again, is kept
+    # in core.fragments under the dashboard's topics (a record, an organisation or a
+    # municipality saved or deleted, bulk imports and moderation included, makes it out of
+    # date at once; core.api.views.KeptListMixin). It is public data, the same for every
+    # caller. Pages after a cursor (and invalid selections, which raise) are built every time,
+    # and so are new selections past the page cache's cap of variants a window: the parameters
+    # take any value (dates, years), and one client cycling through them must not fill the cache.
+    kept_list_name = RECORDS_PAGE
+    kept_list_topics = PAGE_TOPICS
     pagination_class = RecordCursorPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = RecordFilter
 
     def get_queryset(self):
-        return selectors.public_records_for_api()
+        return selectors.public_records_for_api(fields=record_columns())
 
     def list(self, request, *args, **kwargs):
         # An unknown (misspelt, unsupported) filter is a 400, never the unfiltered list.
         unknown = unknown_parameters(request.query_params, allowed=("cursor", "page_size", "format"))
         if unknown:
             raise exceptions.ValidationError(unknown)
-        # The first page of a selection (no cursor), which partners poll again and again, is kept
-        # in core.fragments under the dashboard's topics (a record, an organisation or a
-        # municipality saved or deleted, bulk imports and moderation included, makes it out of
-        # date at once). It is public data, the same for every caller; its links are absolute,
-        # so the key holds the whole address. Pages after a cursor (and invalid selections,
-        # which raise) are built every time.
-        key = fragments.query_key(request.query_params, [*RecordFilter.base_filters, "page_size", "format"])
-        if key is None:
-            return super().list(request, *args, **kwargs)
-
-        def build() -> dict:
-            data = super(GivingRecordListView, self).list(request, *args, **kwargs).data
-            return {
-                "next": data["next"],
-                "previous": data["previous"],
-                "results": [dict(r) for r in data["results"]],
-            }
-
-        return Response(
-            fragments.cached(
-                "giving.api.records",
-                [translation.get_language(), request.build_absolute_uri()],
-                topics=PAGE_TOPICS,
-                build=build,
-                timeout=page_cache.timeout_seconds(),
-            )
-        )
+        return super().list(request, *args, **kwargs)
 
     def get_serializer_class(self):
         if self.request is not None and self.request.method == "POST":
@@ -330,4 +324,4 @@ class GivingRecordDetailView(generics.RetrieveAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        return selectors.public_records_for_api()
+        return selectors.public_records_for_api(fields=record_columns())
