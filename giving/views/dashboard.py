@@ -100,6 +100,32 @@ def _records_table(crit: aggregates.Criteria, page_obj) -> str:
     )
 
 
+def _filters_html(request, form, *, filtered: bool, valid: bool) -> str:
+    """The filter form, rendered: the same for everyone who sends the same filters (it holds
+    no token and nothing personal), so kept like `_numbers` per language and filters; refused
+    filters, repeated parameters and new variants past the page cache's cap are rendered each
+    time. A signed-in person's page (never kept whole) spent a third of its time on it."""
+
+    def build() -> str:
+        return render_to_string(
+            "giving/includes/_dashboard_filters.html", {"form": form, "filtered": filtered}
+        )
+
+    query = request.GET.copy()
+    query.pop("page", None)
+    key = fragments.query_key(query, GivingFilter.base_filters) if valid else None
+    if key is None:
+        return build()
+    return fragments.cached(
+        "giving.dashboard.filters",
+        [translation.get_language(), key],
+        topics=PAGE_TOPICS,
+        build=build,
+        timeout=page_cache.timeout_seconds(),
+        may_store=lambda: page_cache.may_keep_another("giving.dashboard.filters"),
+    )
+
+
 def _query_without(request, *names) -> str:
     query = request.GET.copy()
     for name in names:
@@ -119,6 +145,9 @@ def dashboard(request):
         "query": _query_without(request, "page"),
         "max_direct_rows": MAX_DIRECT_DOWNLOAD_ROWS,
     }
+    context["dashboard_filters"] = mark_safe(
+        _filters_html(request, filterset.form, filtered=context["filtered"], valid=valid)
+    )
     if not valid:
         return render(request, "giving/dashboard.html", context, status=400)
     crit = _criteria(filterset)
