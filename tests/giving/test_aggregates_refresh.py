@@ -371,3 +371,22 @@ def test_a_record_changed_since_the_refresh_leaves_the_page_until_the_next(clien
     GivingRecord.objects.filter(pk=newest.pk).update(status=Status.REJECTED, rejection_reason="x")
     page = client.get(reverse("giving:dashboard")).context["page_obj"].object_list
     assert newest.pk not in [r.pk for r in page]
+
+
+def test_sparse_group_keys_do_not_allocate_a_slot_per_possible_key():
+    """Grouped by all twelve dimensions, a million records make a mixed-radix key of up to
+    ~10**14: one bincount slot per possible key would be a MemoryError (a 500, or the
+    machine's memory) for anyone calling the aggregates API."""
+    cols = store.Columns(
+        day=np.array([0, 1, 2], np.int32),
+        ids=np.array([1, 2, 3], np.int64),
+        cents=np.array([100.0, 250.0, 5.0]),
+        diaspora=np.zeros(3, np.int8),
+        municipality=np.zeros(3, np.int32),
+        codes={name: np.zeros(3, np.uint8) for name in store.CODED},
+        vocab=store.vocabulary(),
+    )
+    selection = cols.select(start=None, end=None, dims={}, diaspora=None)
+    values, sums, counts = selection.sums_by(np.array([10**14, 7, 10**14], np.int64))
+    assert values.tolist() == [7, 10**14]
+    assert sums.tolist() == [250.0, 105.0] and counts.tolist() == [1, 2]
