@@ -122,3 +122,25 @@ class HungServer:
         self.sock.close()
         for conn in self.connections:
             conn.close()
+
+
+def scroll_width(page) -> int:
+    """How wide the page's document is, in CSS pixels (more than the viewport: the page scrolls
+    sideways). Read once the page has loaded; a click on a link may still be replacing the
+    document when the caller asks, and then the old document is gone or the new one has no
+    root yet, so the reading is tried again on the new document."""
+    from playwright.sync_api import Error
+
+    for _attempt in range(20):
+        page.wait_for_load_state("load")
+        try:
+            width = page.evaluate(
+                "document.documentElement && document.readyState === 'complete'"
+                " ? document.documentElement.scrollWidth : null"
+            )
+        except Error:  # the document was replaced while the script ran
+            width = None
+        if width is not None:
+            return width
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{page.url} never finished loading")

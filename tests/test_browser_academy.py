@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from academy.models import Attendance, CohortApplication
 from tests import factories
 from tests.academy.factories import born_aged, make_cohort, municipality, running_session
+from tests.helpers import scroll_width
 
 SCREENS = Path("/tmp/screens")
 
@@ -35,7 +36,7 @@ def _page(context, problems):
 
 def _fits(page):
     """Nothing wider than the phone's screen."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert scroll_width(page) <= 360
 
 
 @pytest.mark.browser

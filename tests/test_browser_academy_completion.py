@@ -17,6 +17,7 @@ from grants.models import Application
 from tests import factories
 from tests.academy.factories import make_cohort, participant, running_session
 from tests.grants.factories import CallFactory
+from tests.helpers import scroll_width
 
 SCREENS = Path("/tmp/screens")
 
@@ -40,7 +41,7 @@ def _page(context, problems):
 
 
 def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert scroll_width(page) <= 360
 
 
 @pytest.mark.browser

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.academy import figures_world
+from tests.helpers import scroll_width
 
 SCREENS = Path("/tmp/screens")
 
@@ -47,7 +48,7 @@ def _page(context, problems):
 
 
 def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert scroll_width(page) <= 360
 
 
 @pytest.mark.browser

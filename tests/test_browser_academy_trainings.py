@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from academy.models import SelfAssessment, Stakeholder, Training, TrainingAttendee, TrainingFeedback
 from tests import factories
 from tests.academy.training_factories import make_training, organization_with, questionnaire
+from tests.helpers import scroll_width
 
 SCREENS = Path("/tmp/screens")
 
@@ -39,7 +40,7 @@ def _page(context, problems):
 
 def _fits(page):
     """Nothing wider than the phone's screen."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert scroll_width(page) <= 360
 
 
 @pytest.mark.browser

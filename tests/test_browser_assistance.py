@@ -15,6 +15,7 @@ from assistance.models import HelpRequest, KnowledgeEntry, Rating
 from organizations.models import Membership
 from tests import factories
 from tests.assistance.factories import ExpertFactory, pdf_bytes
+from tests.helpers import scroll_width
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def _context(browser, live_server, user=None):
 
 
 def _no_horizontal_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 362
+    assert scroll_width(page) <= 362
 
 
 @pytest.mark.browser

@@ -18,6 +18,7 @@ from organizations.models import Membership
 from tests import factories
 from tests.assistance.factories import ExpertFactory
 from tests.giving.factories import GivingRecordFactory
+from tests.helpers import scroll_width
 
 PHONE = {"width": 360, "height": 780}
 
@@ -37,7 +38,7 @@ def _phone(browser, live_server, user, errors):
 
 
 def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
+    assert scroll_width(page) <= PHONE["width"], page.url
 
 
 @pytest.mark.browser
@@ -72,6 +73,7 @@ def test_staff_plan_the_mentor_logs_the_organisation_follows(reference_data, liv
     page = _phone(browser, live_server, staff, errors)
     page.goto(f"{base}/en/assistance/mentoring/")
     page.get_by_role("link", name="Open a mentoring series").click()
+    expect(page.locator("#id_mentor")).to_be_visible()
     _fits(page)
     page.locator("#id_mentor").select_option(str(mentor.pk))
     page.locator("#id_organization").select_option(str(org.pk))
@@ -87,6 +89,7 @@ def test_staff_plan_the_mentor_logs_the_organisation_follows(reference_data, liv
         (today + timedelta(days=7), "Local businesses"),
     ):
         page.get_by_role("link", name="Plan a session").click()
+        expect(page.locator("#id_planned_on")).to_be_visible()
         _fits(page)
         page.locator("#id_planned_on").fill(day.isoformat())
         page.locator("#id_topic").fill(topic)

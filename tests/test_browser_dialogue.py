@@ -17,6 +17,7 @@ from dialogue.choices import CommitmentStatus, RegistrationStatus
 from dialogue.models import Commitment, Event, Registration
 from organizations.models import Membership, Organization
 from tests import factories
+from tests.helpers import scroll_width
 
 SCREENS = Path("/tmp/screens")
 PHONE = {"width": 360, "height": 780}
@@ -39,7 +40,7 @@ def _phone(browser, live_server, user, problems):
 
 
 def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    assert scroll_width(page) <= PHONE["width"] + 1
 
 
 @pytest.mark.browser

@@ -18,6 +18,7 @@ from dialogue.models import TRUST_FIELDS, EventSector, Partnership, Registration
 from organizations.models import Membership, Organization
 from tests import factories
 from tests.dialogue.factories import EventFactory
+from tests.helpers import scroll_width
 
 SCREENS = Path("/tmp/screens")
 PHONE = {"width": 360, "height": 780}
@@ -36,7 +37,7 @@ def _phone(browser, live_server, user, problems):
 
 
 def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    assert scroll_width(page) <= PHONE["width"] + 1
 
 
 @pytest.mark.browser

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from dialogue.models import DigestSubscription, Event, EventFollowUp, Follow
 from tests import factories
 from tests.dialogue.factories import EventFactory, editor_of, use_tmp_storage, verified_org
+from tests.helpers import scroll_width
 from tests.transparency.factories import png_bytes
 
 PHONE = {"width": 360, "height": 780}
@@ -34,7 +35,7 @@ def _phone(browser, live_server, user, problems):
 
 
 def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    assert scroll_width(page) <= PHONE["width"] + 1
 
 
 @pytest.mark.browser

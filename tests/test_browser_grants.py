@@ -24,7 +24,7 @@ from core.money import format_money
 from grants.choices import PUBLIC_LABELS, ApplicationStatus, AssignmentStatus, Eligibility
 from grants.models import Application, Attachment, Call, Grant, GrantReport, ReviewAssignment
 from tests import factories
-from tests.helpers import t
+from tests.helpers import scroll_width, t
 
 SCREENS = Path("/tmp/screens")
 FLASH = ".alert-success[role=alert]"  # the message of the last action (includes/_messages.html)
@@ -154,7 +154,7 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         expect(page.locator("html")).to_have_attribute("lang", "sq")
         page.get_by_role("link", name=CALL_TITLE).click()
         expect(page.get_by_role("heading", name=CALL_TITLE)).to_be_visible()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert scroll_width(page) <= 360
         page.get_by_role("link", name=_tp("apply to a grant call", "Apply"), exact=True).click()
         page.get_by_label(t("As myself (individual)")).check()
         page.get_by_role("button", name=t("Start the application")).click()
@@ -219,7 +219,7 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         assert application.activities.count() == 1
         SCREENS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENS / "grants-editor-360.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
+        assert scroll_width(page) <= 360  # no sideways scrolling
 
         # The citizen leaves: the browser is closed. Later, a new session.
         page.context.close()
@@ -354,7 +354,7 @@ def test_grants_call_apply_review_decide(reference_data, private_media, live_ser
         expect(decision).to_contain_text(t("Approved amount: %(amount)s", amount=_sq_amount("3500")))
         expect(decision).to_contain_text("Raport përfundimtar me fotografi.")
         page.screenshot(path=str(SCREENS / "grants-decision-360.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert scroll_width(page) <= 360
 
         # 7. A visitor finds the grant in the public list (English), the person behind it
         # withheld, and narrows the list with the filters; the Serbian page lists it too.

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from core.models import Municipality
 from organizations.models import Membership
 from tests import factories
+from tests.helpers import scroll_width
 from tests.transparency.factories import BoardMemberFactory, TransparencyReportFactory, last_year, pdf_bytes
 from transparency.choices import ReportStatus
 from transparency.models import OrganizationBadge, TransparencyReport
@@ -118,7 +119,7 @@ def test_file_and_publish_a_transparency_report(
     expect(page.get_by_role("button", name="Remove statuti.pdf")).to_be_visible()
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / "transparency-editor-360.png"), full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling on a phone
+    assert scroll_width(page) <= 360  # no sideways scrolling on a phone
 
     # 7. Preview and submit.
     page.get_by_role("link", name="Preview and submit").last.click()

@@ -8,6 +8,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.helpers import scroll_width
 from tests.volunteering.factories import OpportunityFactory, engagement
 from volunteering.models import ExpertFeedback, SavedOpportunity
 from volunteering.services import engagements
@@ -60,5 +61,5 @@ def test_save_an_opportunity_and_give_feedback_on_an_expert_request(reference_da
         4,
         True,
     )
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert scroll_width(page) <= 360
     assert violations == []
