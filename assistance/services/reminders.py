@@ -5,6 +5,7 @@ member while the group has none), and an answer past its due day (to the assigne
 staff see it on the triage list). A new assignment sets a new due day, and the overdue reminder
 may go again."""
 
+import datetime
 import logging
 
 from django.contrib.auth import get_user_model
@@ -44,7 +45,14 @@ def reminders_send(*, today=None) -> int:
     today = today or timezone.localdate()
     sent = 0
     staff = None  # read once, and only when a request is due
-    unassigned = HelpRequest.objects.filter(status=RequestStatus.NEW, submitted_at__isnull=False)
+    # 2 working days are at least 2 calendar days: what was submitted since the day before
+    # yesterday cannot be due, and is not read (the backlog read is what is due or nearly).
+    not_before = datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time.min)
+    unassigned = HelpRequest.objects.filter(
+        status=RequestStatus.NEW,
+        submitted_at__isnull=False,
+        submitted_at__lt=timezone.make_aware(not_before),
+    ).order_by("pk")
     for batch in in_batches(unassigned.iterator(chunk_size=BATCH), BATCH):
         due = [
             request

@@ -125,3 +125,29 @@ def test_the_sweeps_read_only_the_reminders_of_the_requests_due_now():
     assert sent_reminder_reads(captured, UNASSIGNED) == [{waiting.pk}]
     assert sent_reminder_reads(captured, ANSWER_OVERDUE) == [{late.pk}]
     assert reminders_send(today=date(2026, 12, 15)) == 0
+
+
+def test_the_unassigned_sweep_reads_only_requests_old_enough_to_be_due():
+    """Two working days are at least two calendar days: a request submitted since the day
+    before yesterday is not read at all (the sweep's read does not grow with what just came
+    in), and one submitted late on the day before yesterday still is, and is reminded of."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factories.StaffFactory()
+    monday = date(2026, 12, 14)
+    just_in_time = submitted()
+    HelpRequest.objects.filter(pk=just_in_time.pk).update(
+        submitted_at=datetime(2026, 12, 10, 23, 59, tzinfo=BELGRADE)  # Thursday + 2 working days
+    )
+    too_new = submitted()
+    HelpRequest.objects.filter(pk=too_new.pk).update(
+        submitted_at=datetime(2026, 12, 13, 0, 0, tzinfo=BELGRADE)
+    )
+    EmailOutbox.objects.all().delete()
+    with CaptureQueriesContext(connection) as captured:
+        assert reminders_send(today=monday) == 1
+    assert EmailOutbox.objects.get().subject  # the one reminder, about the Thursday request
+    swept = [q["sql"] for q in captured if '"assistance_helprequest"."status" = \'new\'' in q["sql"]]
+    assert swept and all('"assistance_helprequest"."submitted_at" <' in sql for sql in swept)
+    assert reminders_send(today=date(2026, 12, 16)) == 1  # Sunday's request: Monday + Tuesday

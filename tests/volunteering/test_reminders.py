@@ -248,3 +248,30 @@ def test_a_sweep_reads_only_the_reminders_of_what_is_due_now():
     assert sent_reminder_reads(captured, DEADLINE_SOON) == [{opportunity.pk}]
     assert sent_reminder_reads(captured, HOURS_UNCONFIRMED) == [{entry.pk}]
     assert reminders_send() == 0
+
+
+def test_unconfirmed_hours_are_swept_a_batch_at_a_time(monkeypatch):
+    """A backlog of unconfirmed hours is read a batch of entries at a time, each batch with its
+    own read of the editors and of the reminders sent, and every entry is still reminded of
+    once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.helpers import sent_reminder_reads
+    from volunteering.services import reminders
+    from volunteering.services.reminders import HOURS_UNCONFIRMED
+
+    eng, _editor, volunteer = engagement()
+    entries = [
+        engagements.hours_log(actor=volunteer, engagement=eng, date=TODAY(), hours=1, description=str(i))
+        for i in range(5)
+    ]
+    HoursEntry.objects.update(created_at=timezone.now() - datetime.timedelta(days=8))
+    monkeypatch.setattr(reminders, "BATCH", 2)
+    _clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert reminders_send() == 5
+    reads = sent_reminder_reads(captured, HOURS_UNCONFIRMED)
+    assert [len(ids) for ids in reads] == [2, 2, 1]
+    assert set().union(*reads) == {entry.pk for entry in entries}
+    assert reminders_send() == 0

@@ -491,7 +491,10 @@ def _ranked_opportunities(profile: VolunteerProfile, queryset: QuerySet | None) 
         is_expert=_flag(Q(kind="expert_request")),
     )
     denominator = F("must_total") * 2 + F("nice_total")
-    return _score(qs, skill_denominator=denominator).order_by("-score", "deadline", "-pk")
+    # no deadline last on every database (SQLite orders NULLs first; `best_for_many` as here)
+    return _score(qs, skill_denominator=denominator).order_by(
+        "-score", F("deadline").asc(nulls_last=True), "-pk"
+    )
 
 
 # --- for many people at once: the monthly digest ------------------------------------------------

@@ -1,6 +1,6 @@
 """Reads of opportunities, applications and engagements used by the pages."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from volunteering.choices import HoursStatus, OpportunityStatus
 from volunteering.models import Application, Engagement, Opportunity, SavedOpportunity
@@ -17,7 +17,7 @@ def opportunity_skills(opportunity: Opportunity) -> dict:
 def organization_open_opportunities(organization, limit: int = 5) -> list:
     return list(
         Opportunity.objects.filter(organization=organization, status=OpportunityStatus.OPEN).order_by(
-            "deadline", "-pk"
+            F("deadline").asc(nulls_last=True), "-pk"
         )[:limit]
     )
 

@@ -87,28 +87,30 @@ def _editors_by_organization(organization_ids) -> dict[int, list]:
 
 
 def _unconfirmed_hours(today) -> int:
+    """Hours logged `UNCONFIRMED_DAYS` ago or earlier and still unconfirmed, to the editors of the
+    organisation, a batch of entries at a time: each batch reads its editors and the reminders
+    already sent about it, so a run holds one batch whatever the backlog."""
     sent = 0
     cutoff = timezone.now() - datetime.timedelta(days=UNCONFIRMED_DAYS)
-    entries = list(
-        HoursEntry.objects.filter(status=HoursStatus.LOGGED, created_at__lte=cutoff).select_related(
-            "engagement__opportunity__organization", "engagement__profile__user"
-        )
+    entries = (
+        HoursEntry.objects.filter(status=HoursStatus.LOGGED, created_at__lte=cutoff)
+        .select_related("engagement__opportunity__organization", "engagement__profile__user")
+        .order_by("pk")
     )
-    editors = _editors_by_organization({e.engagement.opportunity.organization_id for e in entries})
-    done = set()
-    for batch in in_batches(entries):
-        done |= already_sent(HOURS_UNCONFIRMED, object_ids=[entry.pk for entry in batch])
-    for entry in entries:
-        for editor in editors.get(entry.engagement.opportunity.organization_id, []):
-            if (entry.pk, editor.pk) in done:
-                continue
-            sent += remind_once(
-                kind=HOURS_UNCONFIRMED,
-                object_id=entry.pk,
-                user=editor,
-                template="volunteering/email/hours_unconfirmed",
-                context={"entry": entry, "engagement": entry.engagement},
-            )
+    for batch in in_batches(entries.iterator(chunk_size=BATCH), BATCH):
+        editors = _editors_by_organization({e.engagement.opportunity.organization_id for e in batch})
+        done = already_sent(HOURS_UNCONFIRMED, object_ids=[entry.pk for entry in batch])
+        for entry in batch:
+            for editor in editors.get(entry.engagement.opportunity.organization_id, []):
+                if (entry.pk, editor.pk) in done:
+                    continue
+                sent += remind_once(
+                    kind=HOURS_UNCONFIRMED,
+                    object_id=entry.pk,
+                    user=editor,
+                    template="volunteering/email/hours_unconfirmed",
+                    context={"entry": entry, "engagement": entry.engagement},
+                )
     return sent
 
 
