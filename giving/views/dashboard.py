@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse, Strea
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -58,7 +59,7 @@ def _numbers(crit: aggregates.Criteria) -> dict:
     (core.fragments) under the page's topics, which a change of a record, an organisation or
     a municipality and every refresh of the aggregates touch: a change shows at the next
     request. Signed-in people (whose pages core.page_cache does not keep) are spared the
-    numbers' queries and the charts' tables on every request."""
+    numbers' queries, the charts' tables and their data's JSON on every request."""
 
     def build() -> dict:
         data = aggregates.dashboard_numbers(crit)
@@ -66,10 +67,20 @@ def _numbers(crit: aggregates.Criteria) -> dict:
             "data": data,
             "max_share": max((Decimal(m["total"]) for m in data["by_municipality"]), default=Decimal(0)),
         }
+        chart_data = {
+            **data,
+            "labels": {
+                "total": _("Total (EUR)"),
+                "count": _("Gifts"),
+                "diaspora": _("Diaspora"),
+                "domestic": _("Domestic"),
+            },
+        }
         return {
             "data": data,
             "figures": render_to_string("giving/includes/_dashboard_figures.html", context),
             "charts": render_to_string("giving/includes/_dashboard_charts.html", context),
+            "chart_script": json_script(chart_data, "giving-data"),
         }
 
     return fragments.cached(
@@ -165,15 +176,7 @@ def dashboard(request):
         records=page_obj.object_list,
         too_many_to_download=count > MAX_DIRECT_DOWNLOAD_ROWS,
         too_many_for_xlsx=count > MAX_DIRECT_XLSX_ROWS,
-        chart_data={
-            **data,
-            "labels": {
-                "total": _("Total (EUR)"),
-                "count": _("Gifts"),
-                "diaspora": _("Diaspora"),
-                "domestic": _("Domestic"),
-            },
-        },
+        dashboard_chart_script=numbers["chart_script"],
     )
     return render(request, "giving/dashboard.html", context)
 

@@ -51,6 +51,30 @@ def test_dashboard_renders_in_every_language(client, records, lang):
         assert f'id="table-{chart}"' in html
 
 
+@pytest.mark.parametrize("lang", ["sq", "sr-latn", "en"])
+def test_the_charts_data_are_the_numbers_shown_with_labels_in_the_pages_language(client, records, lang):
+    """The charts' JSON (kept with the numbers per language and filters) is the dashboard's
+    numbers for the filters asked, with the legend in the page's language; another filter or
+    language gets its own."""
+    import json
+    import re
+
+    from tests.helpers import t
+
+    def chart_data(query):
+        html = client.get(url("dashboard", lang), query).content.decode()
+        found = re.search(r'<script id="giving-data" type="application/json">(.*?)</script>', html, re.S)
+        return json.loads(found.group(1))
+
+    everything = chart_data({})
+    assert everything["totals"] == client.get(url("dashboard_data")).json()["totals"]
+    assert everything["labels"]["count"] == t("Gifts", lang)
+    assert everything["labels"]["diaspora"] == t("Diaspora", lang)
+    diaspora = chart_data({"diaspora": "yes"})
+    assert diaspora["totals"] == client.get(url("dashboard_data"), {"diaspora": "yes"}).json()["totals"]
+    assert diaspora["totals"]["count"] < everything["totals"]["count"]
+
+
 def test_invalid_filters_answer_400(client, records):
     response = client.get(url("dashboard"), {"year": "abc", "cause": "nonsense"})
     assert response.status_code == 400
