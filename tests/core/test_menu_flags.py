@@ -183,3 +183,44 @@ def test_a_cache_that_raises_is_no_500(monkeypatch):
     monkeypatch.setattr(fragments.cache, "get_many", broken)
     monkeypatch.setattr(fragments.cache, "set", broken)
     assert menu_flags(user)["grants_reviews"] is True
+
+
+def test_the_admins_bulk_actions_change_the_menus_at_the_next_request(client, settings):
+    """The admin's actions on many rows (verify the selected organisations, delete the selected
+    memberships or groups) go through each row's save or delete, so they
+    touch the people's topics like a single change: nothing waits for the flags' timeout."""
+    from django.test import Client
+
+    from tests.factories import StaffFactory
+
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "accounts.middleware.StaffMFAMiddleware"]
+    admin = Client()
+    admin.force_login(StaffFactory(is_superuser=True))
+
+    def act(model, action, rows):
+        response = admin.post(
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
+            {"action": action, "_selected_action": [row.pk for row in rows], "post": "yes"},
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+
+    organization = OrganizationFactory()
+    user = signed_in(client)
+    membership = Membership.objects.create(organization=organization, user=user, role=Membership.Role.EDITOR)
+    assert "Events I organise" not in menu(client)
+    act(Organization, "verify_selected", [organization])
+    assert "Events I organise" in menu(client)
+    act(Organization, "mark_not_verified", [organization])
+    assert "Events I organise" not in menu(client)
+    act(Organization, "verify_selected", [organization])
+    assert "Events I organise" in menu(client)
+    act(Membership, "delete_selected", [membership])
+    assert "Events I organise" not in menu(client)
+
+    # Review assignments are read-only in the admin (no delete action): their changes go
+    # through the grants' services, covered above.
+    reviewers = Group.objects.get(name="Grant reviewers")
+    user.groups.add(reviewers)
+    assert "My reviews" in menu(client)
+    act(Group, "delete_selected", [reviewers])
+    assert "My reviews" not in menu(client)
