@@ -2,6 +2,7 @@
 The list of requests for staff: no description, thread, answer or file, only what the figures
 need (confidentiality: the export leaves the portal)."""
 
+from django.db.models import F
 from django.utils.translation import gettext, gettext_lazy
 
 from assistance.models import HelpRequest
@@ -27,7 +28,7 @@ COLUMNS = [
 def request_rows(params: dict, user=None):
     qs = HelpRequest.objects.select_related(
         "organization", "municipality", "expert__user", "expert__organization", "rating"
-    ).order_by("submitted_at", "pk")
+    ).order_by(F("submitted_at").asc(nulls_last=True), "pk")
     category = params.get("category")
     if isinstance(category, str) and category:
         qs = qs.filter(category=category)

@@ -1,6 +1,6 @@
 """Reads of organisations reused by views, the API, tasks and other apps."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.models import Sector
@@ -31,7 +31,7 @@ def latest_verified(*, limit: int = 6) -> QuerySet[Organization]:
     return (
         public_organizations()
         .filter(verification_status=Organization.Verification.VERIFIED)
-        .order_by("-verified_at", "-pk")[:limit]
+        .order_by(F("verified_at").desc(nulls_last=True), "-pk")[:limit]
     )
 
 

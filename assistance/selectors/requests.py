@@ -1,7 +1,7 @@
 """Reads of help requests: the requester's list, the expert's inbox, the staff triage list,
 and the visible request with what its page shows."""
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.fields import BooleanField
 from django.utils import timezone
 
@@ -68,7 +68,7 @@ def triage_requests(*, view: str = "unassigned", category: str = "") -> QuerySet
         qs = qs.filter(status__in=OPEN_STATUSES)
     if category:
         qs = qs.filter(category=category)
-    return qs.order_by("due_on", "submitted_at", "pk")
+    return qs.order_by(F("due_on").asc(nulls_last=True), F("submitted_at").asc(nulls_last=True), "pk")
 
 
 def experts_for(*, category: str) -> list[Expert]:

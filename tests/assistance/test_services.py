@@ -268,3 +268,13 @@ def test_a_vote_counts_once_per_user_and_per_session():
     entry.refresh_from_db()
     assert (entry.helpful_yes, entry.helpful_no) == (1, 1)
     assert KnowledgeVote.objects.count() == 2
+
+
+def test_the_triage_list_puts_requests_without_a_due_day_last_on_every_database():
+    """Due soonest first, then those with no due day: the same
+    order on PostgreSQL and on SQLite (`make run`), which puts NULL first unless told."""
+    waiting, later, sooner = submitted(), submitted(), submitted()
+    type(waiting).objects.filter(pk=waiting.pk).update(due_on=None)
+    type(later).objects.filter(pk=later.pk).update(due_on=date(2026, 12, 20))
+    type(sooner).objects.filter(pk=sooner.pk).update(due_on=date(2026, 12, 10))
+    assert list(triage_requests(view="all")) == [sooner, later, waiting]

@@ -95,3 +95,20 @@ def test_home_query_count_does_not_grow_with_organisations(client):
     few = _home_queries(client, 3)
     many = _home_queries(client, 6)  # 9 verified organisations: 3× as many
     assert many == few
+
+
+@pytest.mark.django_db
+def test_the_latest_verified_organisations_put_an_unknown_verification_day_last():
+    """Newest verification first; an organisation verified with no day recorded (imported from
+    the old registry) comes last on PostgreSQL too, which sorts NULL first when descending."""
+    from datetime import timedelta
+
+    from organizations.selectors import latest_verified
+
+    old = verified_org(name="Verified long ago")
+    new = verified_org(name="Verified today")
+    unknown = verified_org(name="Verified some day")
+    Organization.objects.filter(pk=old.pk).update(verified_at=timezone.now() - timedelta(days=400))
+    Organization.objects.filter(pk=new.pk).update(verified_at=timezone.now())
+    Organization.objects.filter(pk=unknown.pk).update(verified_at=None)
+    assert list(latest_verified()) == [new, old, unknown]

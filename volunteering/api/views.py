@@ -1,7 +1,7 @@
 """The volunteering API: open opportunities for anyone; confirmed hours in aggregate (by
 municipality, cause or month) for partner tokens holding the `read` scope."""
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, F, Prefetch, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -38,7 +38,7 @@ class OpportunityViewSet(viewsets.ReadOnlyModelViewSet):
                 ),
                 "languages",
             )
-            .order_by("deadline", "pk")
+            .order_by(F("deadline").asc(nulls_last=True), "pk")
         )
 
 

@@ -1,6 +1,7 @@
 """Public pages: the list of opportunities (filters in the URL) and one opportunity."""
 
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import render
 
 from core.page_cache import anonymous_cache
@@ -24,7 +25,7 @@ def opportunity_list(request):
         request.GET,
         queryset=matching.open_opportunities()
         .select_related("organization", "municipality", "cause")
-        .order_by("deadline", "-pk"),
+        .order_by(F("deadline").asc(nulls_last=True), "-pk"),
     )
     valid = filterset.is_valid()
     page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page")) if valid else None
