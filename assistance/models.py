@@ -124,7 +124,8 @@ class HelpRequest(TimeStampedModel):
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["-submitted_at", "-pk"]
+        # not yet sent or published first, as PostgreSQL sorts NULL descending (SQLite too)
+        ordering = [models.F("submitted_at").desc(nulls_first=True), "-pk"]
         verbose_name = _("help request")
         verbose_name_plural = _("help requests")
         constraints = [
@@ -295,7 +296,8 @@ class KnowledgeEntry(TimeStampedModel):
     helpful_no = models.PositiveIntegerField(_("not helpful"), default=0)
 
     class Meta:
-        ordering = ["-published_at", "-pk"]
+        # not yet sent or published first, as PostgreSQL sorts NULL descending (SQLite too)
+        ordering = [models.F("published_at").desc(nulls_first=True), "-pk"]
         verbose_name = _("knowledge-base entry")
         verbose_name_plural = _("knowledge-base entries")
         constraints = [

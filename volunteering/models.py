@@ -208,7 +208,8 @@ class Opportunity(TimeStampedModel):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-published_at", "-pk"]
+        # not yet sent or published first, as PostgreSQL sorts NULL descending (SQLite too)
+        ordering = [models.F("published_at").desc(nulls_first=True), "-pk"]
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
         constraints = [

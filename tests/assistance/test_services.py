@@ -278,3 +278,14 @@ def test_the_triage_list_puts_requests_without_a_due_day_last_on_every_database(
     type(later).objects.filter(pk=later.pk).update(due_on=date(2026, 12, 20))
     type(sooner).objects.filter(pk=sooner.pk).update(due_on=date(2026, 12, 10))
     assert list(triage_requests(view="all")) == [sooner, later, waiting]
+
+
+def test_requests_by_default_put_the_unsent_first_then_the_newest_on_every_database():
+    """The model's own order (a requester's list): what has no submission time yet first, then
+    the newest; SQLite (`make run`) now sorts as PostgreSQL does."""
+    older, newer, unsent = submitted(), submitted(), submitted()
+    model = type(older)
+    model.objects.filter(pk=older.pk).update(submitted_at=datetime(2026, 12, 1, 9, tzinfo=BELGRADE))
+    model.objects.filter(pk=newer.pk).update(submitted_at=datetime(2026, 12, 3, 9, tzinfo=BELGRADE))
+    model.objects.filter(pk=unsent.pk).update(submitted_at=None)
+    assert list(model.objects.filter(pk__in=[older.pk, newer.pk, unsent.pk])) == [unsent, newer, older]
