@@ -98,7 +98,7 @@ def test_home_query_count_does_not_grow_with_organisations(client):
 
 
 @pytest.mark.django_db
-def test_the_latest_verified_organisations_put_an_unknown_verification_day_last():
+def test_the_latest_verified_organisations_put_an_unknown_verification_day_last_on_every_database():
     """Newest verification first; an organisation verified with no day recorded (imported from
     the old registry) comes last on PostgreSQL too, which sorts NULL first when descending."""
     from datetime import timedelta

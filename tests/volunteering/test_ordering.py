@@ -29,19 +29,19 @@ def three():
     return [sooner, later, undated]
 
 
-def test_the_public_list_shows_opportunities_without_a_deadline_last(client, three):
+def test_the_public_list_shows_opportunities_without_a_deadline_last_on_every_database(client, three):
     with translation.override("en"):
         html = client.get(reverse("volunteering:opportunity_list")).content.decode()
     positions = [html.index(opportunity.title) for opportunity in three]
     assert positions == sorted(positions)
 
 
-def test_the_api_lists_opportunities_without_a_deadline_last(three):
+def test_the_api_lists_opportunities_without_a_deadline_last_on_every_database(three):
     results = APIClient().get("/api/v1/volunteering/opportunities/").json()["results"]
     assert [row["id"] for row in results] == [opportunity.pk for opportunity in three]
 
 
-def test_an_organisations_open_opportunities_and_the_ranking_put_no_deadline_last(three):
+def test_an_organisations_open_opportunities_and_the_ranking_put_no_deadline_last_on_every_database(three):
     assert organization_open_opportunities(three[0].organization) == three
     profile = ProfileFactory()  # the three fit them equally: the deadline decides
     ranked = list(matching.ranked_opportunities(profile))
