@@ -124,7 +124,7 @@ class HelpRequest(TimeStampedModel):
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
-        # not yet sent or published first, as PostgreSQL sorts NULL descending (SQLite too)
+        # not yet sent first, as PostgreSQL sorts NULL descending (and SQLite, told so)
         ordering = [models.F("submitted_at").desc(nulls_first=True), "-pk"]
         verbose_name = _("help request")
         verbose_name_plural = _("help requests")
@@ -296,7 +296,7 @@ class KnowledgeEntry(TimeStampedModel):
     helpful_no = models.PositiveIntegerField(_("not helpful"), default=0)
 
     class Meta:
-        # not yet sent or published first, as PostgreSQL sorts NULL descending (SQLite too)
+        # not yet published first, as PostgreSQL sorts NULL descending (and SQLite, told so)
         ordering = [models.F("published_at").desc(nulls_first=True), "-pk"]
         verbose_name = _("knowledge-base entry")
         verbose_name_plural = _("knowledge-base entries")

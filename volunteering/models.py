@@ -208,7 +208,7 @@ class Opportunity(TimeStampedModel):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
-        # not yet sent or published first, as PostgreSQL sorts NULL descending (SQLite too)
+        # not yet published first, as PostgreSQL sorts NULL descending (and SQLite, told so)
         ordering = [models.F("published_at").desc(nulls_first=True), "-pk"]
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
