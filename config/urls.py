@@ -3,6 +3,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from accounts import views as accounts_views
@@ -18,6 +19,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", core_i18n.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # The API's own addresses, typed by a partner exploring it, open its documentation.
+    path("api/", RedirectView.as_view(pattern_name="api-docs"), name="api-root"),
+    path("api/v1/", RedirectView.as_view(pattern_name="api-docs"), name="api-v1-root"),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", core_views.ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -30,3 +30,22 @@ def test_blank_constrained_parameter_is_a_400(client, url, parameter):
 )
 def test_valid_or_unknown_parameters_pass(client, url):
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("ordering", [",", "name,", ",name", "name,,-created_at"])
+def test_an_empty_place_in_the_ordering_list_is_a_400_not_a_500(client, ordering):
+    """schemathesis found `?ordering=,`: django-filter let the empty place through and the
+    database was asked to order by "" (a 500)."""
+    response = client.get("/api/v1/organizations/", {"ordering": ordering})
+    assert response.status_code == 400
+    assert "no empty place" in response.json()["ordering"][0]
+
+
+def test_an_ordering_list_without_empty_places_still_orders(client):
+    from tests.factories import OrganizationFactory
+
+    OrganizationFactory(name="Beta")
+    OrganizationFactory(name="Alfa")
+    response = client.get("/api/v1/organizations/", {"ordering": "name,-created_at"})
+    assert response.status_code == 200
+    assert [row["name"] for row in response.json()["results"]] == ["Alfa", "Beta"]

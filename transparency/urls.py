@@ -2,6 +2,7 @@
 (views/<part>.py), in the order Django tries them."""
 
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from transparency.views import badges, funding, reports, strategy
 
@@ -56,6 +57,8 @@ strategy_patterns = [
 ]
 
 urlpatterns = [
+    # The section's own address (typed, or a link cut short) opens its first list.
+    path("", RedirectView.as_view(pattern_name="transparency:report_list"), name="index"),
     path("reports/", include(reports_patterns)),
     path("badges/", include(badges_patterns)),
     path("public-funding/", include(funding_patterns)),

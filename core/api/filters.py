@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
+from django_filters.fields import BaseCSVField
 from drf_spectacular.utils import extend_schema_field
 
 
@@ -37,9 +38,26 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class OrderingCSVField(BaseCSVField):
+    """`ordering=name,-created_at`: every place between the commas names a field. An empty
+    place (`ordering=,` or `ordering=name,`) is an error with its message (django-filter let
+    it through, and ordering by "" was a 500); a bare `ordering=` is `NoBlankParametersForm`'s."""
+
+    default_error_messages = {
+        "blank_item": _("Name a field in every place of the list: no empty place between or after commas.")
+    }
+
+    def clean(self, value):
+        if value is not None and len(value) > 1 and any(item in ("", None) for item in value):
+            raise forms.ValidationError(self.error_messages["blank_item"], code="blank_item")
+        return super().clean(value)
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """django-filter's OrderingFilter with the primary key as last tie-breaker, so that
-    pages never overlap."""
+    pages never overlap; an empty place in its list is a 400 (`OrderingCSVField`)."""
+
+    base_field_class = OrderingCSVField
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:

@@ -313,6 +313,14 @@ class TestSchemaEndpoint:
 
 
 class TestSwaggerUI:
+    @pytest.mark.parametrize("path", ["/api/", "/api/v1/"])
+    def test_the_apis_own_addresses_open_the_documentation(self, client, path):
+        """A partner exploring the API types its address: the documentation, not a 404; the
+        endpoints under it are unchanged."""
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == "/api/docs/"
+        assert client.get("/api/v1/organizations/").status_code == 200
+
     def test_page_uses_local_assets_only(self, client):
         response = client.get("/api/docs/")
         assert response.status_code == 200

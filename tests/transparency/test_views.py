@@ -344,3 +344,12 @@ def test_public_report_query_count_does_not_grow(client, org, django_assert_max_
     ReportDocumentFactory.create_batch(3, report=report)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize("lang", ["sq", "sr-latn", "en"])
+def test_the_sections_own_address_opens_the_list_of_reports_in_the_same_language(client, lang):
+    """/<lang>/transparency/ (typed, or a link cut short) was a 404: it opens the reports."""
+    response = client.get(f"/{lang}/transparency/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/{lang}/transparency/reports/"
+    assert client.get(response["Location"]).status_code == 200
