@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
     [
         ("/api/v1/organizations/?ordering=", "ordering"),
         ("/api/v1/transparency/reports/?year=", "year"),
+        ("/api/v1/dialogue/commitments/?event=", "event"),  # schemathesis, with more examples
     ],
 )
 def test_blank_constrained_parameter_is_a_400(client, url, parameter):

@@ -80,7 +80,7 @@ class EventDetailView(generics.RetrieveAPIView):
 
 
 class CommitmentFilterForm(NoBlankParametersForm):
-    NON_BLANK = ("status",)
+    NON_BLANK = ("status", "event")  # `?event=` is not an id: 400, as the schema says
 
 
 class CommitmentFilter(django_filters.FilterSet):
