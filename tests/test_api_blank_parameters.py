@@ -50,3 +50,25 @@ def test_an_ordering_list_without_empty_places_still_orders(client):
     response = client.get("/api/v1/organizations/", {"ordering": "name,-created_at"})
     assert response.status_code == 200
     assert [row["name"] for row in response.json()["results"]] == ["Alfa", "Beta"]
+
+
+@pytest.mark.parametrize(
+    "url,parameter",
+    [
+        ("/api/v1/giving/records/?year=2024&year=", "year"),  # schemathesis, with more examples
+        ("/api/v1/giving/records/?year=false&year=2024", "year"),
+        ("/api/v1/organizations/?kind=cso&kind=informal_group", "kind"),
+        ("/api/v1/transparency/reports/?year=2025&year=2024", "year"),
+        ("/api/v1/dialogue/commitments/?event=1&event=2", "event"),
+    ],
+)
+def test_a_parameter_of_one_value_given_twice_is_a_400(client, url, parameter):
+    """The form read only the last value and dropped the others without a word."""
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.json()[parameter] == ["Give this parameter once: it takes one value."]
+
+
+def test_parameters_of_several_values_may_still_repeat(client):
+    response = client.get("/api/v1/giving/records/", {"cause": ["education", "health"]})
+    assert response.status_code == 200

@@ -71,7 +71,11 @@ class NoBlankParametersForm(forms.Form):
     whose values are constrained (enums, booleans): leave it out to mean "any".
 
     A filterset's form names them in `NON_BLANK` (or returns them from
-    `non_blank_names()` when they are known only at run time)."""
+    `non_blank_names()` when they are known only at run time).
+
+    A parameter that takes one value and is given several times (`?year=2024&year=`) is an
+    error for every field of the form: the form would read only the last one, so the
+    others were silently dropped (the schema says one value)."""
 
     NON_BLANK: tuple[str, ...] = ()
 
@@ -81,8 +85,15 @@ class NoBlankParametersForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         getlist = getattr(self.data, "getlist", None)
+        repeated = set()
+        if getlist:
+            for name, field in self.fields.items():
+                if not getattr(field.widget, "allow_multiple_selected", False) and len(getlist(name)) > 1:
+                    repeated.add(name)
+                    self.errors.pop(name, None)
+                    self.add_error(name, _("Give this parameter once: it takes one value."))
         for name in self.non_blank_names():
-            if name not in self.fields:  # a form of another filterset (the same rule, reused)
+            if name not in self.fields or name in repeated:  # another filterset's form; said
                 continue
             values = getlist(name) if getlist else [self.data.get(name)]
             if name in self.data and all(value in ("", None) for value in values):
