@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import BaseCSVField
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import filters as drf_filters
+from rest_framework.exceptions import ValidationError
 
 
 class StrictBooleanField(forms.Field):
@@ -102,6 +104,46 @@ class NoBlankParametersForm(forms.Form):
                 self.errors.pop(name, None)
                 self.add_error(name, _("Leave this parameter out, or give it a value."))
         return cleaned
+
+
+class StrictOrderingFilter(drf_filters.OrderingFilter):
+    """DRF's `?ordering=` (the default backend of the lists without a filterset's own ordering)
+    with every term checked: a field the list cannot be ordered by, an empty place or the
+    parameter given twice is a 400 naming the fields it takes, not silently the default order.
+    The schema lists those fields as a pattern, so what it documents is what is accepted."""
+
+    def _valid(self, queryset, view, request=None) -> list[str]:
+        return [name for name, _label in self.get_valid_fields(queryset, view, {"request": request})]
+
+    def get_ordering(self, request, queryset, view):
+        values = request.query_params.getlist(self.ordering_param)
+        if not values:
+            return self.get_default_ordering(view)
+        if len(values) > 1:
+            raise ValidationError({self.ordering_param: [_("Give this parameter once: it takes one value.")]})
+        terms = [term.strip() for term in values[0].split(",")]
+        valid = self._valid(queryset, view, request)
+        if not all(term.removeprefix("-") in valid for term in terms):
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _(
+                            "Order by one or more of these, separated by commas (a minus sign first for descending): %(fields)s."
+                        )
+                        % {"fields": ", ".join(valid)}
+                    ]
+                }
+            )
+        return terms
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        valid = self._valid(view.get_queryset(), view, getattr(view, "request", None))
+        term = "-?(?:" + "|".join(valid) + ")"
+        for parameter in parameters:
+            parameter["schema"] = {"type": "string", "pattern": f"^{term}(?:,{term})*$"}
+            parameter["description"] = f"{parameter['description']} ({', '.join(valid)})"
+        return parameters
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
