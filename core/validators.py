@@ -49,6 +49,8 @@ DOCUMENT_CONTENT_TYPES = {
     JPEG: "image/jpeg",
     PNG: "image/png",
 }
+# Every document type the portal takes (a form that takes them all names these).
+DOCUMENT_TYPES = tuple(DOCUMENT_CONTENT_TYPES)
 
 
 # What a DOCX, XLSX or ODT archive may hold (the limits core.tabular sets for a workbook):

@@ -12,20 +12,10 @@ from django.utils.translation import gettext as _
 
 from academy.models import Session, SessionMaterial
 from academy.services.common import require
-from core.validators import (
-    DOCUMENT_CONTENT_TYPES,
-    DOCX,
-    JPEG,
-    ODT,
-    PDF,
-    PNG,
-    XLSX,
-    upload_name,
-    validate_document_upload,
-)
+from core.validators import DOCUMENT_CONTENT_TYPES, DOCUMENT_TYPES, upload_name, validate_document_upload
 
-MATERIAL_TYPES = (PDF, DOCX, XLSX, ODT, JPEG, PNG)
-CONTENT_TYPES = {kind: DOCUMENT_CONTENT_TYPES[kind] for kind in MATERIAL_TYPES}
+MATERIAL_TYPES = DOCUMENT_TYPES
+CONTENT_TYPES = DOCUMENT_CONTENT_TYPES
 MAX_BYTES = getattr(settings, "ACADEMY_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
 MAX_PER_SESSION = 30
 

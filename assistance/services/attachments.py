@@ -5,20 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from assistance.models import Attachment, HelpRequest, Message
-from core.validators import (
-    DOCUMENT_CONTENT_TYPES,
-    DOCX,
-    JPEG,
-    ODT,
-    PDF,
-    PNG,
-    XLSX,
-    upload_name,
-    validate_document_upload,
-)
+from core.validators import DOCUMENT_CONTENT_TYPES, DOCUMENT_TYPES, upload_name, validate_document_upload
 
-ATTACHMENT_TYPES = (PDF, DOCX, XLSX, ODT, JPEG, PNG)
-CONTENT_TYPES = {kind: DOCUMENT_CONTENT_TYPES[kind] for kind in ATTACHMENT_TYPES}
+ATTACHMENT_TYPES = DOCUMENT_TYPES
+CONTENT_TYPES = DOCUMENT_CONTENT_TYPES
 MAX_BYTES = getattr(settings, "ASSISTANCE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_FILES_PER_UPLOAD = 5
 

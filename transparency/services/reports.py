@@ -21,7 +21,7 @@ from core.models import Municipality
 from core.money import format_money
 from core.notifications import email_user_template, enqueue_on_commit
 from core.permissions import require as _require
-from core.validators import DOCUMENT_CONTENT_TYPES, upload_name, validate_document_upload
+from core.validators import DOCUMENT_CONTENT_TYPES, DOCUMENT_TYPES, upload_name, validate_document_upload
 from organizations.models import Membership, Organization
 from transparency import prefill as prefill_module
 from transparency.choices import OPEN_REPORT_STATUSES, DocumentKind, FormSize, ReportStatus
@@ -250,7 +250,7 @@ def validate_document(upload) -> str:
     """Size and real type of a report document; returns its type (extension)."""
     return validate_document_upload(
         upload,
-        allowed=tuple(DOCUMENT_CONTENT_TYPES),
+        allowed=DOCUMENT_TYPES,
         message=_("Upload a PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), JPEG or PNG file."),
         max_bytes=settings.TRANSPARENCY_DOCUMENT_MAX_BYTES,
     )
