@@ -33,6 +33,7 @@ from grants.choices import (
 from grants.models import Application, GrantReport, ReviewAssignment
 from grants.services.awards import report_label
 from grants.services.common import applicant_recipients
+from organizations.selectors import editors_by_organization
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +73,10 @@ def sweep_calls_closing(now) -> int:
         sent_before = already_sent(
             ReminderKind.CALL_CLOSING, object_ids=[draft_reminder_key(a) for a in batch]
         )
+        editors = editors_by_organization(a.organization_id for a in batch if a.organization_id)
         for application in batch:
             key = draft_reminder_key(application)
-            for person in applicant_recipients(application):
+            for person in applicant_recipients(application, editors=editors):
                 if (key, person.pk) in sent_before or not person.email:
                     continue
                 count += remind_once(
@@ -108,9 +110,12 @@ def _sweep_reports(reports, kind: str, template: str, today) -> int:
     count = 0
     for batch in in_batches(reports.iterator(chunk_size=BATCH), BATCH):
         sent_before = already_sent(kind, object_ids=[report.pk for report in batch])
+        editors = editors_by_organization(
+            r.grant.application.organization_id for r in batch if r.grant.application.organization_id
+        )
         for report in batch:
             grant = report.grant
-            for person in applicant_recipients(grant.application):
+            for person in applicant_recipients(grant.application, editors=editors):
                 if (report.pk, person.pk) in sent_before or not person.email:
                     continue
                 count += remind_once(

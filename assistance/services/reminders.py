@@ -109,7 +109,7 @@ def session_reminders_send(*, today=None) -> int:
 
     from assistance.choices import MentoringStatus
     from assistance.models import MentoringSession
-    from organizations.models import Membership
+    from organizations.selectors import editors_by_organization
 
     today = today or timezone.localdate()
     sessions = list(
@@ -120,13 +120,7 @@ def session_reminders_send(*, today=None) -> int:
         ).select_related("series__mentor__user", "series__organization")
     )
     done = already_sent(SESSION_TOMORROW, object_ids=[session.pk for session in sessions])
-    editors: dict[int, list] = {}
-    for membership in Membership.objects.filter(
-        organization_id__in={s.series.organization_id for s in sessions},
-        role__in=(Membership.Role.OWNER, Membership.Role.EDITOR),
-        user__is_active=True,
-    ).select_related("user"):
-        editors.setdefault(membership.organization_id, []).append(membership.user)
+    editors = editors_by_organization(s.series.organization_id for s in sessions)
     sent = 0
     for session in sessions:
         series = session.series

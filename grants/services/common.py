@@ -11,7 +11,7 @@ from core.permissions import require  # noqa: F401  (the services import it from
 from grants.choices import EDITABLE_STATUSES
 from grants.models import Application, Call, ReferenceCounter
 from grants.workflow import APPLICATION
-from organizations.models import Membership
+from organizations.selectors import editors_by_organization
 
 
 def lock_application(application: Application) -> Application:
@@ -60,17 +60,18 @@ def next_reference(now=None) -> str:
     return f"CEA-{year}-{counter.last:04d}"
 
 
-def applicant_recipients(application: Application) -> list:
+def applicant_recipients(application: Application, *, editors: dict | None = None) -> list:
     """Who hears about the application: the person who applied and, for an organisation,
-    its active owners and editors (each once)."""
+    its active owners and editors (each once). A sweep over many applications passes
+    `editors` (`organizations.selectors.editors_by_organization` of a batch): no query each."""
     people = {}
     if application.applicant.is_active:
         people[application.applicant_id] = application.applicant
     if application.organization_id:
-        for membership in application.organization.memberships.filter(
-            role__in=[Membership.Role.OWNER, Membership.Role.EDITOR], user__is_active=True
-        ).select_related("user"):
-            people.setdefault(membership.user_id, membership.user)
+        if editors is None:
+            editors = editors_by_organization([application.organization_id])
+        for user in editors.get(application.organization_id, []):
+            people.setdefault(user.pk, user)
     return list(people.values())
 
 

@@ -303,6 +303,41 @@ def test_a_sweep_reads_what_was_sent_a_batch_of_objects_at_a_time(monkeypatch):
     assert tasks.sweep_calls_closing(now) == 0
 
 
+def test_a_sweep_reads_the_organisations_editors_once_a_batch_not_once_an_application(monkeypatch):
+    """Organisations' applications due: each still goes to the applicant and the active owners
+    and editors (not viewers), and their memberships are read once a batch of applications."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(tasks, "BATCH", 2)
+    now = timezone.now()
+    call = CallFactory(closes_at=now + timedelta(days=1))
+    editors, applications = [], []
+    for _ in range(5):
+        organization = verified_cso()
+        owner = member_of(organization, Membership.Role.OWNER)
+        editors.append(member_of(organization, Membership.Role.EDITOR))
+        member_of(organization, Membership.Role.VIEWER)
+        applications.append(
+            ApplicationFactory(
+                call=call,
+                applicant=owner,
+                applicant_type=ApplicantType.ORGANIZATION,
+                organization=organization,
+            )
+        )
+    with CaptureQueriesContext(connection) as captured:
+        assert tasks.sweep_calls_closing(now) == 10  # the owner (who applied) and the editor, each
+    membership_reads = [
+        q["sql"]
+        for q in captured
+        if q["sql"].startswith("SELECT") and '"organizations_membership"' in q["sql"]
+    ]
+    assert len(membership_reads) == 3  # batches of 2, 2 and 1
+    reminded = set(SentReminder.objects.values_list("user_id", flat=True))
+    assert reminded == {a.applicant_id for a in applications} | {e.pk for e in editors}
+
+
 # --- idempotence, language, failures ----------------------------------------------------------
 
 

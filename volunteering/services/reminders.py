@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.reminders import BATCH, already_sent, in_batches, remind_once, sent_to
+from organizations.selectors import editors_by_organization
 from volunteering.choices import HoursStatus
 from volunteering.models import Application, HoursEntry, SavedOpportunity, VolunteerProfile
 from volunteering.selectors import matching
@@ -72,20 +73,6 @@ def _deadlines(today) -> int:
     return sent
 
 
-def _editors_by_organization(organization_ids) -> dict[int, list]:
-    from organizations.models import Membership
-
-    editors: dict[int, list] = {}
-    memberships = Membership.objects.filter(
-        organization_id__in=organization_ids,
-        role__in=[Membership.Role.OWNER, Membership.Role.EDITOR],
-        user__is_active=True,
-    ).select_related("user")
-    for membership in memberships:
-        editors.setdefault(membership.organization_id, []).append(membership.user)
-    return editors
-
-
 def _unconfirmed_hours(today) -> int:
     """Hours logged `UNCONFIRMED_DAYS` ago or earlier and still unconfirmed, to the editors of the
     organisation, a batch of entries at a time: each batch reads its editors and the reminders
@@ -98,7 +85,7 @@ def _unconfirmed_hours(today) -> int:
         .order_by("pk")
     )
     for batch in in_batches(entries.iterator(chunk_size=BATCH), BATCH):
-        editors = _editors_by_organization({e.engagement.opportunity.organization_id for e in batch})
+        editors = editors_by_organization(e.engagement.opportunity.organization_id for e in batch)
         done = already_sent(HOURS_UNCONFIRMED, object_ids=[entry.pk for entry in batch])
         for entry in batch:
             for editor in editors.get(entry.engagement.opportunity.organization_id, []):
